@@ -1,0 +1,1 @@
+"""yingji: the command line and the glue between crawler, parser and storage."""
