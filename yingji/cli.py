@@ -12,7 +12,7 @@ import sys
 
 from yingji.errors import UserError
 
-COMMANDS = ("parse", "db", "export", "reparse", "demo", "runs")
+COMMANDS = ("crawl", "parse", "db", "export", "reparse", "demo", "runs", "cluster")
 
 
 def build_parser() -> argparse.ArgumentParser:
