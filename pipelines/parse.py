@@ -1,0 +1,256 @@
+"""Pipeline 2 of 3: run the shared parser over the item's documents, off the reactor thread.
+
+Why a process pool by default: parsing a PDF is CPU-bound Python; in a thread it would still
+hold the GIL and slow the reactor, in a worker process it cannot. The pool is bounded
+(``YINGJI_PARSE_WORKERS``, default: the CPU count, at most 4), each parse has a time limit
+(``YINGJI_PARSE_TIMEOUT`` seconds) after which the document is recorded as failed and the pool
+replaced, and ``YINGJI_PARSE_POOL=thread`` switches to threads where processes are unwelcome.
+
+When a report is both the article body and an attachment, the better parse is kept (see
+:func:`rank`) and every document that gave the same report is recorded as a source. A document
+that does not parse is a failure with its reason, and the crawl goes on. An article body that
+only says "详见附件" parses to no numbers: it is not taken for a report.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer, reactor
+
+from crawler.items import ReportItem
+from yingji import config
+from yingji.reparse import parse_stored
+
+logger = logging.getLogger(__name__)
+
+STATUS_RANK = {"parsed": 4, "partial": 3, "unstructured": 2, "needs_ocr": 1, "failed": 0}
+TABLE_KEYS = ("active_disclosure", "applications", "review_litigation")
+MIN_UNSTRUCTURED_CHARS = 200  # a pre-2019 free-form report has text; "详见附件" has not
+
+
+def count_cells(record: dict[str, Any] | None) -> int:
+    """How many numbers of tables 二/三/四 a record holds (``None`` cells do not count)."""
+
+    def walk(node: Any) -> int:
+        if isinstance(node, dict):
+            return sum(walk(v) for v in node.values())
+        if isinstance(node, list):
+            return sum(walk(v) for v in node)
+        return int(isinstance(node, int | float) and not isinstance(node, bool))
+
+    return sum(walk((record or {}).get(k)) for k in TABLE_KEYS)
+
+
+def is_report(result: dict[str, Any]) -> bool:
+    """Whether a parse found a report, not just a page that points at one."""
+    status = result.get("status")
+    if status in ("parsed", "partial"):
+        return count_cells(result.get("record")) > 0
+    if status == "unstructured":
+        text = (result.get("record") or {}).get("unstructured_text") or ""
+        return len(text.strip()) >= MIN_UNSTRUCTURED_CHARS
+    return status == "needs_ocr"  # a scanned report is a report we cannot read yet
+
+
+def rank(result: dict[str, Any]) -> tuple[int, int, int, int]:
+    """Sort key, best last: a report over a non-report, then status, more cells, fewer warnings."""
+    return (
+        int(is_report(result)),
+        STATUS_RANK.get(str(result.get("status")), 0),
+        count_cells(result.get("record")),
+        -len(result.get("warnings") or []),
+    )
+
+
+def _same_report(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    ra, rb = a.get("record") or {}, b.get("record") or {}
+    if ra.get("year") != rb.get("year"):
+        return False
+    return not (ra.get("agency") and rb.get("agency") and ra["agency"] != rb["agency"])
+
+
+def choose(
+    item_url: str, candidates: list[tuple[dict[str, Any], dict[str, Any]]]
+) -> dict[str, Any]:
+    """Pick the item's report from ``(document, outcome)`` pairs; the value of ``item.parsed``.
+
+    ``outcome`` is :func:`yingji.reparse.parse_stored`'s answer. The result is the chosen
+    ``ParseResult.to_dict()`` plus ``source`` (its document), ``sources`` (the article URL and
+    every document that gave the same report) and ``candidates`` (what each document gave, for
+    the run record). Without any report it has ``status: failed`` and an ``error`` that says why.
+    """
+    summary = [_summary(doc, out) for doc, out in candidates]
+    parsed = [(doc, out["result"]) for doc, out in candidates if "result" in out]
+    reports = [(doc, res) for doc, res in parsed if is_report(res)]
+    if reports:
+        best_doc, best = max(reports, key=lambda pair: rank(pair[1]))
+        sources = [item_url]
+        for doc, res in reports:
+            if _same_report(best, res) and doc["url"] not in sources:
+                sources.append(doc["url"])
+        return {**best, "source": _doc_ref(best_doc), "sources": sources, "candidates": summary}
+    return {
+        "record": None,
+        "status": "failed",
+        "doc_type": None,
+        "parser_version": next((r.get("parser_version") for _, r in parsed), None),
+        "warnings": [],
+        "error": _failure_reason(candidates),
+        "source": _doc_ref(_failure_source(candidates)) if candidates else None,
+        "sources": [item_url],
+        "candidates": summary,
+    }
+
+
+def _doc_ref(doc: dict[str, Any]) -> dict[str, Any]:
+    keys = ("kind", "url", "name", "sha256", "path", "size", "content_type", "error")
+    return {k: doc[k] for k in keys if k in doc}
+
+
+def _summary(doc: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    res = out.get("result") or {}
+    return {
+        "url": doc.get("url"),
+        "kind": doc.get("kind"),
+        "status": res.get("status", "failed"),
+        "cells": count_cells(res.get("record")),
+        "warnings": len(res.get("warnings") or []),
+        "error": out.get("error") or res.get("error"),
+    }
+
+
+def _failure_source(candidates: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """The document a failure is best blamed on: an attachment over the article page."""
+    for doc, _ in reversed(candidates):
+        if doc.get("kind") != "article":
+            return doc
+    return candidates[0][0]
+
+
+def _failure_reason(candidates: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
+    if not candidates:
+        return "no document to parse"
+    reasons = []
+    for doc, out in candidates:
+        res = out.get("result")
+        if res is not None:
+            why = res.get("error") or (
+                "the page holds no report tables (a pointer to attachments?)"
+                if doc.get("kind") == "article"
+                else f"no report found (status {res.get('status')})"
+            )
+        else:
+            why = out.get("error") or "unknown error"
+        reasons.append(f"{doc.get('name') or doc.get('url')}: {why}")
+    return "; ".join(reasons)
+
+
+class ParsePool:
+    """A bounded pool of parse workers whose jobs the reactor awaits without blocking."""
+
+    def __init__(self, kind: str, workers: int, timeout: float) -> None:
+        self.kind = kind
+        self.workers = max(1, workers)
+        self.timeout = timeout
+        self._executor: cf.Executor | None = None
+
+    def _make(self) -> cf.Executor:
+        if self.kind == "thread":
+            return cf.ThreadPoolExecutor(self.workers, thread_name_prefix="yingji-parse")
+        # spawn: a fork of a process running a reactor and its threads is not safe
+        ctx = multiprocessing.get_context("spawn")
+        return cf.ProcessPoolExecutor(self.workers, mp_context=ctx)
+
+    async def run(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        for attempt in (1, 2):
+            if self._executor is None:
+                self._executor = self._make()
+            executor = self._executor
+            fut = executor.submit(fn, *args)
+            d: defer.Deferred[dict[str, Any]] = defer.Deferred()
+            fut.add_done_callback(lambda f, d=d: reactor.callFromThread(_fire, d, f))
+            d.addTimeout(self.timeout, reactor)
+            try:
+                return await maybe_deferred_to_future(d)
+            except defer.TimeoutError:
+                self._discard(executor)
+                return {"error": f"parse took longer than {self.timeout:g} s", "code": "timeout"}
+            except cf.process.BrokenProcessPool:
+                self._discard(executor)
+                if attempt == 2:
+                    return {"error": "the parse worker died", "code": "worker_died"}
+        raise AssertionError("unreachable")
+
+    def _discard(self, executor: cf.Executor) -> None:
+        """Replace a pool whose worker hangs or died; its processes are terminated."""
+        if self._executor is executor:
+            self._executor = None
+        for proc in list(getattr(executor, "_processes", {}).values()):
+            proc.terminate()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+def _fire(d: defer.Deferred[dict[str, Any]], fut: cf.Future[dict[str, Any]]) -> None:
+    if d.called:  # timed out already
+        return
+    if fut.cancelled():
+        d.errback(cf.process.BrokenProcessPool("cancelled"))
+        return
+    exc = fut.exception()
+    if exc is not None:
+        d.errback(exc)
+    else:
+        d.callback(fut.result())
+
+
+class ParsePipeline:
+    """Fill ``item.parsed`` from ``item.documents``."""
+
+    def __init__(self, root: str, pool: ParsePool) -> None:
+        self.root = root
+        self.pool = pool
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ParsePipeline:
+        s = crawler.settings
+        root = config.files_store(
+            s.get("YINGJI_FILES_STORE") or None, s.get("DATABASE_URL") or None
+        )
+        workers = s.getint("YINGJI_PARSE_WORKERS", 0) or min(4, os.cpu_count() or 1)
+        pool = ParsePool(
+            s.get("YINGJI_PARSE_POOL", "process"),
+            workers,
+            s.getfloat("YINGJI_PARSE_TIMEOUT", 120.0),
+        )
+        return cls(str(root), pool)
+
+    def close_spider(self) -> None:
+        self.pool.close()
+
+    async def process_item(self, item: ReportItem) -> ReportItem:
+        candidates = []
+        for doc in item.documents:
+            if "error" in doc:
+                candidates.append((doc, {"error": doc["error"], "code": "download"}))
+                continue
+            out = await self.pool.run(
+                parse_stored, self.root, doc["sha256"], doc.get("name"), doc.get("content_type")
+            )
+            candidates.append((doc, out))
+        item.parsed = choose(item.url, candidates)
+        if item.parsed["status"] == "failed":
+            logger.info("no report in %s: %s", item.url, item.parsed["error"])
+        return item
