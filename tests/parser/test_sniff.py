@@ -1,0 +1,165 @@
+"""The document type comes from the bytes; names and content types never decide it."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from yingji_parser.errors import CorruptDocument, EncryptedDocument, ParseError, UnsupportedFormat
+from yingji_parser.sniff import sniff
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SAMPLES = FIXTURES / "samples"
+OFFICE = FIXTURES / "office"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (SAMPLES / "seed000.docx", "docx"),
+        (SAMPLES / "seed001.doc", "doc"),
+        (SAMPLES / "seed002.pdf", "pdf"),
+        (SAMPLES / "synth0.body.html", "html"),
+        (SAMPLES / "seed000.txt", "text"),
+        (OFFICE / "seed000.xlsx", "xlsx"),
+        (OFFICE / "seed000.xls", "xls"),
+        (OFFICE / "quirks.rtf", "doc"),
+        (
+            FIXTURES
+            / "realpages"
+            / "kirogovcompare"
+            / "shuyang_fgj_2023_annual_report_saved_page.html",
+            "html",
+        ),
+        (FIXTURES / "realpages" / "kirogovcompare" / "PROVENANCE.txt", "text"),
+    ],
+    ids=lambda v: v.name if isinstance(v, Path) else v,
+)
+def test_each_sample_type_is_recognised_from_its_bytes(path: Path, expected: str) -> None:
+    assert sniff(path.read_bytes()) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "filename", "content_type", "expected"),
+    [
+        ("seed000.docx", "report.doc", "application/msword", "docx"),  # a .doc that is DOCX
+        ("seed000.pdf", "download.jsp", "application/octet-stream", "pdf"),
+        ("seed000.doc", "report.docx", None, "doc"),
+        ("seed000.pdf", "report.html", "text/html", "pdf"),
+        ("seed000.body.html", "report.pdf", "application/pdf", "html"),
+    ],
+)
+def test_mislabelled_files_are_recognised_by_content(
+    source: str, filename: str, content_type: str | None, expected: str
+) -> None:
+    data = (SAMPLES / source).read_bytes()
+    assert sniff(data, filename=filename, content_type=content_type) == expected
+
+
+def test_word97_published_as_wps_is_labelled_wps() -> None:
+    """Kingsoft WPS writes Word-97-compatible OLE files; the .wps name only sets the label."""
+    assert sniff((SAMPLES / "seed000.doc").read_bytes(), filename="年报.wps") == "wps"
+
+
+def test_pdf_after_leading_junk_is_still_a_pdf() -> None:
+    data = (
+        b"\xef\xbb\xbf\r\n  \x00junk from a broken server\n"
+        + (SAMPLES / "seed000.pdf").read_bytes()
+    )
+    assert sniff(data) == "pdf"
+
+
+def test_word_saved_web_page_named_doc_is_html() -> None:
+    data = (
+        '<html xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:w="urn:schemas-microsoft-com:office:word"><head><meta charset="gb2312">'
+        "</head><body><p>2023年度报告</p><table><tr><td>1</td></tr></table></body></html>"
+    ).encode("gb2312")
+    assert sniff(data, filename="report.doc", content_type="application/msword") == "html"
+
+
+def test_mht_single_file_web_page_is_html() -> None:
+    data = (
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart"\r\n\r\n'
+        b'------=_NextPart\r\nContent-Type: text/html; charset="utf-8"\r\n\r\n<html></html>\r\n'
+    )
+    assert sniff(data, filename="report.doc") == "html"
+
+
+def test_gb18030_plain_text_is_text() -> None:
+    data = "某某区应急管理局2023年政府信息公开工作年度报告\n一、总体情况\n".encode("gb18030") * 20
+    assert sniff(data) == "text"
+
+
+def test_word_2003_xml_goes_to_libreoffice_as_doc() -> None:
+    data = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<?mso-application progid="Word.Document"?>\n'
+        b'<w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"/>'
+    )
+    assert sniff(data) == "doc"
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, "a JPEG image"),
+        (b"GIF89a" + b"\x00" * 64, "a GIF image"),
+        (b"Rar!\x1a\x07\x00" + b"\x00" * 64, "a RAR archive"),
+    ],
+)
+def test_images_and_archives_are_refused_with_what_they_are(data: bytes, what: str) -> None:
+    with pytest.raises(UnsupportedFormat, match=f"^{what}, not a report document"):
+        sniff(data, filename="report.pdf", content_type="application/pdf")
+
+
+def test_encrypted_ooxml_is_refused_as_encrypted() -> None:
+    with pytest.raises(EncryptedDocument, match="password"):
+        sniff((OFFICE / "encrypted.docx").read_bytes(), filename="report.docx")
+
+
+def test_encrypted_word97_is_refused_as_encrypted() -> None:
+    with pytest.raises(EncryptedDocument, match="Word 97"):
+        sniff((OFFICE / "encrypted.doc").read_bytes())
+
+
+def test_empty_input_is_refused() -> None:
+    with pytest.raises(UnsupportedFormat, match="empty"):
+        sniff(b"")
+
+
+def test_random_bytes_are_refused() -> None:
+    rng = __import__("random").Random(7)
+    for _ in range(20):
+        data = bytes(rng.getrandbits(8) for _ in range(2000))
+        with pytest.raises(ParseError):
+            sniff(data)
+
+
+def test_zip_without_office_parts_is_refused() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("photos/a.jpg", b"\xff\xd8\xff")
+    with pytest.raises(UnsupportedFormat, match="ZIP archive"):
+        sniff(buf.getvalue())
+
+
+def test_truncated_docx_is_corrupt() -> None:
+    data = (SAMPLES / "seed000.docx").read_bytes()
+    with pytest.raises(CorruptDocument):
+        sniff(data[: len(data) // 2])
+
+
+def test_truncated_ole_file_is_corrupt_not_a_crash() -> None:
+    data = (SAMPLES / "seed000.doc").read_bytes()
+    with pytest.raises(ParseError):
+        sniff(data[:600])
+
+
+def test_binary_junk_with_nul_bytes_is_not_text() -> None:
+    with pytest.raises(UnsupportedFormat):
+        sniff(b"\x00\x01\x02\x03" * 500 + os.urandom(16))

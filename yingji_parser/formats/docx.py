@@ -1,0 +1,346 @@
+"""DOCX reader: WordprocessingML straight from the ZIP with lxml, into the shared grid.
+
+Why not python-docx: it is several times slower and its table model does not expand vertical
+merges or legacy ``w:hMerge``, while the mapper needs every grid position filled. Reading the XML
+directly also lets us follow text wherever Word nests it (hyperlinks, tracked insertions, smart
+tags, content controls, simple fields) and drop what Word would not show (deleted text, the
+VML fallback copy of a text box), so cell texts are complete and never doubled.
+
+Also used for DOC/WPS after LibreOffice has converted them (see :mod:`.legacy`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+from yingji_parser.errors import CorruptDocument
+from yingji_parser.grid import Block, Cell, DocType, Document, Paragraph, Table
+from yingji_parser.limits import read_member, safe_zip
+
+W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+DC = "http://purl.org/dc/elements/1.1/"
+REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_DOC_RELS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True, remove_pis=True
+)
+
+# Elements whose children are (block-level or row/cell-level) content to walk through as if the
+# wrapper were not there: content controls, custom XML, tracked insertions/moves.
+_TRANSPARENT = (
+    "sdt",
+    "sdtContent",
+    "customXml",
+    "ins",
+    "moveTo",
+    "smartTag",
+    "hyperlink",
+    "fldSimple",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """Clark-notation tag names for one WordprocessingML namespace (transitional or strict)."""
+
+    ns: str
+
+    def __call__(self, local: str) -> str:
+        return f"{{{self.ns}}}{local}"
+
+
+def read(data: bytes, doc_type: DocType = "docx") -> Document:
+    """Read DOCX bytes into a :class:`Document` (blocks in body order, merges expanded)."""
+    zf = safe_zip(data)
+    main = _main_part(zf)
+    try:
+        xml = read_member(zf, main)
+    except KeyError as exc:
+        raise CorruptDocument(f"the Word file has no main document part ({main})") from exc
+    try:
+        root = etree.fromstring(xml, parser=_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise CorruptDocument(f"the Word document XML is damaged ({exc})") from exc
+    ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else W_MAIN
+    w = _Names(ns if ns in (W_MAIN, W_STRICT) else W_MAIN)
+    body = root.find(w("body"))
+    if body is None:
+        raise CorruptDocument("the Word document has no body")
+    _drop_invisible(root, w)
+    doc = Document(doc_type=doc_type)
+    doc.blocks = list(_blocks(body, w))
+    title = _core_title(zf)
+    if title:
+        doc.title_hints.append(title)
+    return doc
+
+
+def _main_part(zf: zipfile.ZipFile) -> str:
+    """The main document part named by the package relationships (usually word/document.xml)."""
+    try:
+        rels = etree.fromstring(read_member(zf, "_rels/.rels", 1024 * 1024), parser=_PARSER)
+    except (KeyError, etree.XMLSyntaxError):
+        return "word/document.xml"
+    for rel in rels.iter(f"{{{REL}}}Relationship"):
+        if rel.get("Type") in OFFICE_DOC_RELS and rel.get("Target"):
+            return posixpath.normpath(rel.get("Target", "").lstrip("/"))
+    return "word/document.xml"
+
+
+def _core_title(zf: zipfile.ZipFile) -> str | None:
+    """dc:title of docProps/core.xml: authors sometimes fill it with the report title."""
+    try:
+        core = etree.fromstring(read_member(zf, "docProps/core.xml", 1024 * 1024), parser=_PARSER)
+    except (KeyError, etree.XMLSyntaxError):
+        return None
+    except Exception:  # a damaged optional part never fails the document
+        return None
+    el = core.find(f"{{{DC}}}title")
+    text = (el.text or "").strip() if el is not None else ""
+    return text or None
+
+
+def _drop_invisible(root: etree._Element, w: _Names) -> None:
+    """Remove what Word does not display, so that text extraction can take every w:t.
+
+    Deleted runs (w:del, w:moveFrom) and the legacy fallback copy of drawings/text boxes
+    (mc:Fallback; mc:Choice holds the same text) would otherwise appear twice or wrongly. The
+    w:del *markers* inside property elements (a deleted row, a deleted paragraph mark) stay.
+    """
+    props = {w("rPr"), w("trPr"), w("pPr"), w("tcPr")}
+    doomed = [
+        el
+        for el in root.iter(w("del"), w("moveFrom"), f"{{{MC}}}Fallback", w("instrText"), w("rt"))
+        if el.getparent() is not None and el.getparent().tag not in props
+    ]
+    for el in doomed:
+        el.getparent().remove(el)
+
+
+def _local(tag: object) -> str:
+    return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else ""
+
+
+def _blocks(container: etree._Element, w: _Names) -> Iterator[Block]:
+    """Paragraphs and tables of a body, cell or content control, in reading order."""
+    for child in container:
+        name = _local(child.tag)
+        if name == "p":
+            text = _paragraph_text(child, w)
+            if text.strip():
+                yield Paragraph(text)
+        elif name == "tbl":
+            yield from _table_blocks(child, w)
+        elif name in _TRANSPARENT or name == "AlternateContent" or name == "Choice":
+            yield from _blocks(child, w)
+
+
+def _paragraph_text(p: etree._Element, w: _Names) -> str:
+    """All visible text of a paragraph: every w:t however deeply nested, breaks and tabs kept."""
+    t, tab, br, cr, nbh, sym, ptab = (
+        w("t"),
+        w("tab"),
+        w("br"),
+        w("cr"),
+        w("noBreakHyphen"),
+        w("sym"),
+        w("ptab"),
+    )
+    parts: list[str] = []
+    for el in p.iter(t, tab, br, cr, nbh, sym, ptab):
+        tag = el.tag
+        if tag == t:
+            if el.text:
+                parts.append(el.text)
+        elif tag in (tab, ptab):
+            # a w:tab inside pPr/tabs is a tab stop definition, not a character
+            parent = el.getparent()
+            if parent is None or parent.tag != w("tabs"):
+                parts.append("\t")
+        elif tag in (br, cr):
+            parts.append("\n")
+        elif tag == nbh:
+            parts.append("-")
+        elif tag == sym:
+            char = el.get(w("char"))
+            if char:
+                try:
+                    code = int(char, 16)
+                    parts.append(chr(code - 0xF000 if code >= 0xF000 else code))
+                except ValueError:
+                    pass
+    return "".join(parts)
+
+
+def _cell_blocks(tc: etree._Element, w: _Names) -> list[Block]:
+    return list(_blocks(tc, w))
+
+
+def _cell_text(blocks: list[Block]) -> str:
+    """A cell's paragraphs joined by newlines; a nested table flattened row by row."""
+    lines: list[str] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            lines.append(b.text)
+        else:
+            lines.extend("\t".join(c.text for c in row if not c.merged) for row in b.rows)
+    return "\n".join(lines).strip("\n")
+
+
+def _children(el: etree._Element, want: str) -> Iterator[etree._Element]:
+    """Direct children named ``want``, looking through sdt/customXml/ins wrappers."""
+    for child in el:
+        name = _local(child.tag)
+        if name == want:
+            yield child
+        elif name in _TRANSPARENT:
+            yield from _children(child, want)
+
+
+def _val(el: etree._Element | None, w: _Names, default: str | None = None) -> str | None:
+    if el is None:
+        return default
+    return el.get(w("val"), default)
+
+
+def _int_val(el: etree._Element | None, w: _Names, default: int) -> int:
+    raw = _val(el, w)
+    try:
+        return max(0, int(raw)) if raw is not None else default
+    except ValueError:
+        return default
+
+
+def _twips(raw: str | None) -> int:
+    try:
+        return max(0, int(float(raw or 0)))
+    except ValueError:
+        return 0
+
+
+_MAX_SPAN = 1000  # a damaged gridSpan must not allocate millions of cells
+
+
+def _table_blocks(tbl: etree._Element, w: _Names) -> Iterator[Block]:
+    """The table as a grid, followed by the tables nested in its cells.
+
+    A one-column table whose cells hold tables is a layout wrapper (a frame around the whole
+    report): its contents are unwrapped into blocks instead, so that the real tables and the
+    paragraphs around them keep their reading order.
+    """
+    rows, nested = _grid(tbl, w)
+    width = max((len(r) for r in rows), default=0)
+    if nested and width <= 1:
+        for cell_blocks in nested:
+            yield from cell_blocks
+        return
+    if rows:
+        yield Table(rows=rows)
+    for cell_blocks in nested:
+        for b in cell_blocks:
+            if isinstance(b, Table):
+                yield b
+
+
+def _grid(tbl: etree._Element, w: _Names) -> tuple[list[list[Cell]], list[list[Block]]]:
+    """Expand a w:tbl into equal-length rows of cells.
+
+    Positions follow the table grid: w:gridBefore/w:gridAfter skip grid columns, w:gridSpan and
+    legacy w:hMerge widen a cell, w:vMerge continues the cell above. Every covered position gets
+    the cell's text, ``merged=True`` on all but the top-left one.
+    """
+    col_widths = [_twips(g.get(w("w"))) for g in tbl.iterfind(f"{w('tblGrid')}/{w('gridCol')}")]
+    grid_cols = len(col_widths)
+    # Each position is (origin, text): origin identifies the logical cell (shared by the copies
+    # of a merge), None for a position no cell covers (gridBefore/gridAfter, short rows).
+    rows: list[list[tuple[int | None, str]]] = []
+    nested: list[list[Block]] = []  # blocks of cells that contain tables
+    next_id = 0
+    for tr in _children(tbl, "tr"):
+        trpr = tr.find(w("trPr"))
+        if trpr is not None and trpr.find(w("del")) is not None:
+            continue  # a row deleted with change tracking on
+        before = _int_val(trpr.find(w("gridBefore")) if trpr is not None else None, w, 0)
+        row: list[tuple[int | None, str]] = [(None, "")] * min(before, _MAX_SPAN)
+        for tc in _children(tr, "tc"):
+            tcpr = tc.find(w("tcPr"))
+            span = 1
+            vmerge = hmerge = None
+            if tcpr is not None:
+                span = min(max(_int_val(tcpr.find(w("gridSpan")), w, 1), 1), _MAX_SPAN)
+                vm = tcpr.find(w("vMerge"))
+                vmerge = _val(vm, w, "continue") if vm is not None else None
+                hm = tcpr.find(w("hMerge"))
+                hmerge = _val(hm, w, "continue") if hm is not None else None
+            blocks = _cell_blocks(tc, w)
+            if any(isinstance(b, Table) for b in blocks):
+                nested.append(blocks)
+            col = len(row)
+            if hmerge == "continue" and row and row[-1][0] is not None:
+                row.extend([row[-1]] * span)  # legacy horizontal merge: part of the left cell
+                continue
+            above = rows[-1] if rows else []
+            if vmerge == "continue" and col < len(above) and above[col][0] is not None:
+                row.extend([above[col]] * span)  # vertical merge: the cell above goes on
+                continue
+            row.extend([(next_id, _cell_text(blocks))] * span)
+            next_id += 1
+        rows.append(row)
+    width = max(grid_cols, max((len(r) for r in rows), default=0))
+    for r in rows:
+        r.extend([(None, "")] * (width - len(r)))
+    keep = _needed_columns(rows, width, col_widths)
+    seen: set[int] = set()
+    out: list[list[Cell]] = []
+    for r in rows:
+        cells = []
+        for i in keep:
+            origin, text = r[i]
+            cells.append(Cell(text, merged=origin is not None and origin in seen))
+            if origin is not None:
+                seen.add(origin)
+        out.append(cells)
+    return out, nested
+
+
+def _covered(r: list[tuple[int | None, str]], k: int, prev: int | None, nxt: int | None) -> bool:
+    """Position k of row r is empty or belongs to a cell that also covers prev or nxt."""
+    origin = r[k][0]
+    if origin is None:
+        return not r[k][1]
+    return (prev is not None and r[prev][0] == origin) or (nxt is not None and r[nxt][0] == origin)
+
+
+def _needed_columns(
+    rows: list[list[tuple[int | None, str]]], width: int, col_widths: list[int]
+) -> list[int]:
+    """Grid columns to keep: all but narrow slivers that carry no cell of their own.
+
+    LibreOffice's conversions (and hand-dragged borders) leave grid columns a few twips wide
+    in which every position belongs to a cell that also covers a neighbouring column. Kept,
+    such a sliver shows the mapper a phantom column that repeats its neighbour. Only columns
+    narrower than a quarter of the typical column are considered, so that a real column is
+    never dropped and a cell straddling the sliver stays under the header it sits under.
+    """
+    if len(col_widths) != width or not rows:
+        return list(range(width))
+    typical = sorted(col_widths)[width // 2]
+    keep: list[int] = []
+    for k in range(width):
+        prev = keep[-1] if keep else None
+        nxt = k + 1 if k + 1 < width else None
+
+        if col_widths[k] * 4 >= typical or not all(_covered(r, k, prev, nxt) for r in rows):
+            keep.append(k)
+    return keep

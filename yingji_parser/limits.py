@@ -1,0 +1,128 @@
+"""Bounds on what one document may cost, checked before any parsing work is done.
+
+Crawled documents come from thousands of sites and some are broken or hostile: a 60 MB scan
+posted as "the report", a DOCX that inflates to gigabytes. Every reader therefore goes through
+these checks first, so that memory and time per document stay bounded and a refused document
+gets a reason a person can act on (the size, the limit) instead of an exhausted worker.
+
+- :func:`check_size` refuses raw input over :data:`MAX_DOCUMENT_BYTES` (the API calls it
+  before sniffing, so an oversized PDF is never opened).
+- :func:`safe_zip` opens an OOXML container after checking its central directory (entry count,
+  declared uncompressed sizes, compression ratios) *before* anything is inflated.
+- :func:`read_member` reads one member with a hard cap on the bytes produced.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+from yingji_parser.errors import CorruptDocument, TooLarge
+
+MB = 1024 * 1024
+
+#: Largest input accepted, in bytes. Real reports are well under 10 MB; 50 MB leaves room for
+#: PDFs with embedded fonts and images while refusing whole scanned archives.
+MAX_DOCUMENT_BYTES = 50 * MB
+#: Sum of the declared uncompressed sizes of all members of an OOXML container.
+MAX_UNZIPPED_TOTAL = 256 * MB
+#: Largest single member a reader will inflate (word/document.xml, a worksheet).
+MAX_MEMBER_BYTES = 128 * MB
+#: More members than this is not an office document but an archive (or an attack).
+MAX_ZIP_ENTRIES = 10_000
+#: Compression ratio above which a *large* member is taken for a bomb. Real XML parts compress
+#: 3-40x; a run of zeros deflates about 1000x.
+MAX_RATIO = 300
+#: Members smaller than this are never judged by ratio (tiny files can compress absurdly well).
+RATIO_MIN_SIZE = 8 * MB
+
+
+def _human(n: int) -> str:
+    """Size for a message: '60.0 MB', '512 bytes'."""
+    if n >= MB:
+        return f"{n / MB:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n} bytes"
+
+
+def check_size(data: bytes, limit: int = MAX_DOCUMENT_BYTES) -> None:
+    """Refuse input over ``limit`` bytes before anything looks inside it."""
+    if len(data) > limit:
+        raise TooLarge(
+            f"the document is {_human(len(data))}, over the {_human(limit)} limit; "
+            "it was refused without being parsed"
+        )
+
+
+def safe_zip(
+    data: bytes,
+    *,
+    max_total: int = MAX_UNZIPPED_TOTAL,
+    max_entries: int = MAX_ZIP_ENTRIES,
+    max_ratio: int = MAX_RATIO,
+    ratio_min_size: int = RATIO_MIN_SIZE,
+) -> zipfile.ZipFile:
+    """Open a ZIP (DOCX/XLSX) whose central directory promises bounded expansion.
+
+    Only the central directory is read here; nothing is decompressed. Python's zipfile never
+    yields more than a member's declared size, so the declared sizes checked here are a real
+    bound on what the readers can inflate later.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise CorruptDocument(f"a damaged or truncated ZIP container ({exc})") from exc
+    except (NotImplementedError, RuntimeError) as exc:  # odd ZIP features, or reading past EOF
+        raise CorruptDocument(f"an unreadable ZIP container ({exc})") from exc
+    if len(infos) > max_entries:
+        raise TooLarge(
+            f"the ZIP container has {len(infos)} entries, over the limit of {max_entries}"
+        )
+    total = sum(i.file_size for i in infos)
+    if total > max_total:
+        raise TooLarge(
+            f"the ZIP container would expand to {_human(total)}, over the {_human(max_total)} "
+            "limit (a zip bomb?); refused before extraction"
+        )
+    for info in infos:
+        if info.file_size >= ratio_min_size and info.file_size > max_ratio * max(
+            info.compress_size, 1
+        ):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise TooLarge(
+                f"ZIP member {info.filename!r} expands {ratio}x "
+                f"to {_human(info.file_size)} (a zip bomb?); refused before extraction"
+            )
+    return zf
+
+
+def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
+    """Read one member, refusing it if it would produce more than ``limit`` bytes.
+
+    Raises KeyError when the member is absent (callers decide whether that is corruption).
+    """
+    info = zf.getinfo(name)
+    if info.file_size > limit:
+        raise TooLarge(
+            f"ZIP member {name!r} is {_human(info.file_size)}, over the {_human(limit)} limit"
+        )
+    try:
+        with zf.open(info) as fh:
+            out = fh.read(limit + 1)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as exc:
+        raise CorruptDocument(f"ZIP member {name!r} is damaged ({exc})") from exc
+    except (NotImplementedError, RuntimeError) as exc:  # encrypted member, unknown compression
+        raise CorruptDocument(f"ZIP member {name!r} cannot be read ({exc})") from exc
+    if len(out) > limit:  # pragma: no cover - zipfile stops at the declared size
+        raise TooLarge(f"ZIP member {name!r} is over the {_human(limit)} limit")
+    return out
