@@ -1,0 +1,347 @@
+"""The yingji spider: from each seed's start page to the annual reports of its emergency bureau.
+
+Thin on purpose: the decisions are plain functions (crawler.discovery), the CMS layouts are
+strategy modules (crawler.strategies), the politeness rules are middlewares. This module only
+turns their answers into requests and items and keeps ``self.sites`` up to date.
+
+Usage: ``scrapy crawl yingji [-a seeds=PATH] [-a shard=K/N]``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+
+from parsel import Selector
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import FormRequest, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler import discovery
+from crawler.discovery import ColumnKind
+from crawler.items import ReportItem
+from crawler.seeds import Seed, SeedError, load_seeds, select_shard
+from crawler.sitestate import SiteState
+from crawler.strategies import (
+    KIND_HANWEB_PROXY,
+    KIND_PAGE,
+    Entry,
+    Followup,
+    Listing,
+    extract_listing,
+    generic,
+    gkmlpt,
+    hanweb,
+    ucap,
+)
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+PRIORITY_ARTICLE = 100  # reports first: a capped or killed crawl keeps what matters
+PRIORITY_LIST = 50  # more pages of a list already entered
+
+
+class YingjiSpider(Spider):
+    name = "yingji"
+
+    def __init__(self, seeds: str | None = None, shard: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.seed_list: list[Seed] = select_shard(load_seeds(seeds), shard)
+        self.seeds_by_url: dict[str, Seed] = {s.url: s for s in self.seed_list}
+        self.sites: dict[str, SiteState] = {
+            s.url: SiteState(name=s.name, region=s.region, url=s.url) for s in self.seed_list
+        }
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> YingjiSpider:
+        """Build the spider; a bad seed file or shard ends the command with one line.
+
+        Spider construction runs inside the reactor, where an exception would surface as an
+        asyncio traceback; a seed file is user input, so print what is wrong and exit 2.
+        """
+        try:
+            return super().from_crawler(crawler, *args, **kwargs)
+        except SeedError as exc:
+            print(f"scrapy crawl {cls.name}: error: {exc}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
+
+    # ------------------------------------------------------------------ start
+
+    async def start(self) -> AsyncIterator[Request]:
+        for seed in self.seed_list:
+            em = bool(discovery.EM_AGENCY_RE.search(seed.name))
+            yield self._page(
+                seed.url,
+                seed,
+                hops=0,
+                em=em or discovery.is_bureau_url(seed.url),
+                kind=0,
+                start=True,
+            )
+            for column in seed.columns:
+                yield self._page(
+                    column,
+                    seed,
+                    hops=1,
+                    kind=int(ColumnKind.REPORTS),
+                    start=True,
+                    em=em or discovery.is_bureau_url(column),
+                )
+
+    # ------------------------------------------------------------------ request builders
+
+    def _meta(self, seed: Seed, **extra: Any) -> dict[str, Any]:
+        return {"seed_url": seed.url, **extra}
+
+    def _page(
+        self,
+        url: str,
+        seed: Seed,
+        *,
+        hops: int,
+        em: bool,
+        kind: int,
+        start: bool = False,
+        priority: int = 0,
+    ) -> Request:
+        maxsize = self.settings.getint("YINGJI_PAGE_MAXSIZE")
+        return Request(
+            discovery.canonical_url(url),
+            callback=self.parse_page,
+            errback=self.on_error,
+            priority=priority,
+            meta=self._meta(
+                seed,
+                hops=hops,
+                em=em,
+                kind=kind,
+                start=start,
+                source_url=url,
+                download_maxsize=maxsize,
+            ),
+        )
+
+    def _followup(self, f: Followup, seed: Seed, meta: dict[str, Any]) -> Request:
+        common = self._meta(
+            seed,
+            hops=meta["hops"],
+            em=meta["em"],
+            kind=meta["kind"],
+            download_maxsize=self.settings.getint("YINGJI_PAGE_MAXSIZE"),
+        )
+        if f.kind == KIND_PAGE:
+            return self._page(
+                f.url,
+                seed,
+                hops=meta["hops"],
+                em=meta["em"],
+                kind=meta["kind"],
+                priority=PRIORITY_LIST,
+            )
+        callback = self.parse_hanweb_proxy if f.kind == KIND_HANWEB_PROXY else self.parse_gkmlpt
+        if f.method == "POST":
+            return FormRequest(
+                f.url,
+                formdata=dict(f.formdata),
+                callback=callback,
+                errback=self.on_error,
+                priority=PRIORITY_LIST,
+                meta={**common, "formdata": dict(f.formdata)},
+            )
+        return Request(
+            f.url, callback=callback, errback=self.on_error, priority=PRIORITY_LIST, meta=common
+        )
+
+    # ------------------------------------------------------------------ callbacks
+
+    def _site(self, response: Response) -> tuple[Seed, SiteState]:
+        seed_url = response.meta["seed_url"]
+        return self.seeds_by_url[seed_url], self.sites[seed_url]
+
+    def _blocked(self, response: Response, site: SiteState) -> bool:
+        if isinstance(response, TextResponse):
+            reason = discovery.block_reason(response.text)
+            if reason:
+                site.blocked = True
+                site.note_error(f"{reason} at {response.url}")
+                self.logger.warning("%s: %s at %s", site.name, reason, response.url)
+                return True
+        return False
+
+    def parse_page(self, response: Response) -> Iterator[Request | ReportItem]:
+        """A home, hub, column or list page: report entries become requests, columns are
+        followed within the hop budget, list pages of any family are walked."""
+        seed, site = self._site(response)
+        site.pages_fetched += 1
+        if not isinstance(response, TextResponse):
+            return
+        if self._blocked(response, site):
+            return
+        meta = response.meta
+        source = meta.get("source_url") or response.url
+        listing = extract_listing(source, response.text, seed.family)
+        yield from self._walk(listing, response, seed, site)
+
+    def parse_hanweb_proxy(self, response: Response) -> Iterator[Request | ReportItem]:
+        seed, site = self._site(response)
+        site.pages_fetched += 1
+        if self._blocked(response, site):
+            return
+        listing = hanweb.extract_proxy(
+            response.url, response.text, response.meta.get("formdata", {})
+        )
+        yield from self._walk(listing, response, seed, site, follow_columns=False)
+
+    def parse_gkmlpt(self, response: Response) -> Iterator[Request | ReportItem]:
+        seed, site = self._site(response)
+        site.pages_fetched += 1
+        try:
+            listing = gkmlpt.extract_api(response.url, response.text)
+        except ValueError as exc:
+            if not self._blocked(response, site):
+                site.note_error(f"gkmlpt API answer unreadable at {response.url}: {exc}")
+            return
+        yield from self._walk(listing, response, seed, site, follow_columns=False)
+
+    def _walk(
+        self,
+        listing: Listing,
+        response: Response,
+        seed: Seed,
+        site: SiteState,
+        follow_columns: bool = True,
+    ) -> Iterator[Request | ReportItem]:
+        meta = response.meta
+        hops, em, kind = meta.get("hops", 0), meta.get("em", False), meta.get("kind", 0)
+        max_hops = self.settings.getint("YINGJI_MAX_HOPS")
+        for entry in listing.entries:
+            if discovery.is_skippable_url(entry.url):
+                continue
+            in_em = em or discovery.is_bureau_url(entry.url)
+            verdict = discovery.classify_title(entry.title, em_context=in_em)
+            if verdict is not None:
+                if not verdict.graphic:
+                    yield from self._report(entry, seed, site)
+                continue
+            if not follow_columns or hops + 1 > max_hops:
+                continue
+            col = discovery.column_kind(entry.title, entry.url)
+            # inside a report column only sub-columns (per-year, per-bureau) lead further
+            if col is None or (kind == ColumnKind.REPORTS and col < ColumnKind.BUREAU):
+                continue
+            col_em = (
+                em
+                or col == ColumnKind.BUREAU
+                or discovery.is_bureau_url(entry.url)
+                or (col == ColumnKind.REPORTS and bool(discovery.EM_AGENCY_RE.search(entry.title)))
+            )
+            yield self._page(
+                entry.url,
+                seed,
+                hops=hops + 1,
+                em=col_em,
+                kind=int(col),
+                priority=int(col) * 10 - hops,
+            )
+        for f in listing.followups:
+            yield self._followup(f, seed, meta)
+
+    def _report(self, entry: Entry, seed: Seed, site: SiteState) -> Iterator[Request | ReportItem]:
+        if discovery.is_document_url(entry.url):
+            # a list linking the document itself: the download pipeline fetches it
+            site.items_yielded += 1
+            yield ReportItem(
+                site_name=seed.name,
+                region=seed.region,
+                site_url=seed.url,
+                url=entry.url,
+                title=entry.title,
+                published=entry.published,
+            )
+            return
+        yield Request(
+            discovery.canonical_url(entry.url),
+            callback=self.parse_article,
+            errback=self.on_error,
+            priority=PRIORITY_ARTICLE,
+            meta=self._meta(
+                seed,
+                title=entry.title,
+                published=entry.published,
+                download_maxsize=self.settings.getint("YINGJI_PAGE_MAXSIZE"),
+            ),
+        )
+
+    def parse_article(self, response: Response) -> Iterator[Request | ReportItem]:
+        """A report article: one item with its HTML and the document links it carries."""
+        seed, site = self._site(response)
+        site.pages_fetched += 1
+        listed = response.meta.get("title") or ""
+        if not isinstance(response, TextResponse):
+            # the "article" is a document after all (a link without extension)
+            site.items_yielded += 1
+            yield ReportItem(
+                site_name=seed.name,
+                region=seed.region,
+                site_url=seed.url,
+                url=response.url,
+                title=listed,
+                published=response.meta.get("published"),
+            )
+            return
+        if self._blocked(response, site):
+            return
+        sel = Selector(text=response.text)
+        title = listed
+        own = ucap.article_title(sel) or generic.article_title(sel)
+        listed_verdict = discovery.classify_title(listed, em_context=True)
+        if own and listed_verdict:
+            own_verdict = discovery.classify_title(own, em_context=True)
+            if own_verdict and own_verdict.year == listed_verdict.year and len(own) > len(listed):
+                title = own  # lists cut long titles short
+        verdict = discovery.classify_title(title, em_context=True)
+        if verdict:
+            site.years.add(verdict.year)
+        site.items_yielded += 1
+        yield ReportItem(
+            site_name=seed.name,
+            region=seed.region,
+            site_url=seed.url,
+            url=response.url,
+            title=title,
+            published=response.meta.get("published") or generic.article_date(sel),
+            body=response.body,
+            body_encoding=response.encoding,
+            attachments=generic.attachments(response.url, sel),
+        )
+
+    # ------------------------------------------------------------------ errors
+
+    def on_error(self, failure: Failure) -> None:
+        """Record why a request failed; a failed start page makes the site unreachable."""
+        request = failure.request  # type: ignore[attr-defined]
+        seed_url = request.meta.get("seed_url")
+        site = self.sites.get(seed_url) if seed_url else None
+        if site is None:
+            return
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            message = str(failure.value)
+            if "robots.txt" in message:
+                if request.meta.get("start"):
+                    site.robots_denied = True
+                site.note_error(f"robots.txt forbids {request.url}")
+            return
+        if failure.check(HttpError):
+            status = failure.value.response.status  # type: ignore[attr-defined]
+            message = f"HTTP {status} at {request.url}"
+        else:
+            kind = failure.type.__name__ if failure.type else "error"
+            message = f"{kind}: {failure.getErrorMessage()} at {request.url}"
+        site.note_error(message)
+        if request.meta.get("start") and not site.pages_fetched:
+            site.unreachable = True
+        self.logger.info("%s: %s", site.name, message)

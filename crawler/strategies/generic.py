@@ -1,0 +1,134 @@
+"""Any CMS: the links of a page, its 下一页/尾页/?page=N pagination, an article's title and files.
+
+Every page goes through this reading, family pages included; the family modules only add what
+ordinary links cannot show (script page counts, embedded XML, JSON APIs).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urljoin, urlsplit
+
+from parsel import Selector
+
+from crawler.discovery import canonical_url, is_document_url, is_pagination_link, normalise_title
+from crawler.items import Attachment
+from crawler.strategies import Entry, Followup, Listing
+
+DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+#: Page furniture whose links are never list entries or attachments of the article.
+FURNITURE = "header, footer, nav, .header, .footer, .nav, #header, #footer, #nav"
+#: Where CMSs put an article's title, most specific first.
+TITLE_QUERIES = (
+    "meta[name=ArticleTitle]::attr(content)",
+    "ucaptitle ::text",
+    "meta[name=title]::attr(content)",
+    ".article-title ::text",
+    ".art_title ::text",
+    ".content-title ::text",
+    "h1 ::text",
+    ".title ::text",
+    "h2 ::text",
+    "title::text",
+)
+
+
+def _anchor_text(a: Selector) -> str:
+    text = normalise_title("".join(a.css("::text").getall()))
+    title = normalise_title(a.attrib.get("title", ""))
+    return title if len(title) > len(text) else text
+
+
+def _published(a: Selector) -> str | None:
+    """A date next to the link (same list item or table row), as lists show it."""
+    for node in (a, *a.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]")):
+        m = DATE_RE.search(" ".join(node.css("::text").getall()))
+        if m:
+            y, mo, d = m.groups()
+            return f"{y}-{int(mo):02d}-{int(d):02d}"
+    return None
+
+
+def _is_furniture(a: Selector) -> bool:
+    return bool(
+        a.xpath("ancestor::*[self::header or self::footer or self::nav]")
+        or a.xpath(
+            "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' header ') or "
+            "contains(concat(' ', normalize-space(@class), ' '), ' footer ') or "
+            "@id='header' or @id='footer']"
+        )
+    )
+
+
+def links(url: str, sel: Selector) -> list[Entry]:
+    """Every followable link of the page, with its best title (``title`` attribute when the
+    visible text is cut short) and a nearby date."""
+    found: list[Entry] = []
+    for a in sel.css("a[href]"):
+        href = a.attrib.get("href", "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "tel:")) or href == "#":
+            continue
+        found.append(Entry(url=urljoin(url, href), title=_anchor_text(a), published=_published(a)))
+    return found
+
+
+def pagination(url: str, sel: Selector) -> list[Followup]:
+    """Next pages of the same list: 下一页/尾页 links and page numbers with a page parameter."""
+    out: list[Followup] = []
+    here = canonical_url(url)
+    for a in sel.css("a[href]"):
+        href = a.attrib.get("href", "").strip()
+        if not href or href.startswith("javascript:"):
+            continue
+        target = urljoin(url, href)
+        if (
+            is_pagination_link("".join(a.css("::text").getall()), target)
+            and canonical_url(target) != here
+        ):
+            out.append(Followup(target))
+    return out
+
+
+def extract(url: str, sel: Selector) -> Listing:
+    return Listing(entries=links(url, sel), followups=pagination(url, sel))
+
+
+def article_title(sel: Selector) -> str | None:
+    for query in TITLE_QUERIES:
+        text = normalise_title(" ".join(sel.css(query).getall()))
+        if text:
+            return text
+    return None
+
+
+def article_date(sel: Selector) -> str | None:
+    for query in (
+        "meta[name=PubDate]::attr(content)",
+        "publishtime ::text",
+        "meta[name=firstpublishedtime]::attr(content)",
+    ):
+        m = DATE_RE.search(" ".join(sel.css(query).getall()))
+        if m:
+            y, mo, d = m.groups()
+            return f"{y}-{int(mo):02d}-{int(d):02d}"
+    return None
+
+
+def attachments(url: str, sel: Selector) -> list[Attachment]:
+    """Document links of an article (PDF/DOC/DOCX/WPS/XLS …, download endpoints included),
+    each once, with the link text as the name hint; page furniture is skipped."""
+    found: dict[str, Attachment] = {}
+    for a in sel.css("a[href]"):
+        href = a.attrib.get("href", "").strip()
+        if not href or href.startswith("javascript:") or _is_furniture(a):
+            continue
+        target = urljoin(url, href)
+        if not is_document_url(target):
+            continue
+        key = canonical_url(target)
+        name = normalise_title("".join(a.css("::text").getall())) or None
+        if not name:
+            name = unquote(urlsplit(target).path.rsplit("/", 1)[-1]) or None
+        if key not in found:
+            found[key] = Attachment(url=target, name=name)
+    return list(found.values())
