@@ -27,7 +27,7 @@ OFFICE = FIXTURES / "office"
         (SAMPLES / "seed000.txt", "text"),
         (OFFICE / "seed000.xlsx", "xlsx"),
         (OFFICE / "seed000.xls", "xls"),
-        (OFFICE / "quirks.rtf", "doc"),
+        (OFFICE / "synth0.rtf", "doc"),
         (
             FIXTURES
             / "realpages"

@@ -1,0 +1,170 @@
+"""DOCX into the shared grid: complete cell texts, merges expanded, body order, bombs refused."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from yingji_parser.errors import CorruptDocument, TooLarge
+from yingji_parser.formats import docx
+from yingji_parser.grid import Cell, Document, Paragraph, Table
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SAMPLES = FIXTURES / "samples"
+OFFICE = FIXTURES / "office"
+
+
+@pytest.fixture(scope="module")
+def quirks() -> Document:
+    return docx.read((OFFICE / "quirks.docx").read_bytes())
+
+
+def cells(table: Table) -> list[list[tuple[str, bool]]]:
+    return [[(c.text, c.merged) for c in row] for row in table.rows]
+
+
+def test_text_in_nested_runs_is_complete_and_deleted_text_is_not(quirks: Document) -> None:
+    """hyperlink, smartTag, ins, run-level sdt and fldSimple hold text; w:del does not count."""
+    assert quirks.paragraphs[0] == "示例区应急管理局2023年政府信息公开工作年度报告"
+
+
+def test_breaks_tabs_and_field_results_are_kept_field_codes_are_not(quirks: Document) -> None:
+    assert quirks.paragraphs[1] == "第一行\n第二行\t制表\n第三行7"
+
+
+def test_text_box_is_read_once_not_from_its_fallback_copy(quirks: Document) -> None:
+    assert quirks.paragraphs.count("文本框") == 1
+
+
+def test_tab_stop_definitions_are_not_text(quirks: Document) -> None:
+    assert "表一" in quirks.paragraphs
+
+
+def test_core_properties_title_is_a_title_hint(quirks: Document) -> None:
+    assert quirks.title_hints == ["示例区应急管理局2023年政府信息公开工作年度报告"]
+
+
+def test_blocks_keep_body_order(quirks: Document) -> None:
+    kinds = ["P" if isinstance(b, Paragraph) else "T" for b in quirks.blocks]
+    assert kinds == ["P", "P", "P", "P", "T", "T", "T", "T", "T", "P"]
+    assert quirks.blocks[-1] == Paragraph("结束")
+
+
+def test_vertical_and_horizontal_merges_are_expanded(quirks: Document) -> None:
+    table = quirks.tables[0]
+    assert cells(table)[:2] == [
+        [("信息内容", False), ("件数", False), ("件数", True), ("件数", True)],
+        [("信息内容", True), ("本年制发", False), ("本年废止", False), ("现行有效", False)],
+    ]
+
+
+def test_deleted_row_is_dropped_and_short_row_is_padded(quirks: Document) -> None:
+    table = quirks.tables[0]
+    assert [r[0].text for r in table.rows].count("已删除的行") == 0
+    assert cells(table)[3] == [("行政规范性文件", False), ("4", False), ("5", False), ("6", False)]
+    # a vMerge continuation (bare <w:vMerge/> and val="continue") repeats the cell above
+    assert cells(table)[4] == [("行政规范性文件", True), ("7", False), ("", False), ("", False)]
+
+
+def test_grid_before_and_after_shift_cells_to_their_columns(quirks: Document) -> None:
+    assert cells(quirks.tables[0])[5] == [
+        ("", False),
+        ("前空", False),
+        ("后空", False),
+        ("", False),
+    ]
+
+
+def test_legacy_hmerge_and_multi_paragraph_cells(quirks: Document) -> None:
+    assert cells(quirks.tables[0])[6] == [
+        ("旧式", False),
+        ("旧式", True),
+        ("第一段\n第二段", False),
+        ("软\n换行", False),
+    ]
+
+
+def test_every_row_has_the_table_width(quirks: Document) -> None:
+    for table in quirks.tables:
+        assert len({len(r) for r in table.rows}) == 1
+
+
+def test_tables_and_rows_inside_content_controls_are_read(quirks: Document) -> None:
+    assert quirks.tables[1].texts() == [["内容控件表", "10"], ["控件行", "11"]]
+
+
+def test_nested_table_is_kept_in_its_cell_and_as_its_own_table(quirks: Document) -> None:
+    assert quirks.tables[2].texts() == [["外层", "内1\t内2"]]
+    assert quirks.tables[3].texts() == [["内1", "内2"]]
+
+
+def test_sliver_grid_column_is_dropped_and_cells_stay_under_their_headers(quirks: Document) -> None:
+    """A 2-twip grid column (LibreOffice makes these) must not become a phantom column."""
+    assert quirks.tables[4].texts() == [["甲", "乙", "丙"], ["1", "2", "3"]]
+    assert not any(c.merged for row in quirks.tables[4].rows for c in row)
+
+
+def test_sample_docx_tables_have_the_official_shape() -> None:
+    doc = docx.read((SAMPLES / "synth1.docx").read_bytes())
+    assert doc.doc_type == "docx"
+    assert doc.paragraphs[0].endswith("政府信息公开工作年度报告")
+    t2, t3, t4 = doc.tables
+    assert t2.texts()[1] == ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    assert t3.width == 10 and len(t3.rows) == 28
+    assert t3.rows[3][0] == Cell("一、本年新收政府信息公开申请数量")
+    assert t3.rows[3][1] == Cell("一、本年新收政府信息公开申请数量", merged=True)
+    assert t3.rows[7][:3] == [
+        Cell("三、本年度办理结果", merged=True),
+        Cell("（三）不予公开"),
+        Cell("1.属于国家秘密"),
+    ]
+    assert t4.width == 15 and len(t4.rows) == 4
+    assert t4.texts()[0][:6] == ["行政复议"] * 5 + ["行政诉讼"]
+
+
+def _zip(entries: dict[str, bytes], level: int = 9) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zip_bomb_is_refused_before_extraction() -> None:
+    """300 MB of zeros compressed to ~300 KB: refused from the central directory alone."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("[Content_Types].xml", b"<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            block = b"\0" * (1 << 20)
+            for _ in range(300):
+                fh.write(block)
+    data = buf.getvalue()
+    assert len(data) < 2_000_000
+    with pytest.raises(TooLarge, match="zip bomb"):
+        docx.read(data)
+
+
+def test_docx_without_main_part_is_corrupt() -> None:
+    with pytest.raises(CorruptDocument, match="main document"):
+        docx.read(_zip({"[Content_Types].xml": b"<Types/>"}))
+
+
+def test_damaged_document_xml_is_corrupt() -> None:
+    with pytest.raises(CorruptDocument):
+        docx.read(_zip({"word/document.xml": b"\x00\xffnot xml at all"}))
+
+
+def test_external_entities_are_not_resolved(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET")
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>a&x;b</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    doc = docx.read(_zip({"word/document.xml": xml}))
+    assert "TOPSECRET" not in "".join(doc.paragraphs)
