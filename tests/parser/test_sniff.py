@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import zipfile
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def test_empty_input_is_refused() -> None:
 
 
 def test_random_bytes_are_refused() -> None:
-    rng = __import__("random").Random(7)
+    rng = random.Random(7)
     for _ in range(20):
         data = bytes(rng.getrandbits(8) for _ in range(2000))
         with pytest.raises(ParseError):
