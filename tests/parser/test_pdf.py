@@ -1,0 +1,333 @@
+"""The PDF reader at grid level: what tables, cells and paragraphs a PDF becomes.
+
+The real reports (tests/fixtures/realpages) are WPS-made PDFs of other agencies in the same
+national format; their numbers were read off the pages by a person. The samples are LibreOffice
+PDFs whose narrow columns wrap every label and whose big table runs over three pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from yingji_parser.errors import CorruptDocument, EncryptedDocument, ParseError
+from yingji_parser.formats import pdf as pdf_reader
+from yingji_parser.formats.pdf import join_tables, to_grid
+from yingji_parser.formats.pdf_lattice import LCell, LTable
+from yingji_parser.formats.pdf_text import Line, is_page_number, join_wrapped
+from yingji_parser.grid import Document, Table
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+REAL = FIXTURES / "realpages"
+HUAIAN = REAL / "govnianbao" / "huaian_szf_2024_annual_report.pdf"
+HONGZE_2023 = REAL / "kirogovcompare" / "hongze_qzf_2023_annual_report.pdf"
+HONGZE_2024 = REAL / "kirogovcompare" / "hongze_qzf_2024_annual_report.pdf"
+SAMPLE_PDFS = sorted((FIXTURES / "samples").glob("*.pdf"))
+OWN = FIXTURES / "pdf"
+
+APPLICANT_COLUMNS = 7  # 自然人, 5 kinds of organisation, 总计
+
+
+def cells(published: str) -> list[str]:
+    """Cell texts as a person reads them off the page, separated by spaces."""
+    return published.split()
+
+
+def read(path: Path) -> Document:
+    return pdf_reader.read(path.read_bytes())
+
+
+def table_with(doc: Document, label: str) -> Table:
+    """The one table that has a cell reading ``label``."""
+    found = [t for t in doc.tables if any(c.text == label for row in t.rows for c in row)]
+    assert len(found) == 1, f"{label!r} in {len(found)} tables"
+    return found[0]
+
+
+def values(table: Table, label: str, count: int) -> list[str]:
+    """The last ``count`` cells of the one row that has a cell reading ``label``."""
+    rows = [row for row in table.rows if any(c.text == label for c in row)]
+    assert len(rows) == 1, f"{label!r} in {len(rows)} rows"
+    return [c.text for c in rows[0][-count:]]
+
+
+def folios(doc: Document) -> list[str]:
+    """Paragraphs, and table rows, that hold nothing but a page number ("-2-", "— 3 —", "4")."""
+    texts = list(doc.paragraphs)
+    for t in doc.tables:
+        for row in t.rows:
+            distinct = {c.text for c in row if c.text}
+            if len(distinct) == 1:
+                texts.append(distinct.pop())
+    return [t for t in texts if t.strip("-—– ").isdigit()]
+
+
+# --- real WPS reports -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def huaian() -> Document:
+    return read(HUAIAN)
+
+
+def test_huaian_section_two_cells(huaian: Document) -> None:
+    t = table_with(huaian, "行政规范性文件")
+    assert values(t, "规章", 3) == ["1", "0", "11"]
+    assert values(t, "行政规范性文件", 3) == ["8", "26", "66"]
+    # One-value rows span the three value columns: the value once, then merged copies.
+    row = next(r for r in t.rows if r[0].text == "行政许可")
+    assert [(c.text, c.merged) for c in row[1:]] == [
+        ("447228", False),
+        ("447228", True),
+        ("447228", True),
+    ]
+    assert values(t, "行政处罚", 1) == ["3985758"]
+    assert values(t, "行政强制", 1) == ["88283"]
+    assert values(t, "行政事业性收费", 1) == ["96171.6"]
+
+
+def test_huaian_section_three_is_one_table_over_the_page_break(huaian: Document) -> None:
+    t = table_with(huaian, "一、本年新收政府信息公开申请数量")
+    # The rows of page 5 belong to the same table as the header on page 4.
+    assert t.page == 4
+    n = APPLICANT_COLUMNS
+    assert values(t, "一、本年新收政府信息公开申请数量", n) == cells("3001 53 0 0 61 4 3119")
+    assert values(t, "二、上年结转政府信息公开申请数量", n) == cells("34 0 0 0 0 0 34")
+    assert values(t, "2.没有现成信息需要另行制作", n) == cells("11 0 0 0 0 0 11")
+    assert values(t, "（七）总计", n) == cells("2932 53 0 0 61 4 3050")
+    assert values(t, "四、结转下年度继续办理", n) == cells("103 0 0 0 0 0 103")
+
+
+def test_huaian_wrapped_and_vertical_labels_read_as_one_label(huaian: Document) -> None:
+    t = table_with(huaian, "一、本年新收政府信息公开申请数量")
+    labels = {c.text for row in t.rows for c in row}
+    # Written one character per line down a merged column.
+    assert "三、本年度办理结果" in labels
+    # Wrapped over two or three lines inside a narrow cell.
+    assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in labels
+    assert "5.要求行政机关确认或重新出具已获取信息" in labels
+    assert "2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请" in labels
+    # "（四）无法提供" was cut by the page break ("（四）无" / "法提供"): one cell again.
+    assert values(t, "2.没有现成信息需要另行制作", 9)[0] == "（四）无法提供"
+    # The vertical label covers the rows after the break too.
+    assert values(t, "3、其他", 10)[0] == "三、本年度办理结果"
+
+
+def test_huaian_section_four_cells(huaian: Document) -> None:
+    t = table_with(huaian, "行政复议")
+    assert t.texts()[-1] == cells("72 64 178 37 351 13 4 8 1 26 12 1 1 6 20")
+
+
+def test_huaian_prose_title_and_folios(huaian: Document) -> None:
+    assert huaian.title_hints == ["政府信息公开工作年度报告"]
+    assert huaian.pages == 6
+    # The centred title set over two lines is one paragraph.
+    assert huaian.paragraphs[0] == "淮安市人民政府2024年政府信息公开工作年度报告"
+    for heading in (
+        "一、总体情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "六、其他需要报告的事项",
+    ):
+        assert heading in huaian.paragraphs
+    # Footer folios "-1-" ... "-6-" are neither paragraphs nor cells.
+    assert folios(huaian) == []
+    # A paragraph that runs over the page break stays one paragraph.
+    assert any(
+        p.startswith("（一）主动公开情况") and p.endswith("回应舆论关切。")
+        for p in huaian.paragraphs
+    )
+
+
+def test_huaian_blocks_in_reading_order(huaian: Document) -> None:
+    kinds = ["T" if isinstance(b, Table) else b.text[:2] for b in huaian.blocks]
+    assert kinds.index("二、") < kinds.index("T") < kinds.index("三、")
+    assert kinds.count("T") == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            HONGZE_2023,
+            {
+                "规章": ["0", "0", "0"],
+                "行政规范性文件": ["0", "5", "5"],
+                "行政许可": ["550"],
+                "行政处罚": ["4119"],
+                "行政强制": ["195"],
+                "行政事业性收费": ["7730.28"],
+                "一、本年新收政府信息公开申请数量": cells("21 0 0 0 0 0 21"),
+                "（二）部分公开（区分处理的，只计这一情 形，不计其他情形）": cells("4 0 0 0 0 0 4"),
+                "1.属于国家秘密": cells("1 0 0 0 0 0 1"),
+                "2.其他法律行政止公开": cells("0 0 0 0 0 0 0"),  # the typo as published
+                "1.本机关不掌握相关政府信息": cells("10 0 0 0 0 0 10"),
+                "2.没有现成信息需要另行制作": cells("3 0 0 0 0 0 3"),
+                "3.补正后申请内容仍不明确": cells("0 0 0 0 0 0 0"),
+                "1.信访举报投诉类申请": cells("1 0 0 0 0 0 1"),
+                "（七）总计": cells("21 0 0 0 0 0 21"),
+            },
+        ),
+        (
+            HONGZE_2024,
+            {
+                "规章": ["0", "0", "0"],
+                "行政规范性文件": ["3", "0", "8"],
+                "行政许可": ["9487"],
+                "行政处罚": ["2776"],
+                "行政强制": ["84"],
+                "行政事业性收费": ["7545"],
+                "一、本年新收政府信息公开申请数量": cells("95 0 0 0 0 0 95"),
+                "（一）予以公开": cells("50 0 0 0 0 0 50"),
+                "3.危及“三安全一稳定”": cells("1 0 0 0 0 0 1"),
+                "1.本机关不掌握相关政府信息": cells("31 0 0 0 0 0 31"),
+                "2.没有现成信息需要另行制作": cells("1 0 0 0 0 0 1"),
+                "（七）总计": cells("95 0 0 0 0 0 95"),
+            },
+        ),
+    ],
+    ids=["hongze2023", "hongze2024"],
+)
+def test_hongze_cells(path: Path, expected: dict[str, list[str]]) -> None:
+    doc = read(path)
+    for label, want in expected.items():
+        table = next(t for t in doc.tables if any(c.text == label for row in t.rows for c in row))
+        assert values(table, label, len(want)) == want, label
+
+
+def test_hongze_other_handling_is_one_row_and_section_four() -> None:
+    doc = read(HONGZE_2023)
+    t = table_with(doc, "（七）总计")
+    assert values(t, "（六）其他处理", APPLICANT_COLUMNS) == ["0"] * 7
+    # Vertical label drawn with a vertical-writing font matrix: still one label, left column.
+    assert values(t, "1.属于国家秘密", 10)[0] == "三、本年度办理结果"
+    four = table_with(doc, "行政复议")
+    # A total that does not add up is kept as published.
+    assert four.texts()[-1] == cells("10 1 0 0 0 0 0 0 0 0 5 0 0 0 0")
+    assert read(HONGZE_2024).tables[-1].texts()[-1] == cells("1 1 0 0 2 1 0 0 0 1 2 0 1 0 3")
+
+
+# --- samples: narrow columns and rows cut by page breaks --------------------------------------
+
+
+@pytest.mark.parametrize("path", SAMPLE_PDFS, ids=lambda p: p.name)
+def test_sample_tables_rebuilt_whole(path: Path) -> None:
+    doc = read(path)
+    assert len(doc.tables) == 3
+    two, three, four = doc.tables
+    assert two.width == 4 and three.width == 10 and four.width == 15
+    # Header (3 rows) + 2 + 21 rows of results + 四: every row cut by a page break mended.
+    assert len(three.rows) == 3 + 2 + 21 + 2
+    labels = [row[2].text for row in three.rows]
+    assert "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" in labels
+    assert "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请" in labels
+    for row in three.rows[3:]:
+        assert all(c.text.isdigit() for c in row[3:]), row
+    assert all(c.text.isdigit() for c in four.rows[-1])
+
+
+# --- hand-made fixtures -----------------------------------------------------------------------
+
+
+def test_long_table_over_two_pages_with_repeated_header_and_blank_cells() -> None:
+    doc = read(OWN / "long_table.pdf")
+    assert doc.pages == 2
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    header = ["事项", "自然人", "法人", "总计"]
+    # Word repeats the header row on page 2: kept (as published), the mapper skips it.
+    assert [row for row in t.texts() if row == header] == [header, header]
+    data = [row for row in t.texts() if row != header]
+    assert [row[0] for row in data] == [f"{i}.事项第{i}行" for i in range(1, 61)]
+    assert data[6] == ["7.事项第7行", "", "", ""]  # blank stays blank, never 0
+    assert data[59] == ["60.事项第60行", "60", "120", "180"]
+    assert folios(doc) == []
+    assert doc.paragraphs[-1] == "四、政府信息公开行政复议、行政诉讼情况"
+
+
+def test_image_only_pdf_has_no_text_layer() -> None:
+    doc = read(OWN / "image_only.pdf")
+    assert doc.has_text_layer is False
+    assert doc.blocks == []
+    assert [code for code, _ in doc.notes] == ["pdf_no_text_layer"]
+
+
+def test_password_protected_pdf_is_refused_as_encrypted() -> None:
+    with pytest.raises(EncryptedDocument):
+        read(OWN / "encrypted.pdf")
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.5, 0.95])
+def test_truncated_pdf_is_corrupt(fraction: float) -> None:
+    data = HUAIAN.read_bytes()
+    with pytest.raises(CorruptDocument):
+        pdf_reader.read(data[: int(len(data) * fraction)])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"%PDF-1.7\n", b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF", bytes(range(256))],
+)
+def test_garbage_is_refused_as_a_parse_error_only(data: bytes) -> None:
+    with pytest.raises(ParseError):
+        pdf_reader.read(data)
+
+
+# --- the pieces -------------------------------------------------------------------------------
+
+
+def test_wrapped_lines_join_without_separator_in_chinese_only() -> None:
+    assert join_wrapped(["没有现成信息需要另行制", "作"]) == "没有现成信息需要另行制作"
+    assert join_wrapped(["三", "、", "本", "年", "度"]) == "三、本年度"
+    assert join_wrapped(["2024", "年"]) == "2024年"
+    assert join_wrapped(["Annual", "report"]) == "Annual\nreport"
+    assert join_wrapped(["", " 规章 ", ""]) == "规章"
+
+
+@pytest.mark.parametrize("text", ["-2-", "— 3 —", "- 4 -", "第 5 页", "第3页 共6页", "7", "3/6"])
+def test_folios_in_the_margin_are_page_numbers(text: str) -> None:
+    footer = Line(text, 280, 800, 320, 812)
+    assert is_page_number(footer, page_height=842)
+    body = Line(text, 280, 400, 320, 412)
+    assert not is_page_number(body, page_height=842)
+
+
+@pytest.mark.parametrize("text", ["2024年", "一、总体情况", "-2-3-", "12345"])
+def test_other_footer_text_is_not_a_page_number(text: str) -> None:
+    assert not is_page_number(Line(text, 280, 800, 320, 812), page_height=842)
+
+
+def _part(rows: list[list[str]], page: int) -> LTable:
+    cells = [
+        LCell(r, r + 1, c, c + 1, text) for r, row in enumerate(rows) for c, text in enumerate(row)
+    ]
+    return LTable(xs=[0, 100, 150, 200], nrows=len(rows), cells=cells, page=page, top=0, bottom=100)
+
+
+def test_a_row_cut_by_the_page_break_is_mended() -> None:
+    upper = _part([["1.申请人无正", "1", "2"]], page=1)
+    lower = _part([["当理由逾期不补正", "", ""], ["2.重复申请", "3", "4"]], page=2)
+    assert to_grid(join_tables(upper, lower)).texts() == [
+        ["1.申请人无正当理由逾期不补正", "1", "2"],
+        ["2.重复申请", "3", "4"],
+    ]
+
+
+def test_a_new_row_after_the_break_is_not_merged_even_when_blank() -> None:
+    upper = _part([["1.信访举报投诉类申请", "1", "2"]], page=1)
+    lower = _part([["2.重复申请", "", ""]], page=2)
+    assert to_grid(join_tables(upper, lower)).texts() == [
+        ["1.信访举报投诉类申请", "1", "2"],
+        ["2.重复申请", "", ""],
+    ]
+
+
+def test_a_repeated_header_is_not_merged_into_the_last_row() -> None:
+    upper = _part([["事项", "自然人", "总计"], ["1.其他", "1", "2"]], page=1)
+    lower = _part([["事项", "自然人", "总计"], ["2.其他", "3", "4"]], page=2)
+    assert to_grid(join_tables(upper, lower)).texts() == [
+        ["事项", "自然人", "总计"],
+        ["1.其他", "1", "2"],
+        ["事项", "自然人", "总计"],
+        ["2.其他", "3", "4"],
+    ]

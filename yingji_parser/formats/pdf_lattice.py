@@ -1,0 +1,262 @@
+"""Tables from ruling lines: the rectangles the lines form are the cells (a "lattice").
+
+The ruling lines of one table touch each other; each connected group of lines is one table.
+Its distinct x and y positions cut it into elementary cells; two neighbouring elementary cells
+with no line between them belong to one merged cell (rowspan/colspan). Every character whose
+centre falls in a cell is that cell's text. Nothing here knows what a report looks like.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from yingji_parser.formats.pdf_page import Char, PageContent, Segment
+from yingji_parser.formats.pdf_text import cell_text
+
+SNAP = 2.0  # lines closer than this (points) are one line: double borders, rounding
+JOIN = 3.0  # collinear pieces closer than this are one line (borders drawn cell by cell)
+TOUCH = 2.5  # a horizontal and a vertical line this close belong to one table
+MIN_LINE = 3.0  # shorter strokes are glyph fragments or dots, not rulings
+SLIVER = 4.0  # a row/column band narrower than this with no text of its own is an artefact
+MAX_SEGMENTS = 4000  # more rulings than this on one page: not a table page (a chart, a map)
+
+
+@dataclass(slots=True)
+class LCell:
+    """One cell of a lattice: half-open ranges of elementary rows and columns, and its text."""
+
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+    text: str = ""
+
+
+@dataclass(slots=True)
+class LTable:
+    xs: list[float]  # column boundaries, left to right
+    nrows: int
+    cells: list[LCell]
+    page: int
+    top: float
+    bottom: float
+    last_page: int = 0
+    row_heights: list[float] = field(default_factory=list)
+
+    @property
+    def left(self) -> float:
+        return self.xs[0]
+
+    @property
+    def right(self) -> float:
+        return self.xs[-1]
+
+
+def _merge_collinear(segments: list[Segment]) -> list[Segment]:
+    """Snap near-equal positions and join touching collinear pieces into whole lines."""
+    out: list[Segment] = []
+    for horizontal in (True, False):
+        segs = sorted((s for s in segments if s.horizontal == horizontal), key=lambda s: s.pos)
+        clusters: list[list[Segment]] = []
+        for s in segs:
+            if clusters and s.pos - clusters[-1][-1].pos <= SNAP:
+                clusters[-1].append(s)
+            else:
+                clusters.append([s])
+        for cluster in clusters:
+            pos = sum(s.pos for s in cluster) / len(cluster)
+            cluster.sort(key=lambda s: s.a)
+            cur_a, cur_b = cluster[0].a, cluster[0].b
+            for s in cluster[1:]:
+                if s.a <= cur_b + JOIN:
+                    cur_b = max(cur_b, s.b)
+                else:
+                    out.append(Segment(horizontal, pos, cur_a, cur_b))
+                    cur_a, cur_b = s.a, s.b
+            out.append(Segment(horizontal, pos, cur_a, cur_b))
+    return [s for s in out if s.b - s.a >= MIN_LINE]
+
+
+def _components(hs: list[Segment], vs: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
+    """Group lines that touch (union-find over horizontal x vertical intersections)."""
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if h.a - TOUCH <= v.pos <= h.b + TOUCH and v.a - TOUCH <= h.pos <= v.b + TOUCH:
+                ri, rj = find(i), find(len(hs) + j)
+                if ri != rj:
+                    parent[ri] = rj
+    groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    return [g for g in groups.values() if g[0] and g[1]]
+
+
+def _cluster_positions(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= SNAP:
+            continue
+        out.append(v)
+    return out
+
+
+def _covered(lines: list[Segment], pos: float, a: float, b: float) -> bool:
+    """Is there a line at ``pos`` running across the middle of the interval ``a..b``?"""
+    mid = (a + b) / 2
+    return any(abs(s.pos - pos) <= SNAP and s.a - SNAP <= mid <= s.b + SNAP for s in lines)
+
+
+def _lattice(hs: list[Segment], vs: list[Segment]) -> tuple[list[float], list[float], list[int]]:
+    """Boundaries and, per elementary cell (row-major), the id of the merged cell it belongs to."""
+    xs = _cluster_positions([v.pos for v in vs] + [min(h.a for h in hs), max(h.b for h in hs)])
+    ys = _cluster_positions([h.pos for h in hs] + [min(v.a for v in vs), max(v.b for v in vs)])
+    nr, nc = len(ys) - 1, len(xs) - 1
+    parent = list(range(max(nr * nc, 0)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(nr):
+        for c in range(nc):
+            here = r * nc + c
+            if c + 1 < nc and not _covered(vs, xs[c + 1], ys[r], ys[r + 1]):
+                parent[find(here)] = find(here + 1)
+            if r + 1 < nr and not _covered(hs, ys[r + 1], xs[c], xs[c + 1]):
+                parent[find(here)] = find(here + nc)
+    return xs, ys, [find(i) for i in range(nr * nc)]
+
+
+def find_tables(page: PageContent) -> tuple[list[LTable], list[Char]]:
+    """The page's ruled tables (top to bottom) and the characters outside them."""
+    if not page.segments or len(page.segments) > MAX_SEGMENTS:
+        return [], list(page.chars)
+    merged = _merge_collinear(page.segments)
+    hs = [s for s in merged if s.horizontal]
+    vs = [s for s in merged if not s.horizontal]
+    found: list[tuple[list[float], list[float], list[int]]] = []
+    for comp_h, comp_v in _components(hs, vs):
+        xs, ys, ids = _lattice(comp_h, comp_v)
+        if len(xs) >= 2 and len(ys) >= 2 and len(set(ids)) >= 2:
+            found.append((xs, ys, ids))
+    if not found:
+        return [], list(page.chars)
+
+    # Characters to the table and elementary cell their centre falls in.
+    per_table: list[dict[int, list[Char]]] = [{} for _ in found]
+    free: list[Char] = []
+    for ch in page.chars:
+        cx, cy = ch.cx, ch.cy
+        for t, (xs, ys, ids) in enumerate(found):
+            if xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]:
+                r = min(max(bisect.bisect_right(ys, cy) - 1, 0), len(ys) - 2)
+                c = min(max(bisect.bisect_right(xs, cx) - 1, 0), len(xs) - 2)
+                per_table[t].setdefault(ids[r * (len(xs) - 1) + c], []).append(ch)
+                break
+        else:
+            free.append(ch)
+
+    tables: list[LTable] = []
+    for (xs, ys, ids), chars_by_cell in zip(found, per_table, strict=True):
+        if not chars_by_cell:
+            continue  # a frame or a grid with nothing in it
+        table = _build(xs, ys, ids, chars_by_cell, page.number)
+        if len(table.cells) < 2:
+            # One box around some text (a framed note): the text is prose, not a table.
+            free.extend(c for chars in chars_by_cell.values() for c in chars)
+            continue
+        tables.append(table)
+    tables.sort(key=lambda t: t.top)
+    return tables, free
+
+
+def _build(
+    xs: list[float],
+    ys: list[float],
+    ids: list[int],
+    chars_by_cell: dict[int, list[Char]],
+    page: int,
+) -> LTable:
+    nr, nc = len(ys) - 1, len(xs) - 1
+    spans: dict[int, list[int]] = {}
+    for i, cid in enumerate(ids):
+        r, c = divmod(i, nc)
+        box = spans.get(cid)
+        if box is None:
+            spans[cid] = [r, r + 1, c, c + 1]
+        else:
+            box[0], box[1] = min(box[0], r), max(box[1], r + 1)
+            box[2], box[3] = min(box[2], c), max(box[3], c + 1)
+    cells = [
+        LCell(r0, r1, c0, c1, cell_text(chars_by_cell.get(cid, [])))
+        for cid, (r0, r1, c0, c1) in spans.items()
+    ]
+    table = LTable(
+        xs=list(xs),
+        nrows=nr,
+        cells=cells,
+        page=page,
+        top=ys[0],
+        bottom=ys[-1],
+        last_page=page,
+        row_heights=[ys[i + 1] - ys[i] for i in range(nr)],
+    )
+    _drop_slivers(table)
+    return table
+
+
+def _drop_slivers(table: LTable) -> None:
+    """Remove hair-thin column/row bands that only exist because two lines nearly coincide."""
+    for axis in ("col", "row"):
+        sizes = (
+            [table.xs[i + 1] - table.xs[i] for i in range(len(table.xs) - 1)]
+            if axis == "col"
+            else list(table.row_heights)
+        )
+        for k in reversed(range(len(sizes))):
+            if sizes[k] >= SLIVER or len(sizes) <= 1:
+                continue
+            starts_here = [
+                c for c in table.cells if (c.c0 if axis == "col" else c.r0) == k and c.text
+            ]
+            if starts_here:
+                continue
+            _remove_band(table, axis, k)
+
+
+def _remove_band(table: LTable, axis: str, k: int) -> None:
+    kept: list[LCell] = []
+    for c in table.cells:
+        lo, hi = (c.c0, c.c1) if axis == "col" else (c.r0, c.r1)
+        if lo <= k < hi:
+            hi -= 1
+        elif lo > k:
+            lo, hi = lo - 1, hi - 1
+        if hi <= lo:
+            continue  # the cell lived only in the removed band
+        if axis == "col":
+            c.c0, c.c1 = lo, hi
+        else:
+            c.r0, c.r1 = lo, hi
+        kept.append(c)
+    table.cells = kept
+    if axis == "col":
+        # The band's two boundaries become one, at their middle.
+        mid = (table.xs[k] + table.xs[k + 1]) / 2
+        table.xs[k : k + 2] = [mid]
+    else:
+        table.nrows -= 1
+        table.row_heights.pop(k)

@@ -1,0 +1,191 @@
+"""Characters to text: lines from boxes, words from gaps, wrapped lines joined so labels match.
+
+A table label that the PDF wrapped (“没有现成信息需要另行制” / “作”), or stood one character
+per line (“三 / 本 / 年 / 度”), must come out as the label a person reads: wrapped Chinese lines
+are joined without a separator; only a wrap between two Latin letters or digits keeps a line
+break, because there the break may separate two words or numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from yingji_parser.formats.pdf_page import Char
+
+# A gap wider than this fraction of the line height between two glyphs is a word space.
+SPACE_GAP = 0.45
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float = 0.0  # median glyph height: the font size, whatever font a digit came from
+    page: int = 0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def is_wide(ch: str) -> bool:
+    """CJK ideographs, kana/hangul and full-width punctuation: text that wraps without spaces."""
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFE30 <= o <= 0xFE4F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x3000 <= o <= 0x303F
+        or 0x2010 <= o <= 0x2027  # dashes, quotes “”‘’, ellipsis: used inside Chinese text
+        or 0x20000 <= o <= 0x2FA1F
+    )
+
+
+def join_wrapped(parts: list[str]) -> str:
+    """Join the lines of one cell or paragraph: nothing at a Chinese wrap, a newline otherwise."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if out and not (is_wide(out[-1]) or is_wide(part[0])):
+            out += "\n"
+        out += part
+    return out
+
+
+def group_lines(chars: list[Char]) -> list[Line]:
+    """Cluster glyphs into visual lines (top to bottom), each read left to right."""
+    if not chars:
+        return []
+    ordered = sorted(chars, key=lambda c: (c.cy, c.x0))
+    rows: list[list[Char]] = []
+    row_top = row_bottom = 0.0
+    for ch in ordered:
+        if rows:
+            overlap = min(row_bottom, ch.bottom) - max(row_top, ch.top)
+            smaller = min(row_bottom - row_top, ch.height) or 1.0
+            if overlap >= 0.5 * smaller:
+                rows[-1].append(ch)
+                row_top, row_bottom = min(row_top, ch.top), max(row_bottom, ch.bottom)
+                continue
+        rows.append([ch])
+        row_top, row_bottom = ch.top, ch.bottom
+    return [_make_line(row) for row in rows]
+
+
+def _make_line(row: list[Char]) -> Line:
+    row.sort(key=lambda c: c.x0)
+    heights = sorted(c.height for c in row if not c.text.isspace()) or [row[0].height]
+    h = heights[len(heights) // 2] or 1.0
+    # The advance of a Chinese glyph is the font size; loose box heights differ between the
+    # fonts of one line (digits in Latin fonts are taller), so they are only the fallback.
+    widths = sorted(c.x1 - c.x0 for c in row if is_wide(c.text))
+    size = (widths[len(widths) // 2] if widths else h) or h
+    text: list[str] = [row[0].text]
+    for prev, ch in itertools.pairwise(row):
+        if ch.x0 - prev.x1 > SPACE_GAP * h and not (prev.text.isspace() or ch.text.isspace()):
+            text.append(" ")
+        text.append(ch.text)
+    visible = [c for c in row if not c.text.isspace()] or row
+    return Line(
+        text="".join(text),
+        x0=min(c.x0 for c in visible),
+        top=min(c.top for c in visible),
+        x1=max(c.x1 for c in visible),
+        bottom=max(c.bottom for c in visible),
+        size=size,
+    )
+
+
+def cell_text(chars: list[Char]) -> str:
+    return join_wrapped([line.text for line in group_lines(chars)])
+
+
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－―~·•_]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?"
+    r"[\s\-—–－―~·•_]*$"
+)
+
+
+def is_page_number(line: Line, page_height: float) -> bool:
+    """A folio (“-2-”, “— 3 —”, “第 3 页 共 6 页”, “3”) in the page's top or bottom margin."""
+    in_margin = line.top > page_height * 0.85 or line.bottom < page_height * 0.08
+    return in_margin and bool(_PAGE_NUMBER.match(line.text))
+
+
+@dataclass(slots=True)
+class Margins:
+    left: float
+    right: float
+    pitch: float  # usual distance between the tops of two consecutive body lines
+
+
+def body_margins(lines: list[Line]) -> Margins | None:
+    """The text column's edges and line pitch, from the lines outside tables of the document."""
+    body = [ln for ln in lines if len(ln.text) >= 8]
+    if not body:
+        return None
+    # Most body lines are full lines of a justified column: the median edges are the margins.
+    lefts = sorted(ln.x0 for ln in body)
+    rights = sorted(ln.x1 for ln in body)
+    left = lefts[len(lefts) // 10]
+    right = rights[(len(rights) - 1) * 9 // 10]
+    pitches = sorted(
+        b.top - a.top
+        for a, b in itertools.pairwise(body)
+        if a.page == b.page
+        and 0 < b.top - a.top < 3 * a.size
+        and abs(a.size - b.size) < 0.2 * a.size
+    )
+    pitch = pitches[len(pitches) // 2] if pitches else 1.6 * body[0].size
+    return Margins(left, right, pitch)
+
+
+def _centered(line: Line, m: Margins) -> bool:
+    lgap, rgap = line.x0 - m.left, m.right - line.x1
+    return lgap > 2 * line.size and rgap > 2 * line.size and abs(lgap - rgap) < 2 * line.size
+
+
+def paragraphs(lines: list[Line], m: Margins | None) -> list[str]:
+    """Group consecutive lines into paragraphs.
+
+    A Chinese report indents each paragraph's first line by two characters and wraps the rest
+    to the left margin; headings are short lines; titles are centred in a bigger font. So a
+    new paragraph starts after a short line, at an indented line, at a change of font size or
+    after a wider gap than the usual line pitch; consecutive centred lines of one size (a
+    title over two lines) stay together.
+    """
+    if not lines:
+        return []
+    if m is None:
+        return [ln.text.strip() for ln in lines if ln.text.strip()]
+    groups: list[list[Line]] = [[lines[0]]]
+    for prev, line in itertools.pairwise(lines):
+        h = max(prev.size, line.size, 1.0)
+        same_size = abs(prev.size - line.size) <= 0.15 * h
+        if line.page != prev.page:
+            gap_ok = True  # a paragraph may run on over the page break
+        else:
+            gap_ok = 0 < line.top - prev.top <= 1.35 * max(m.pitch, prev.height)
+        if same_size and gap_ok and _centered(prev, m) and _centered(line, m):
+            groups[-1].append(line)
+            continue
+        new = (
+            not same_size
+            or not gap_ok
+            or prev.x1 < m.right - 1.5 * prev.size  # short line: its paragraph ended
+            or line.x0 > m.left + 1.2 * line.size  # indented: a new paragraph starts
+        )
+        if new:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    out = [join_wrapped([ln.text for ln in g]) for g in groups]
+    return [p for p in out if p]
