@@ -112,16 +112,17 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 def safe_url(engine_or_url: Engine | URL) -> str:
     url = engine_or_url.url if isinstance(engine_or_url, Engine) else engine_or_url
-    return url.render_as_string(hide_password=True)
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
 
 def connection_error(exc: DBAPIError, engine: Engine) -> UserError:
     """One line for a database that cannot be reached or opened."""
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    return UserError(
-        f"cannot connect to the database {safe_url(engine)} ({reason}): check the URL "
-        "(--database or YINGJI_DATABASE_URL) and that the server is running"
-    )
+    reason = (str(exc.orig) if exc.orig else str(exc)).strip().splitlines()[0]
+    if engine.dialect.name == "sqlite":
+        hint = "check the path (--database or YINGJI_DATABASE_URL): its directory must exist"
+    else:
+        hint = "check the URL (--database or YINGJI_DATABASE_URL) and that the server is running"
+    return UserError(f"cannot open the database {safe_url(engine)} ({reason}): {hint}")
 
 
 # --- transient errors and the retry policy ---------------------------------------------------
@@ -210,6 +211,18 @@ def _check_known(revision: str | None, engine: Engine) -> None:
         )
 
 
+def schema_status(engine: Engine) -> tuple[str | None, str]:
+    """(the database's revision, this yingji's head); UserError for unknown or unreachable."""
+    try:
+        with engine.connect() as conn:
+            rev = current_revision(conn)
+            conn.rollback()
+    except DBAPIError as exc:
+        raise connection_error(exc, engine) from None
+    _check_known(rev, engine)
+    return rev, head_revision()
+
+
 def ensure_schema(engine: Engine, *, upgrade: bool = True) -> str:
     """Check the schema revision and, if ``upgrade``, migrate to head; return the revision.
 
@@ -218,14 +231,7 @@ def ensure_schema(engine: Engine, *, upgrade: bool = True) -> str:
     ``yingji db upgrade``. Migrating happens under a lock (SQLite write lock, PostgreSQL advisory
     lock), so that processes starting together on a fresh database migrate it once.
     """
-    head = head_revision()
-    try:
-        with engine.connect() as conn:
-            rev = current_revision(conn)
-            conn.rollback()
-    except DBAPIError as exc:
-        raise connection_error(exc, engine) from None
-    _check_known(rev, engine)
+    rev, head = schema_status(engine)
     if rev == head:
         return rev
     if not upgrade:

@@ -791,12 +791,17 @@ class Store:
             )
 
         self._write(txn)
-        return self.run(run_id)
+        info = self.run(run_id)
+        if info is None:
+            raise ValueError(f"no crawl run {run_id}")
+        return info
 
-    def run(self, run_id: int) -> RunInfo:
-        def query(conn: Session) -> RunInfo:
-            r = conn.execute(select(CrawlRun).where(CrawlRun.id == run_id)).scalar_one()
-            return _run_info(r)
+    def run(self, run_id: int) -> RunInfo | None:
+        """One run, or None if there is no run with that id."""
+
+        def query(conn: Session) -> RunInfo | None:
+            r = conn.execute(select(CrawlRun).where(CrawlRun.id == run_id)).scalar_one_or_none()
+            return _run_info(r) if r is not None else None
 
         return self._read(query)  # type: ignore[no-any-return]
 

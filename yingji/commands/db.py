@@ -1,10 +1,49 @@
-"""`yingji db` (not implemented yet)."""
+"""``yingji db upgrade`` / ``yingji db current``: migrate the database, or say where it stands."""
 
 from __future__ import annotations
 
 import argparse
 
+from yingji import db
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("db", help="(not implemented yet)")
-    p.set_defaults(func=lambda args: 1)
+    p = sub.add_parser("db", help="database schema: upgrade to this yingji's schema, or show it")
+    dbsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    for name, help_text, func in (
+        ("upgrade", "apply the migrations this yingji has (a fresh database is created)", upgrade),
+        ("current", "print the database's schema revision and whether it is up to date", current),
+    ):
+        q = dbsub.add_parser(name, help=help_text, description=help_text)
+        q.add_argument(
+            "--database",
+            metavar="URL",
+            help="database URL (default: YINGJI_DATABASE_URL or ./yingji.db)",
+        )
+        q.set_defaults(func=func)
+
+
+def upgrade(args: argparse.Namespace) -> int:
+    engine = db.make_engine(args.database)
+    try:
+        rev = db.ensure_schema(engine, upgrade=True)
+        print(f"{db.safe_url(engine)}: schema at revision {rev} (head)")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def current(args: argparse.Namespace) -> int:
+    engine = db.make_engine(args.database)
+    try:
+        rev, head = db.schema_status(engine)
+    finally:
+        engine.dispose()
+    if rev == head:
+        print(f"{db.safe_url(engine)}: schema at revision {rev} (head)")
+        return 0
+    print(
+        f"{db.safe_url(engine)}: schema at revision {rev or 'none'}, this yingji needs {head}: "
+        "run `yingji db upgrade`"
+    )
+    return 1
