@@ -1,0 +1,115 @@
+"""The one entry point: document bytes → :class:`ParseResult` (record + status + warnings).
+
+sniff (type from the bytes) → format reader (→ grid :class:`Document`) → metadata, mapping of
+二/三/四, free text, consistency checks. Readers refuse bad input with :class:`ParseError`; any
+other exception a reader lets slip on hostile bytes is turned into :class:`CorruptDocument` here,
+so callers only ever handle ParseError (they record the failure and keep the bytes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yingji_parser import sniff
+from yingji_parser.checks import check_applications, check_review
+from yingji_parser.errors import CorruptDocument, ParseError, UnsupportedFormat
+from yingji_parser.formats import reader_for
+from yingji_parser.grid import Document
+from yingji_parser.mapping import map_document
+from yingji_parser.metadata import detect_template, read_metadata
+from yingji_parser.result import ParseResult, ParseWarning, Status
+from yingji_parser.sections import all_text, free_text
+from yingji_parser.version import PARSER_VERSION
+from yingji_parser.warnings import warn
+
+FIRST_FORMAT_YEAR = 2019  # reports on earlier years follow no national format
+
+
+def read(data: bytes, filename: str | None = None, content_type: str | None = None) -> Document:
+    """Bytes → grid Document, or ParseError."""
+    doc_type = sniff.sniff(data, filename, content_type)
+    try:
+        if doc_type == "html":  # the HTTP charset is a hint only the HTML reader can use
+            from yingji_parser.formats import html
+
+            return html.read(data, content_type)
+        reader = reader_for(doc_type)
+    except ImportError as exc:
+        raise UnsupportedFormat(f"no reader for {doc_type} documents is installed") from exc
+    try:
+        return reader(data)
+    except ParseError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise CorruptDocument(f"{doc_type} document too deeply nested or too large") from exc
+    except Exception as exc:  # hostile bytes must not escape as anything but ParseError
+        raise CorruptDocument(f"{doc_type} document is damaged: {exc}") from exc
+
+
+def parse_document(
+    data: bytes, filename: str | None = None, content_type: str | None = None
+) -> ParseResult:
+    return build_result(read(data, filename, content_type))
+
+
+def _base_record(meta_title: str | None, agency: str | None, year: int | None) -> dict[str, Any]:
+    return {
+        "agency": agency,
+        "region": None,  # known only from the site the report was found on (the crawler's)
+        "year": year,
+        "title": meta_title,
+        "template": None,
+        "active_disclosure": None,
+        "applications": None,
+        "review_litigation": None,
+        "sections": {"overview": None, "problems": None, "other": None},
+        "warnings": [],
+        "parser_version": PARSER_VERSION,
+    }
+
+
+def build_result(doc: Document) -> ParseResult:
+    """The record of a read document (pure: no I/O), with its status and warnings."""
+    warnings: list[ParseWarning] = [ParseWarning(code, msg) for code, msg in doc.notes]
+    meta = read_metadata(doc)
+    warnings += meta.warnings
+    record = _base_record(meta.title, meta.agency, meta.year)
+    status: Status
+    if not doc.has_text_layer:
+        warnings.append(warn("needs_ocr", "image-only document: no text layer to read"))
+        status = "needs_ocr"
+    else:
+        record["sections"] = free_text(doc)
+        template, by_labels = detect_template(doc, meta.year)
+        mapped = map_document(doc, template)
+        old = meta.year is not None and meta.year < FIRST_FORMAT_YEAR
+        if old or not any(mapped.found.values()):
+            why = f"a report on {meta.year}" if old else "no table of a national format"
+            warnings.append(warn("unstructured", f"{why}: text kept in unstructured_text"))
+            record["unstructured_text"] = all_text(doc)
+            status = "unstructured"
+        else:
+            if not by_labels:
+                warnings.append(
+                    warn("template_assumed", f"format {template} assumed from the year", "template")
+                )
+            record.update(
+                template=template,
+                active_disclosure=mapped.active_disclosure,
+                applications=mapped.applications,
+                review_litigation=mapped.review_litigation,
+            )
+            warnings += mapped.warnings
+            if mapped.found["三"]:
+                warnings += check_applications(mapped.applications, template)
+            if mapped.found["四"]:
+                warnings += check_review(mapped.review_litigation)
+            status = "parsed" if mapped.complete else "partial"
+    record["warnings"] = [w.to_dict() for w in warnings]
+    return ParseResult(
+        record=record,
+        status=status,
+        doc_type=doc.doc_type,
+        parser_version=PARSER_VERSION,
+        warnings=warnings,
+    )

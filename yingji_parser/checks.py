@@ -1,0 +1,124 @@
+"""The four consistency rules (勾稽关系) that the national format states, checked on every report.
+
+A failed rule is a warning with the numbers on both sides; the numbers are never "fixed",
+because the document is the record and a consumer must see what it says. A rule that touches a
+blank (null) cell cannot be checked: that is said too, once per rule, naming what was skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from yingji_parser.mapping import catalogue as cat
+from yingji_parser.result import ParseWarning
+from yingji_parser.warnings import warn
+
+_EPS = 1e-6
+
+
+def _num(x: Any) -> str:
+    return "null" if x is None else (f"{x:g}" if isinstance(x, float) else str(x))
+
+
+def _equal(a: float, b: float) -> bool:
+    return abs(a - b) < _EPS
+
+
+def _skipped(rule: str, items: list[str], where: str) -> ParseWarning:
+    return warn("check_skipped", f"{rule}: not checked for {', '.join(items)} (blank cells)", where)
+
+
+def check_applications(apps: dict[str, dict[str, Any]], template: str) -> list[ParseWarning]:
+    out: list[ParseWarning] = []
+    # Rule 1: per column, new + carried_over = handled_total + carried_forward.
+    rule = "new + carried_over = handled_total + carried_forward"
+    skipped: list[str] = []
+    for col in cat.APPLICANT_KEYS:
+        a, b = apps["new"][col], apps["carried_over"][col]
+        c, d = apps["handled_total"][col], apps["carried_forward"][col]
+        if None in (a, b, c, d):
+            skipped.append(col)
+        elif not _equal(a + b, c + d):
+            out.append(
+                warn(
+                    "check_failed",
+                    f"{rule} fails in column {col}: {_num(a)} + {_num(b)} = {_num(a + b)} but "
+                    f"{_num(c)} + {_num(d)} = {_num(c + d)}",
+                    f"三/{col}",
+                )
+            )
+    if skipped:
+        out.append(_skipped(rule, skipped, "三"))
+    # Rule 2: per row, the six applicant columns add up to total.
+    rule = "six applicant columns = total"
+    skipped = []
+    for key, row in apps.items():
+        parts = [row[c] for c in cat.APPLICANT_KEYS[:-1]]
+        if None in parts or row["total"] is None:
+            skipped.append(key)
+        elif not _equal(sum(parts), row["total"]):
+            out.append(
+                warn(
+                    "check_failed",
+                    f"{rule} fails in row {key}: {' + '.join(_num(p) for p in parts)} = "
+                    f"{_num(sum(parts))} but total is {_num(row['total'])}",
+                    f"三/{key}",
+                )
+            )
+    if skipped:
+        out.append(_skipped(rule, skipped, "三"))
+    # Rule 3: handled_total = sum of the outcome rows, per column.
+    outcome: Sequence[str] = cat.OUTCOME_KEYS_2019 if template == "2019" else cat.OUTCOME_KEYS_2021
+    outcome = [k for k in outcome if k in apps]
+    rule = "handled_total = sum of outcome rows granted … other"
+    skipped = []
+    for col in cat.APPLICANT_KEYS:
+        parts = [apps[k][col] for k in outcome]
+        total = apps["handled_total"][col]
+        if None in parts or total is None:
+            skipped.append(col)
+        elif not _equal(sum(parts), total):
+            out.append(
+                warn(
+                    "check_failed",
+                    f"{rule} fails in column {col}: outcome rows add up to {_num(sum(parts))} "
+                    f"but handled_total is {_num(total)}",
+                    f"三/{col}",
+                )
+            )
+    if skipped:
+        out.append(_skipped(rule, skipped, "三"))
+    return out
+
+
+def check_review(review: dict[str, dict[str, Any]]) -> list[ParseWarning]:
+    out: list[ParseWarning] = []
+    rule = "upheld + corrected + other + pending = total"
+    skipped: list[str] = []
+    for group, row in review.items():
+        parts = [row[k] for k in cat.REVIEW_KEYS[:-1]]
+        if None in parts or row["total"] is None:
+            skipped.append(group)
+        elif not _equal(sum(parts), row["total"]):
+            out.append(
+                warn(
+                    "check_failed",
+                    f"{rule} fails in {group}: {' + '.join(_num(p) for p in parts)} = "
+                    f"{_num(sum(parts))} but total is {_num(row['total'])}",
+                    f"四/{group}",
+                )
+            )
+    if skipped:
+        out.append(_skipped(rule, skipped, "四"))
+    return out
+
+
+def check_record(record: dict[str, Any]) -> list[ParseWarning]:
+    """All four rules over a record's applications and review_litigation."""
+    out: list[ParseWarning] = []
+    if record.get("applications"):
+        out += check_applications(record["applications"], record.get("template") or "2021")
+    if record.get("review_litigation"):
+        out += check_review(record["review_litigation"])
+    return out

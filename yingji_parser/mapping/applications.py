@@ -1,0 +1,125 @@
+"""Section 三 (收到和处理政府信息公开申请情况) → ``record["applications"]``.
+
+Rows are identified by their most specific label (``1.属于国家秘密`` under ``(三)不予公开``)
+matched fuzzily against the format; columns by the header rows above them (the bottom-most
+header text at each position: 自然人, 商业企业 … 总计). A repeated header (a page break) just
+renews the column map; a continuation table without a header reuses the last one.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from yingji_parser.labels import core
+from yingji_parser.mapping import catalogue as cat
+from yingji_parser.mapping.match import EXACT, best_match, score
+from yingji_parser.mapping.rows import Row
+from yingji_parser.mapping.values import by_order, by_positions, numbers
+from yingji_parser.result import ParseWarning
+from yingji_parser.warnings import warn
+
+Cells = dict[str, int | float | None]
+
+
+@cache
+def _candidates(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    rows = cat.APPLICATION_ROWS_2019 if template == "2019" else cat.APPLICATION_ROWS_2021
+    specs = list(rows)
+    if template != "2019":
+        specs.append(cat.OTHER_GROUP)  # （六）其他处理 given as one row: recognised, then warned
+    return tuple((s.key, tuple(core(x) for x in s.labels)) for s in specs)
+
+
+_GROUP_LABELS = tuple(core(x) for x in cat.OTHER_GROUP.labels)
+_COLUMNS = tuple((k, tuple(core(x) for x in labels)) for k, labels in cat.APPLICANT_COLUMNS)
+
+
+def is_header(row: Row) -> bool:
+    if row.has_numbers:
+        return False
+    return any(word in c for c in row.cores for word in cat.APPLICANT_HEADER_WORDS)
+
+
+def column_positions(header: list[Row]) -> list[int] | None:
+    """Positions of the seven columns from the header rows, or None if they are not all there."""
+    width = max(len(r.cells) for r in header)
+    found: dict[str, int] = {}
+    for pos in range(width):
+        bottom = ""
+        for r in reversed(header):
+            if pos < len(r.cells) and r.cores[pos]:
+                bottom = r.cores[pos]
+                break
+        hit = best_match(bottom, _COLUMNS, allow_contain=False, threshold=80)
+        if hit is not None:
+            key = _COLUMNS[hit[0]][0]
+            found.setdefault(key, pos)
+    if len(found) != len(cat.APPLICANT_KEYS):
+        return None
+    positions = [found[k] for k in cat.APPLICANT_KEYS]
+    return positions if positions == sorted(positions) else None
+
+
+def empty_row() -> Cells:
+    return dict.fromkeys(cat.APPLICANT_KEYS)
+
+
+def map_applications(
+    rows: list[Row], template: str, warnings: list[ParseWarning]
+) -> tuple[dict[str, Cells], set[str]]:
+    """The applications object (every row key present, null where missing) and the keys found."""
+    candidates = _candidates(template)
+    expected = [r.key for r in (cat.APPLICATION_ROWS_2019 if template == "2019" else
+                                cat.APPLICATION_ROWS_2021)]  # fmt: skip
+    found: dict[str, Cells] = {}
+    header: list[Row] = []
+    positions: list[int] | None = None
+    last = -1
+    prev_header = False
+    for row in rows:
+        if is_header(row):
+            if not prev_header:
+                header = []
+            header.append(row)
+            positions = column_positions(header)
+            prev_header = True
+            continue
+        prev_header = False
+        if not row.leaf:
+            continue
+        hit = best_match(row.leaf, candidates, after=last)
+        if hit is None:
+            continue
+        index, s = hit
+        key = candidates[index][0]
+        what = f"三/{key}"
+        if s < EXACT:
+            official = max(candidates[index][1], key=lambda lab: score(row.leaf, lab))
+            warnings.append(
+                warn(
+                    "label_fuzzy", f"row label {row.leaf!r} read as {official!r} ({key})", row.where
+                )
+            )
+        if template != "2019" and candidates[index][1] == _GROUP_LABELS:
+            warnings.append(
+                warn(
+                    "other_not_split",
+                    "（六）其他处理 is a single row without its three sub-rows; its values "
+                    "went to `other`, the two sub-rows are null",
+                    row.where,
+                )
+            )
+        if key in found:
+            warnings.append(
+                warn("row_duplicate", f"{what} appears again; kept the first", row.where)
+            )
+            continue
+        texts = by_positions(row, positions) if positions else None
+        if texts is None:
+            texts = by_order(row, len(cat.APPLICANT_KEYS), what, warnings)
+        found[key] = numbers(texts, cat.APPLICANT_KEYS, what, row, warnings)
+        last = index
+    result: dict[str, Cells] = {}
+    for key in expected:
+        result[key] = found.get(key) or empty_row()
+    return result, set(found)
