@@ -30,12 +30,27 @@ def xls() -> Document:
     return spreadsheet.read((OFFICE / "seed000.xls").read_bytes(), "xls")
 
 
-def test_each_sheet_gives_its_name_title_and_table(xlsx: Document) -> None:
+def test_each_sheet_gives_its_title_rows_then_its_name_then_its_table(xlsx: Document) -> None:
+    """Title rows first (as on screen), so the title search finds them before any heading."""
     assert xlsx.doc_type == "xlsx"
     assert len(xlsx.tables) == 3
-    assert xlsx.blocks[0] == Paragraph("二、主动公开政府信息情况")
-    assert xlsx.blocks[1] == Paragraph(TITLE)
-    assert TITLE in xlsx.paragraphs
+    assert xlsx.blocks[:3] == [
+        Paragraph(TITLE),
+        Paragraph("第二十条第（一）项"),  # a one-text row is a caption too; it stays in the table
+        Paragraph("二、主动公开政府信息情况"),
+    ]
+    assert isinstance(xlsx.blocks[3], Table)
+
+
+def test_generic_sheet_names_are_not_paragraphs() -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["项目", "数量"])
+    wb.create_sheet("工作表2").append(["行政许可", 9])
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = spreadsheet.read(buf.getvalue(), "xlsx")
+    assert doc.paragraphs == []
+    assert [t.texts() for t in doc.tables] == [[["项目", "数量"]], [["行政许可", "9"]]]
 
 
 def test_sheet_grids_are_the_source_tables_with_merges_expanded(xlsx: Document) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import warnings
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +23,8 @@ from typing import Any
 from yingji_parser.errors import CorruptDocument, EncryptedDocument, ParseError, TooLarge
 from yingji_parser.grid import Cell, DocType, Document, Paragraph, Table
 from yingji_parser.limits import safe_zip
+
+_GENERIC_SHEET = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
 
 #: Cells per sheet beyond which a sheet is refused: report tables have a few hundred.
 MAX_CELLS_PER_SHEET = 2_000_000
@@ -82,14 +85,15 @@ def _table_blocks(
                 if (r, c) != (r0, c0):
                     cells[r][c] = Cell(top, merged=True)
     blocks: list[Paragraph | Table] = []
-    if name.strip():
-        blocks.append(Paragraph(name.strip()))
-    # Leading rows that hold one text only (a title merged across the sheet) are the title.
+    # Leading rows that hold one text only (a title merged across the sheet) come first, as
+    # they are read on screen: the title search looks at what precedes the first heading.
     for row in cells:
         distinct = {c.text.strip() for c in row if c.text.strip()}
         if len(distinct) != 1:
             break
         blocks.append(Paragraph(distinct.pop()))
+    if name.strip() and not _GENERIC_SHEET.match(name.strip()):
+        blocks.append(Paragraph(name.strip()))
     if cells:
         blocks.append(Table(rows=cells))
     return blocks
