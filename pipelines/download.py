@@ -29,6 +29,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from crawler.items import ReportItem
+from crawler.middlewares import site_key
 from yingji import config
 from yingji.files import FileStore, UrlEntry, filename_from_content_disposition, original_filename
 
@@ -87,25 +88,27 @@ class DownloadPipeline:
                 }
             )
         else:
-            docs.append(await self._document(item.url, None, "document"))
+            docs.append(await self._document(item.url, None, "document", item.site_url))
         seen = {item.url}
         for att in item.attachments[: self.max_attachments]:
             if att.url in seen:
                 continue
             seen.add(att.url)
-            docs.append(await self._document(att.url, att.name, "attachment"))
+            docs.append(await self._document(att.url, att.name, "attachment", item.site_url))
         item.documents = docs
         return item
 
-    async def _document(self, url: str, link_text: str | None, kind: str) -> dict[str, Any]:
-        fetched = await self._fetch_once(url)
+    async def _document(
+        self, url: str, link_text: str | None, kind: str, site_url: str
+    ) -> dict[str, Any]:
+        fetched = await self._fetch_once(url, site_url)
         doc = dict(fetched)
         doc["kind"] = kind
         doc["name"] = fetched.get("header_name") or original_filename(None, link_text, url)
         doc.pop("header_name", None)
         return doc
 
-    async def _fetch_once(self, url: str) -> dict[str, Any]:
+    async def _fetch_once(self, url: str, site_url: str) -> dict[str, Any]:
         """Download ``url`` at most once per run; concurrent callers wait for the first."""
         if url in self._done:
             return self._done[url]
@@ -115,7 +118,7 @@ class DownloadPipeline:
             return await maybe_deferred_to_future(waiter)
         self._waiting[url] = []
         try:
-            result = await self._fetch(url)
+            result = await self._fetch(url, site_url)
         except Exception as exc:  # any failure is a recorded reason, never a lost crawl
             logger.warning("attachment %s: %s", url, describe_error(exc))
             result = {"url": url, "error": describe_error(exc)}
@@ -124,7 +127,7 @@ class DownloadPipeline:
             waiter.callback(result)
         return result
 
-    async def _fetch(self, url: str) -> dict[str, Any]:
+    async def _fetch(self, url: str, site_url: str) -> dict[str, Any]:
         known = self.store.lookup_url(url)
         headers: dict[str, str] = {}
         if known and known.etag:
@@ -135,7 +138,9 @@ class DownloadPipeline:
             url,
             headers=headers,
             dont_filter=True,
-            meta={"yingji_document": True},
+            # the site's download slot: one request at a time per site, attachments included;
+            # no ``seed_url``, so the spider's page caps do not cut off a report's files
+            meta={"yingji_document": True, "download_slot": f"site:{site_key(site_url)}"},
         )
         assert self.crawler.engine is not None
         response: Response = await self.crawler.engine.download_async(request)

@@ -22,10 +22,10 @@ from collections.abc import Callable
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import defer, reactor
+from twisted.internet import defer
 
 from crawler.items import ReportItem
+from pipelines.offload import run_in
 from yingji import config
 from yingji.reparse import parse_stored
 
@@ -120,6 +120,10 @@ def _summary(doc: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
     return {
         "url": doc.get("url"),
         "kind": doc.get("kind"),
+        "sha256": doc.get("sha256"),
+        "doc_type": res.get("doc_type"),
+        "parser_version": res.get("parser_version"),
+        "report": bool(res) and is_report(res),
         "status": res.get("status", "failed"),
         "cells": count_cells(res.get("record")),
         "warnings": len(res.get("warnings") or []),
@@ -174,16 +178,12 @@ class ParsePool:
             if self._executor is None:
                 self._executor = self._make()
             executor = self._executor
-            fut = executor.submit(fn, *args)
-            d: defer.Deferred[dict[str, Any]] = defer.Deferred()
-            fut.add_done_callback(lambda f, d=d: reactor.callFromThread(_fire, d, f))
-            d.addTimeout(self.timeout, reactor)
             try:
-                return await maybe_deferred_to_future(d)
+                return await run_in(executor, fn, *args, timeout=self.timeout)
             except defer.TimeoutError:
                 self._discard(executor)
                 return {"error": f"parse took longer than {self.timeout:g} s", "code": "timeout"}
-            except cf.process.BrokenProcessPool:
+            except (cf.process.BrokenProcessPool, cf.CancelledError):
                 self._discard(executor)
                 if attempt == 2:
                     return {"error": "the parse worker died", "code": "worker_died"}
@@ -201,19 +201,6 @@ class ParsePool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
-
-
-def _fire(d: defer.Deferred[dict[str, Any]], fut: cf.Future[dict[str, Any]]) -> None:
-    if d.called:  # timed out already
-        return
-    if fut.cancelled():
-        d.errback(cf.process.BrokenProcessPool("cancelled"))
-        return
-    exc = fut.exception()
-    if exc is not None:
-        d.errback(exc)
-    else:
-        d.callback(fut.result())
 
 
 class ParsePipeline:

@@ -1,0 +1,338 @@
+"""The run record: what every crawl did, per site, kept in the database and printed at the end.
+
+Why an extension of its own: silent empty runs are the commonest failure of civic scrapers. The
+spider knows how a site behaved (``spider.sites``: pages fetched, blocked, unreachable, robots);
+the store pipeline knows what became of each report (``item.outcome``). This extension joins the
+two by ``item.site_url`` into one status per site —
+
+- ``reports found``: at least one report stored (insert, noop or new version);
+- ``failed to parse``: candidate reports were found, none could be stored;
+- ``blocked`` / ``unreachable`` / ``robots denied`` / ``none found``: as the spider saw it —
+
+logs a progress line every ``YINGJI_PROGRESS_INTERVAL`` seconds (default 30: sites done of
+total, reports found), and at the close prints a per-site table and writes the run and its
+per-site rows (``crawl_runs``, ``run_sites``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from twisted.internet import task
+
+logger = logging.getLogger(__name__)
+
+STORED = ("insert", "noop", "new_version")
+STATUS_FAILED_TO_PARSE = "failed to parse"
+#: the short codes of ``run_sites.status``
+STATUS_CODES = {
+    "reports found": "reports_found",
+    "none found": "none_found",
+    "blocked": "blocked",
+    "unreachable": "unreachable",
+    "robots denied": "robots_denied",
+    STATUS_FAILED_TO_PARSE: "parse_failed",
+}
+
+
+@dataclass
+class SiteTally:
+    """The pipelines' outcomes at one site."""
+
+    insert: int = 0
+    noop: int = 0
+    new_version: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        return self.insert + self.noop + self.new_version
+
+    def add(self, outcome: str | None, error: str | None = None) -> None:
+        if outcome in STORED:
+            setattr(self, outcome, getattr(self, outcome) + 1)  # type: ignore[arg-type]
+        else:
+            self.failed += 1
+            if error and len(self.errors) < 5:
+                self.errors.append(error)
+
+
+@dataclass
+class SiteRow:
+    """One line of the final table, one row of ``run_sites``."""
+
+    site_url: str
+    site_name: str | None
+    region: str | None
+    status: str
+    tally: SiteTally
+    error: str | None = None
+
+    @property
+    def status_code(self) -> str:
+        return STATUS_CODES.get(self.status, self.status.replace(" ", "_"))
+
+
+def site_status(spider_status: str | None, tally: SiteTally) -> str:
+    """Join the spider's view and the pipelines' outcomes into one status."""
+    if tally.stored:
+        return "reports found"
+    if tally.failed:
+        return STATUS_FAILED_TO_PARSE
+    if spider_status in (None, "reports found"):
+        # the spider yielded candidates but none reached the store: they were dropped or lost
+        return "none found" if spider_status is None else STATUS_FAILED_TO_PARSE
+    return spider_status
+
+
+def build_rows(sites: Mapping[str, Any], tallies: Mapping[str, SiteTally]) -> list[SiteRow]:
+    """One row per seed site (and per stray ``site_url`` an item named), in seed order."""
+    rows = []
+    for url, state in sites.items():
+        tally = tallies.get(url, SiteTally())
+        status = site_status(getattr(state, "status", None), tally)
+        error = (tally.errors[0] if tally.errors else None) or getattr(state, "last_error", None)
+        rows.append(
+            SiteRow(
+                url,
+                getattr(state, "name", None),
+                getattr(state, "region", None),
+                status,
+                tally,
+                error,
+            )
+        )
+    for url, tally in tallies.items():
+        if url not in sites:
+            rows.append(SiteRow(url, None, None, site_status(None, tally), tally))
+    return rows
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(rows: Iterable[SiteRow]) -> str:
+    """A plain-text table that lines up with Chinese names in a terminal."""
+    header = ("site", "status", "reports", "insert", "noop", "new", "failed", "note")
+    lines = [header]
+    for r in rows:
+        t = r.tally
+        lines.append(
+            (
+                r.site_name or r.site_url,
+                r.status,
+                str(t.stored),
+                str(t.insert),
+                str(t.noop),
+                str(t.new_version),
+                str(t.failed),
+                (r.error or "")[:80].replace("\n", " "),
+            )
+        )
+    widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
+    out = []
+    for n, line in enumerate(lines):
+        out.append("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(line)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def progress_line(done: int, total: int, tallies: Mapping[str, SiteTally]) -> str:
+    reports = sum(t.stored for t in tallies.values())
+    failed = sum(t.failed for t in tallies.values())
+    return f"progress: {done} of {total} sites done, {reports} reports found, {failed} failed"
+
+
+class SiteActivity:
+    """Which sites still have work: requests scheduled and not yet finished, per seed.
+
+    Scrapy has no per-site queue, so this counts the engine's signals by ``meta["seed_url"]``:
+    +1 when a request is scheduled, -1 when it leaves the downloader or the scheduler drops it.
+    A request a middleware refuses (robots.txt, a cap) never leaves the downloader, so a site
+    with nothing in the downloader and no event for ``quiet`` seconds also counts as done.
+    """
+
+    def __init__(self, quiet: float) -> None:
+        self.quiet = quiet
+        self.pending: Counter[str] = Counter()
+        self.last_event: dict[str, float] = {}
+
+    def scheduled(self, site: str | None, now: float) -> None:
+        if site:
+            self.pending[site] += 1
+            self.last_event[site] = now
+
+    def finished(self, site: str | None, now: float) -> None:
+        if site:
+            self.pending[site] -= 1
+            self.last_event[site] = now
+
+    def done(self, sites: Iterable[str], active: set[str], now: float) -> int:
+        """How many of ``sites`` are done; ``active``: sites with a request in the downloader."""
+        count = 0
+        for site in sites:
+            if site not in self.last_event:
+                continue  # not started
+            if self.pending[site] <= 0 or (
+                site not in active and now - self.last_event[site] >= self.quiet
+            ):
+                count += 1
+        return count
+
+
+class RunRecord:
+    """Scrapy extension (``EXTENSIONS = {"crawler.runrecord.RunRecord": 0}``)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.interval = crawler.settings.getfloat("YINGJI_PROGRESS_INTERVAL", 30.0)
+        self.print_table = crawler.settings.getbool("YINGJI_PRINT_TABLE", True)
+        self.tallies: dict[str, SiteTally] = {}
+        self.started_at = datetime.now(UTC)
+        self.rows: list[SiteRow] = []
+        self.run_id: int | None = None
+        self._loop: task.LoopingCall | None = None
+        self._spider: Spider | None = None
+        self.record_in_db = crawler.settings.getbool("YINGJI_RECORD_RUNS", True)
+        self.store: Any = None
+        self.alerts: list[str] = []
+        self.activity = SiteActivity(quiet=max(self.interval, 5.0))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunRecord:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(ext.item_error, signal=signals.item_error)
+        crawler.signals.connect(ext.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(ext.request_finished, signal=signals.request_left_downloader)
+        crawler.signals.connect(ext.request_finished, signal=signals.request_dropped)
+        return ext
+
+    # --- signals --------------------------------------------------------------------------
+    def spider_opened(self, spider: Spider) -> None:
+        self._spider = spider
+        self.started_at = datetime.now(UTC)
+        self.run_id = self._start_run(spider)
+        self._loop = task.LoopingCall(self.log_progress)
+        self._loop.start(self.interval, now=False)
+
+    def request_scheduled(self, request: Any, spider: Spider) -> None:
+        self.activity.scheduled(request.meta.get("seed_url"), time.monotonic())
+
+    def request_finished(self, request: Any, spider: Spider) -> None:
+        self.activity.finished(request.meta.get("seed_url"), time.monotonic())
+
+    def item_scraped(self, item: Any, spider: Spider) -> None:
+        parsed = getattr(item, "parsed", None) or {}
+        outcome = getattr(item, "outcome", None)
+        self._tally(item).add(outcome, parsed.get("error") if outcome not in STORED else None)
+
+    def item_dropped(self, item: Any, spider: Spider, exception: BaseException) -> None:
+        self._tally(item).add("failed", f"dropped: {exception}")
+
+    def item_error(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
+        self._tally(item).add("failed", f"pipeline error: {failure.getErrorMessage()}")
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        self.rows = build_rows(self._sites(spider), self.tallies)
+        self._finish_run(spider, reason)
+        text = format_table(self.rows)
+        run = f" {self.run_id}" if self.run_id is not None else ""
+        if self.print_table:
+            print(f"\nyingji run{run} finished ({reason}):\n{text}", file=sys.stdout, flush=True)
+        logger.info("per-site results of run%s:\n%s", run, text)
+        for alert in self.alerts:  # `yingji crawl` prints these and sets its exit status
+            logger.warning(alert)
+        if self.alerts and self.crawler.stats is not None:
+            self.crawler.stats.set_value("yingji/alerts", len(self.alerts))
+
+    # --- helpers ----------------------------------------------------------------------------
+    def log_progress(self) -> None:
+        if self._spider is None:
+            return
+        sites = self._sites(self._spider)
+        engine = self.crawler.engine
+        active_requests = engine.downloader.active if engine is not None else set()
+        active = {r.meta.get("seed_url") for r in active_requests}
+        done = self.activity.done(sites, active, time.monotonic())  # type: ignore[arg-type]
+        logger.info(progress_line(done, len(sites), self.tallies))
+
+    def _tally(self, item: Any) -> SiteTally:
+        key = getattr(item, "site_url", None) or "?"
+        return self.tallies.setdefault(key, SiteTally())
+
+    @staticmethod
+    def _sites(spider: Spider) -> Mapping[str, Any]:
+        return getattr(spider, "sites", None) or {}
+
+    def _start_run(self, spider: Spider) -> int | None:
+        """Open the run in the database; the store pipeline reads its id from the stats."""
+        if not self.record_in_db:
+            return None
+        from yingji import config
+        from yingji.store import Store
+
+        self.store = Store(config.database_url(self.crawler.settings.get("DATABASE_URL") or None))
+        shard = getattr(spider, "shard", None)
+        run_id = self.store.start_run(
+            shard=str(shard) if shard else None,
+            seeds_count=len(self._sites(spider)) or None,
+            note=f"scrapy crawl {spider.name}",
+        )
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("yingji/run_id", run_id)
+        return run_id
+
+    def _finish_run(self, spider: Spider, reason: str) -> None:
+        if self.store is None or self.run_id is None:
+            return
+        from yingji.store import SITE_STATUSES
+
+        try:
+            for row in self.rows:
+                code = row.status_code if row.status_code in SITE_STATUSES else "blocked"
+                self.store.record_site(
+                    self.run_id,
+                    site_url=row.site_url,
+                    status=code,
+                    site_name=row.site_name,
+                    region=row.region,
+                    reports_found=row.tally.stored,
+                    inserted=row.tally.insert,
+                    noop=row.tally.noop,
+                    new_versions=row.tally.new_version,
+                    failed=row.tally.failed,
+                    error=row.error
+                    if code == row.status_code
+                    else f"{row.status}: {row.error or ''}",
+                )
+            status = "finished" if reason == "finished" else reason[:20]
+            self.store.finish_run(self.run_id, status=status)
+            from yingji.health import check_run
+
+            self.alerts = [a.line() for a in check_run(self.store, self.run_id)]
+        finally:
+            self.store.close()
+            self.store = None

@@ -1,0 +1,203 @@
+"""Pipeline 3 of 3: store what the parse step chose, through the storage layer (yingji.store).
+
+The plain function :func:`store_parsed` does the work; the pipeline only runs it in a single
+writer thread (database calls block, and one writer per process keeps SQLite's lock queue
+short) and sets ``item.outcome`` (insert / noop / new_version / failed). ``yingji reparse``
+calls the same function, so a re-parse stores exactly as a crawl does.
+
+What it does for one item:
+
+- every downloaded document is registered (metadata, where it was found, its latest parse
+  status and reason) — so a broken file keeps its reason and ``yingji reparse`` finds it;
+- an agency name that names no place (区应急管理局) is completed from the seed's region
+  (河南省新乡市红旗区 -> 红旗区应急管理局) and the record says so with the parser's documented
+  warning ``agency_incomplete``;
+- the record is stored with the seed's region and every source URL; identity is the agency's
+  division, so a city portal republishing a district's report adds a source to that report
+  instead of making a second one.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.items import ReportItem
+from pipelines.offload import run_in
+from yingji import config
+
+logger = logging.getLogger(__name__)
+
+COMPLETED_CODE = "agency_incomplete"  # documented by the parser: "complete it from the site"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """Where an item's documents were found: the seed's site."""
+
+    region: str | None
+    site_name: str | None = None
+    title: str | None = None
+    run_id: int | None = None
+
+
+def complete_record(
+    record: dict[str, Any], region: str | None
+) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """The record with its agency completed from ``region`` when the name names no place.
+
+    Returns the (copied) record and the warning to add, or ``None`` when nothing changed.
+    """
+    from yingji.agencies import complete_agency
+
+    agency = record.get("agency")
+    if not isinstance(agency, str) or not agency.strip():
+        return record, None
+    completed, changed = complete_agency(agency, region)
+    if not changed:
+        return record, None
+    warning = {
+        "code": COMPLETED_CODE,
+        "message": f"the title says {agency}; completed from the site's region {region} "
+        f"as {completed}",
+        "where": "agency",
+    }
+    return {**record, "agency": completed}, warning
+
+
+def document_status(candidate: dict[str, Any]) -> tuple[str, str | None]:
+    """A document's latest parse status and reason, as the documents table keeps it."""
+    if candidate.get("report"):
+        return str(candidate["status"]), None
+    if candidate.get("error"):
+        return "failed", str(candidate["error"])
+    status = candidate.get("status")
+    return (
+        "failed",
+        f"no report in this document (parser status {status}, {candidate.get('cells', 0)} cells)",
+    )
+
+
+def store_parsed(
+    store: Any, parsed: dict[str, Any], documents: list[dict[str, Any]], found: Found
+) -> tuple[str, str | None]:
+    """Store one item's parse; returns ``(outcome, reason)`` with outcome insert / noop /
+    new_version / failed (reason set for failed)."""
+    from yingji.store import UnstorableRecord
+
+    candidates = {c.get("sha256"): c for c in parsed.get("candidates") or [] if c.get("sha256")}
+    for doc in documents:
+        if "sha256" not in doc:
+            continue
+        cand = candidates.get(doc["sha256"], {})
+        store.add_document(
+            doc["sha256"],
+            doc_type=cand.get("doc_type"),
+            size=doc.get("size"),
+            path=doc.get("path"),
+            original_name=doc.get("name"),
+            content_type=doc.get("content_type"),
+            url=doc.get("url"),
+            region=found.region,
+            site_name=found.site_name,
+            title=found.title,
+        )
+        if cand:
+            status, reason = document_status(cand)
+            store.set_document_status(doc["sha256"], status, reason, cand.get("parser_version"))
+
+    source = parsed.get("source") or {}
+    if parsed.get("status") == "failed" or not parsed.get("record"):
+        return _failed(store, source, parsed.get("error") or "no report found", found, parsed)
+
+    record, warning = complete_record(parsed["record"], found.region)
+    warnings = list(parsed.get("warnings") or [])
+    if warning is not None:
+        warnings = [w for w in warnings if w.get("code") != COMPLETED_CODE] + [warning]
+        record = {**record, "warnings": warnings}
+    primary = source.get("url") or (parsed.get("sources") or [None])[0]
+    try:
+        outcome = store.store_report(
+            record,
+            region=found.region,
+            source_url=primary,
+            raw_sha256=source["sha256"],
+            raw_type=parsed.get("doc_type") or "unknown",
+            status=parsed["status"],
+            warnings=warnings,
+            parser_version=parsed.get("parser_version") or "",
+            run_id=found.run_id,
+        )
+    except UnstorableRecord as exc:
+        return _failed(store, source, f"not storable: {exc}", found, parsed)
+    for url in parsed.get("sources") or []:
+        if url != primary:  # the same content again: adds the URL as a source of that version
+            store.store_report(
+                record,
+                region=found.region,
+                source_url=url,
+                raw_sha256=source["sha256"],
+                raw_type=parsed.get("doc_type") or "unknown",
+                status=parsed["status"],
+                warnings=warnings,
+                parser_version=parsed.get("parser_version") or "",
+            )
+    return outcome.action, None
+
+
+def _failed(
+    store: Any, source: dict[str, Any], reason: str, found: Found, parsed: dict[str, Any]
+) -> tuple[str, str]:
+    if source.get("sha256"):
+        store.set_document_status(
+            source["sha256"], "failed", reason, parsed.get("parser_version"), run_id=found.run_id
+        )
+    return "failed", reason
+
+
+class StorePipeline:
+    """Set ``item.outcome`` by storing ``item.parsed``."""
+
+    def __init__(self, crawler: Crawler, url: str) -> None:
+        self.crawler = crawler
+        self.url = url
+        self.store: Any = None
+        self._writer = cf.ThreadPoolExecutor(1, thread_name_prefix="yingji-store")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler, config.database_url(crawler.settings.get("DATABASE_URL") or None))
+
+    def open_spider(self) -> None:
+        from yingji.store import Store
+
+        # migrates a fresh database; a bad URL or a newer schema stops the crawl here, at once
+        self.store = Store(self.url)
+
+    def close_spider(self) -> None:
+        self._writer.shutdown(wait=True)
+        if self.store is not None:
+            self.store.close()
+
+    async def process_item(self, item: ReportItem) -> ReportItem:
+        stats = self.crawler.stats
+        run_id = stats.get_value("yingji/run_id") if stats else None
+        found = Found(item.region, item.site_name, item.title, run_id)
+        parsed = item.parsed or {"status": "failed", "error": "not parsed"}
+        try:
+            outcome, reason = await run_in(
+                self._writer, store_parsed, self.store, parsed, item.documents, found
+            )
+        except Exception as exc:  # a database error costs this item, not the crawl
+            logger.exception("could not store %s", item.url)
+            outcome, reason = "failed", f"store error: {type(exc).__name__}: {exc}"
+        item.outcome = outcome
+        if reason and item.parsed is not None:
+            item.parsed["error"] = reason
+        if stats:
+            stats.inc_value(f"yingji/outcome/{outcome}")
+        return item

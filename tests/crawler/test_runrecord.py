@@ -1,0 +1,80 @@
+"""How the run record joins the spider's view of a site with what the pipelines stored."""
+
+from __future__ import annotations
+
+from crawler.runrecord import (
+    SiteActivity,
+    SiteTally,
+    build_rows,
+    format_table,
+    progress_line,
+    site_status,
+)
+from crawler.sitestate import SiteState
+
+
+def _tally(*outcomes: str) -> SiteTally:
+    t = SiteTally()
+    for o in outcomes:
+        t.add(o, "bad file" if o == "failed" else None)
+    return t
+
+
+def test_one_stored_report_makes_reports_found_even_after_failures() -> None:
+    assert site_status("reports found", _tally("failed", "noop")) == "reports found"
+
+
+def test_candidates_that_all_failed_are_failed_to_parse() -> None:
+    assert site_status("reports found", _tally("failed", "failed")) == "failed to parse"
+
+
+def test_spider_statuses_stand_when_nothing_reached_the_pipelines() -> None:
+    for status in ("blocked", "unreachable", "none found", "robots denied"):
+        assert site_status(status, SiteTally()) == status
+
+
+def test_rows_follow_the_seed_order_and_carry_the_first_reason() -> None:
+    sites = {
+        "http://a/": SiteState("甲区人民政府", "河南省洛阳市甲区", "http://a/", items_yielded=2),
+        "http://b/": SiteState("乙区人民政府", "河南省洛阳市乙区", "http://b/", blocked=True),
+        "http://c/": SiteState("丙区人民政府", "河南省洛阳市丙区", "http://c/", items_yielded=1),
+    }
+    tallies = {"http://a/": _tally("insert", "new_version"), "http://c/": _tally("failed")}
+    rows = build_rows(sites, tallies)
+    assert [(r.site_name, r.status, r.status_code) for r in rows] == [
+        ("甲区人民政府", "reports found", "reports_found"),
+        ("乙区人民政府", "blocked", "blocked"),
+        ("丙区人民政府", "failed to parse", "parse_failed"),
+    ]
+    assert rows[2].error == "bad file"
+    table = format_table(rows).splitlines()
+    assert table[0].split() == [
+        "site",
+        "status",
+        "reports",
+        "insert",
+        "noop",
+        "new",
+        "failed",
+        "note",
+    ]
+    # columns line up although the names are double-width characters
+    assert len({line.index("  ") for line in table[2:]}) == 1
+    assert table[2].split()[:4] == ["甲区人民政府", "reports", "found", "2"]
+
+
+def test_progress_counts_sites_done_and_reports() -> None:
+    line = progress_line(1, 2, {"http://a/": _tally("insert", "noop", "failed")})
+    assert line == "progress: 1 of 2 sites done, 2 reports found, 1 failed"
+
+
+def test_a_site_is_done_when_its_requests_are_finished_or_it_went_quiet() -> None:
+    act = SiteActivity(quiet=30)
+    sites = ["http://a/", "http://b/", "http://c/", "http://d/"]
+    act.scheduled("http://a/", 0)
+    act.finished("http://a/", 1)  # all its requests answered
+    act.scheduled("http://b/", 0)  # one still pending …
+    act.scheduled("http://c/", 0)  # … one refused by a middleware long ago, never left
+    # d has not started
+    assert act.done(sites, active={"http://b/"}, now=10) == 1
+    assert act.done(sites, active={"http://b/"}, now=40) == 2  # c went quiet, b is downloading
