@@ -32,3 +32,11 @@ class RevalidatingPolicy(RFC2616Policy):
         # always so that every request carries what lets the server answer 304.
         self._set_conditional_validators(request, cachedresponse)
         return False
+
+
+#: What a scheduled crawl (``yingji crawl``, ``yingji cluster schedule``) sets on top of the
+#: project settings: the HTTP cache under this policy.
+INCREMENTAL_SETTINGS: dict[str, str] = {
+    "HTTPCACHE_ENABLED": "True",
+    "HTTPCACHE_POLICY": f"{__name__}.RevalidatingPolicy",
+}

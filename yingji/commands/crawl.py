@@ -1,10 +1,166 @@
-"""`yingji crawl` (not implemented yet)."""
+"""``yingji crawl``: the one-machine scheduled job — crawl, then check the run for regressions.
+
+Why a command around ``scrapy crawl yingji``: a cron line or a systemd timer needs one
+command whose exit status means something. The crawl itself is Scrapy's (``scrapy crawl
+yingji`` in a child process, with the project's settings), so ``-s NAME=VALUE`` works as in
+Scrapy; afterwards the run record is checked (yingji.health) and every alert is printed as a
+line of the report. Exit status: the crawl's own when it failed, 3 when the crawl ran but the
+health check found a regression (a site that had reports and gave none, failures that
+jumped, an unfinished run), 0 otherwise.
+
+``--jobdir DIR`` makes the crawl resumable: a crawl killed before it finished continues where it
+stopped when started again with the same directory; once a crawl has finished, the next one
+with that directory starts afresh (crawler/dupefilter.py). So a scheduled job can use one fixed
+directory.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from yingji import config
+from yingji.errors import UserError
+
+EXIT_UNHEALTHY = 3
+SETTINGS_MODULE = "crawler.settings"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("crawl", help="(not implemented yet)")
-    p.set_defaults(func=lambda args: 1)
+    desc = "crawl the seed sites (scrapy crawl yingji), then check the run for regressions"
+    p = sub.add_parser("crawl", help=desc, description=desc)
+    p.add_argument("--seeds", metavar="PATH", help="seed CSV (name,region,url); default: bundled")
+    p.add_argument("--shard", metavar="K/N", help="crawl only shard K of N of the seed list")
+    p.add_argument(
+        "--jobdir",
+        metavar="DIR",
+        help="job directory: a killed crawl started again with it resumes where it stopped",
+    )
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: YINGJI_DATABASE_URL or ./yingji.db)",
+    )
+    p.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="HTTP cache for conditional recrawls (default: ./.scrapy/httpcache)",
+    )
+    p.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for this crawl (repeatable)",
+    )
+    p.add_argument("--no-health", action="store_true", help="skip the regression check")
+    p.set_defaults(func=run)
+
+
+def scheduled_settings() -> dict[str, str]:
+    """What a scheduled crawl adds to the project settings: the revalidating HTTP cache
+    (crawler/cache.py) and the resumable job directory (crawler/dupefilter.py)."""
+    from scrapy.settings import Settings
+
+    from crawler.cache import INCREMENTAL_SETTINGS
+    from crawler.dupefilter import resume_settings
+
+    project = Settings()
+    project.setmodule(SETTINGS_MODULE, priority="project")
+    return {**INCREMENTAL_SETTINGS, **resume_settings(project)}
+
+
+def scrapy_command(args: argparse.Namespace, database: str) -> list[str]:
+    """The ``scrapy crawl yingji`` command line for these arguments."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "yingji"]
+    if args.seeds:
+        cmd += ["-a", f"seeds={Path(args.seeds).resolve()}"]
+    if args.shard:
+        cmd += ["-a", f"shard={args.shard}"]
+    names = {s.split("=", 1)[0] for s in args.settings}
+    settings = [f"{k}={v}" for k, v in scheduled_settings().items() if k not in names]
+    settings.append(f"DATABASE_URL={database}")
+    if args.jobdir:
+        settings.append(f"JOBDIR={Path(args.jobdir).resolve()}")
+    if "HTTPCACHE_DIR" not in names:
+        cache = Path(args.cache_dir) if args.cache_dir else Path.cwd() / ".scrapy" / "httpcache"
+        settings.append(f"HTTPCACHE_DIR={cache.resolve()}")
+    settings += args.settings
+    for setting in settings:
+        cmd += ["-s", setting]
+    return cmd
+
+
+def _validate(args: argparse.Namespace) -> None:
+    from crawler.seeds import SeedError, parse_shard
+
+    for setting in args.settings:
+        name, eq, _ = setting.partition("=")
+        if not eq or not name.strip():
+            raise UserError(f"-s {setting!r}: write a setting as NAME=VALUE")
+    if args.shard:
+        try:
+            parse_shard(args.shard)
+        except SeedError as exc:
+            raise UserError(f"--shard: {exc}") from None
+    if args.seeds and not Path(args.seeds).is_file():
+        raise UserError(f"--seeds {args.seeds}: no such file")
+
+
+def run(args: argparse.Namespace) -> int:
+    from yingji.store import Store
+
+    _validate(args)
+    database = config.database_url(args.database)
+    with Store(database):  # a bad URL or unreachable server fails here, before crawling
+        pass
+    started = datetime.now(UTC) - timedelta(seconds=2)
+    env = dict(os.environ)
+    env.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+    proc = subprocess.Popen(scrapy_command(args, database), env=env)
+    try:
+        code = proc.wait()
+    except KeyboardInterrupt:  # Scrapy got the same SIGINT and shuts down cleanly: let it
+        proc.wait()
+        raise
+    if code != 0:
+        print(f"yingji crawl: the crawl exited with status {code}", file=sys.stderr)
+    if args.no_health:
+        return code
+    unhealthy = report_health(database, started, args.shard)
+    if code != 0:
+        return code
+    return EXIT_UNHEALTHY if unhealthy else 0
+
+
+def report_health(database: str, started: datetime, shard: str | None) -> bool:
+    """Print the health lines of the run that started after ``started``; True if unhealthy."""
+    from yingji import health
+    from yingji.store import Store
+
+    with Store(database) as store:
+        runs = [
+            r
+            for r in store.recent_runs(limit=50)
+            if _utc(r.started_at) >= started and (r.shard or None) == (shard or None)
+        ]
+        if not runs:
+            print("HEALTH no_run_record: the crawl left no run record in the database")
+            return True
+        run = min(runs, key=lambda r: r.id)
+        alerts = health.check_run(store, run.id)
+    for alert in alerts:
+        print(alert.line())
+    verdict = f"{len(alerts)} alert(s)" if alerts else "ok"
+    print(f"health of run {run.id}: {verdict}")
+    return bool(alerts)
+
+
+def _utc(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -1,0 +1,55 @@
+"""``yingji crawl`` (yingji/commands/crawl.py): the command line it runs, its clear errors.
+
+The end-to-end runs (a real crawl, its exit status after a regression) are in
+test_scheduled_crawl.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from yingji.cli import build_parser, main
+from yingji.commands.crawl import scrapy_command
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    return build_parser().parse_args(["crawl", *argv])
+
+
+def test_the_crawl_is_scrapy_crawl_yingji_with_resume_cache_and_database(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.csv"
+    args = _args("--seeds", str(seeds), "--shard", "2/4", "--jobdir", str(tmp_path / "job"))
+    cmd = scrapy_command(args, "sqlite:////data/y.db")
+    assert cmd[1:5] == ["-m", "scrapy", "crawl", "yingji"]
+    assert cmd[5:9] == ["-a", f"seeds={seeds}", "-a", "shard=2/4"]
+    settings = [cmd[i + 1] for i, part in enumerate(cmd) if part == "-s"]
+    assert "DATABASE_URL=sqlite:////data/y.db" in settings
+    assert f"JOBDIR={tmp_path / 'job'}" in settings
+    assert "HTTPCACHE_POLICY=crawler.cache.RevalidatingPolicy" in settings
+    assert "SCHEDULER=crawler.dupefilter.JournalScheduler" in settings
+    assert any(s.startswith("HTTPCACHE_DIR=/") for s in settings)  # absolute: cwd-independent
+
+
+def test_a_setting_given_with_s_replaces_the_default() -> None:
+    cmd = scrapy_command(_args("-s", "HTTPCACHE_ENABLED=False"), "sqlite:///x.db")
+    settings = [cmd[i + 1] for i, part in enumerate(cmd) if part == "-s"]
+    assert "HTTPCACHE_ENABLED=False" in settings and "HTTPCACHE_ENABLED=True" not in settings
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--shard", "5/4"], "--shard"),
+        (["--seeds", "/nonexistent/seeds.csv"], "no such file"),
+        (["-s", "LOG_LEVEL"], "NAME=VALUE"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["crawl", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
