@@ -131,7 +131,10 @@ def _assemble(pages: list[PageContent]) -> list[Block]:
         for ln in lines:
             ln.page = page.number
         per_page.append((page, tables, lines))
-    margins = body_margins([ln for _, _, lines in per_page for ln in lines])
+    widths = sorted(page.width for page in pages)
+    margins = body_margins(
+        [ln for _, _, lines in per_page for ln in lines], widths[len(widths) // 2]
+    )
 
     out: list[Paragraph | LTable] = []
     prev_ended_with_table = False

@@ -127,20 +127,23 @@ class Margins:
     pitch: float  # usual distance between the tops of two consecutive body lines
 
 
-def body_margins(lines: list[Line]) -> Margins | None:
+def body_margins(lines: list[Line], page_width: float) -> Margins | None:
     """The text column's edges and line pitch, from the lines outside tables of the document."""
     body = [ln for ln in lines if len(ln.text) >= 8]
     if not body:
         return None
-    # Most body lines are full lines of a justified column: the median edges are the margins.
     lefts = sorted(ln.x0 for ln in body)
     rights = sorted(ln.x1 for ln in body)
     left = lefts[len(lefts) // 10]
-    right = rights[(len(rights) - 1) * 9 // 10]
+    # Most body lines are full lines of a justified column, but a short report may have only a
+    # few; pages are usually set with equal side margins, which gives the right edge too.
+    right = max(rights[(len(rights) - 1) * 9 // 10], min(rights[-1], page_width - left))
+    # Line pitch inside a paragraph: after a full line, before the next one of the same size.
     pitches = sorted(
         b.top - a.top
         for a, b in itertools.pairwise(body)
         if a.page == b.page
+        and a.x1 >= right - 1.5 * a.size
         and 0 < b.top - a.top < 3 * a.size
         and abs(a.size - b.size) < 0.2 * a.size
     )
