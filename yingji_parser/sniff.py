@@ -20,6 +20,7 @@ from lxml import etree
 
 from yingji_parser.errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
 from yingji_parser.grid import DocType
+from yingji_parser.limits import check_size
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -55,11 +56,14 @@ _OOXML_OFFICE_DOCUMENT = (
 def sniff(data: bytes, filename: str | None = None, content_type: str | None = None) -> DocType:
     """Return the document type of ``data``; raise a :class:`ParseError` with a reason if none.
 
+    Input over :data:`yingji_parser.limits.MAX_DOCUMENT_BYTES` is refused here with
+    :class:`TooLarge`, since every parse starts by sniffing.
     ``filename`` and ``content_type`` never override what the bytes say; they only label a
     Word-97-compatible OLE file as ``wps`` when it was published as ``.wps``.
     """
     if not data:
         raise UnsupportedFormat("the file is empty (0 bytes)")
+    check_size(data)  # first, so an oversized file is refused before anything opens it
     head = data[:1024]
     if b"%PDF-" in head:  # also after junk some servers prepend (BOM, whitespace, HTTP header)
         return "pdf"

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from yingji_parser.errors import CorruptDocument, EncryptedDocument, ParseError, UnsupportedFormat
+from yingji_parser.errors import (
+    CorruptDocument,
+    EncryptedDocument,
+    ParseError,
+    TooLarge,
+    UnsupportedFormat,
+)
 from yingji_parser.sniff import sniff
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -164,3 +170,9 @@ def test_truncated_ole_file_is_corrupt_not_a_crash() -> None:
 def test_binary_junk_with_nul_bytes_is_not_text() -> None:
     with pytest.raises(UnsupportedFormat):
         sniff(b"\x00\x01\x02\x03" * 500 + os.urandom(16))
+
+
+def test_oversized_input_is_refused_before_sniffing() -> None:
+    data = b"%PDF-1.7\n" + b"\0" * (60 * 1024 * 1024)
+    with pytest.raises(TooLarge, match=r"60\.0 MB"):
+        sniff(data, filename="big.pdf")
