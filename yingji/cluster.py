@@ -99,12 +99,16 @@ def spider_args(
     seeds: str | None = None,
     database: str | None = None,
     jobdir: str | None = None,
+    cache_dir: str | None = None,
     settings: Iterable[str] = (),
 ) -> list[tuple[str, str]]:
     """The ``schedule.json`` fields of one shard (besides project and spider).
 
     ``jobdir`` is a directory on the node; each shard gets its own sub-directory, so that a
-    shard whose job died can be scheduled again and resumes where it stopped.
+    shard whose job died can be scheduled again and resumes where it stopped. The HTTP cache
+    needs an absolute directory on the node (``cache_dir``, default ``JOBDIR-ROOT/httpcache``):
+    under Scrapyd there is no scrapy.cfg to place a relative one, and Scrapy would silently
+    disable the cache. Without either, the cache is off.
     """
     from yingji.commands.crawl import scheduled_settings
 
@@ -118,7 +122,14 @@ def spider_args(
     if jobdir:
         k, n = shard.split("/")
         args.append(("setting", f"JOBDIR={jobdir.rstrip('/')}/shard-{k}-of-{n}"))
-    args.extend(("setting", f"{k}={v}") for k, v in scheduled_settings().items() if k not in names)
+    cache = cache_dir or (f"{jobdir.rstrip('/')}/httpcache" if jobdir else None)
+    if cache and "HTTPCACHE_DIR" not in names:
+        args.append(("setting", f"HTTPCACHE_DIR={cache}"))
+    elif not cache and "HTTPCACHE_ENABLED" not in names:
+        names.add("HTTPCACHE_ENABLED")
+        args.append(("setting", "HTTPCACHE_ENABLED=False"))
+    defaults = scheduled_settings().items()
+    args.extend(("setting", f"{name}={value}") for name, value in defaults if name not in names)
     args.extend(("setting", s) for s in extra)
     return args
 
@@ -130,6 +141,7 @@ def schedule(
     seeds: str | None = None,
     database: str | None = None,
     jobdir: str | None = None,
+    cache_dir: str | None = None,
     settings: Iterable[str] = (),
     project: str = PROJECT,
 ) -> list[ShardJob]:
@@ -137,7 +149,14 @@ def schedule(
     extra = list(settings)
     jobs = []
     for node, shard in plan_shards(nodes, shards):
-        args = spider_args(shard, seeds=seeds, database=database, jobdir=jobdir, settings=extra)
+        args = spider_args(
+            shard,
+            seeds=seeds,
+            database=database,
+            jobdir=jobdir,
+            cache_dir=cache_dir,
+            settings=extra,
+        )
         client = _client(node)
         job_id = _call(
             node, "schedule.json", lambda c=client, a=args: c.schedule(project, SPIDER, a)

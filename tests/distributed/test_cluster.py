@@ -53,6 +53,14 @@ def test_a_shard_gets_its_database_its_own_job_dir_and_the_scheduled_settings() 
     assert "HTTPCACHE_ENABLED=False" in settings and "HTTPCACHE_ENABLED=True" not in settings
 
 
+def test_the_http_cache_needs_an_absolute_directory_on_the_node() -> None:
+    with_jobdir = [v for k, v in cluster.spider_args("1/2", jobdir="/j") if k == "setting"]
+    assert "HTTPCACHE_DIR=/j/httpcache" in with_jobdir
+    assert "HTTPCACHE_ENABLED=True" in with_jobdir
+    bare = [v for k, v in cluster.spider_args("1/2") if k == "setting"]
+    assert "HTTPCACHE_ENABLED=False" in bare and "HTTPCACHE_ENABLED=True" not in bare
+
+
 def test_an_unreachable_node_is_one_readable_line(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["cluster", "status", "--nodes", "http://127.0.0.1:9"])
     assert code == 2

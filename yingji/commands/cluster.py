@@ -50,6 +50,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="job directory root ON THE NODES (one sub-directory a shard; makes shards resumable)",
     )
     s.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="HTTP cache directory ON THE NODES (default: JOBDIR/httpcache; none: cache off)",
+    )
+    s.add_argument(
         "-s",
         "--set",
         dest="settings",
@@ -103,6 +108,7 @@ def schedule(args: argparse.Namespace) -> int:
         seeds=args.seeds,
         database=args.database,
         jobdir=args.jobdir,
+        cache_dir=args.cache_dir,
         settings=args.settings,
     )
     for job in jobs:
