@@ -69,6 +69,35 @@ def complete_record(
     return {**record, "agency": completed}, warning
 
 
+def fill_from_title(
+    record: dict[str, Any], title: str | None
+) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """Agency and year the document does not state, taken from the listing's title.
+
+    An article body often starts with the tables, its title being in the page chrome the
+    parser leaves out; the list the spider read it from names the report. Only missing values
+    are filled, and the record says so with the parser's documented ``title_from_hint``.
+    """
+    if not title or (record.get("agency") and record.get("year")):
+        return record, None
+    from yingji_parser.metadata import split_title
+
+    agency, year = split_title(title)
+    filled = {}
+    if not record.get("agency") and agency:
+        filled["agency"] = agency
+    if not record.get("year") and year:
+        filled["year"] = year
+    if not filled:
+        return record, None
+    warning = {
+        "code": "title_from_hint",
+        "message": f"{', '.join(filled)} taken from the listing title {title!r}",
+        "where": "title",
+    }
+    return {**record, **filled, "title": record.get("title") or title}, warning
+
+
 def document_status(candidate: dict[str, Any]) -> tuple[str, str | None]:
     """A document's latest parse status and reason, as the documents table keeps it."""
     if candidate.get("report"):
@@ -114,11 +143,16 @@ def store_parsed(
     if parsed.get("status") == "failed" or not parsed.get("record"):
         return _failed(store, source, parsed.get("error") or "no report found", found, parsed)
 
-    record, warning = complete_record(parsed["record"], found.region)
     warnings = list(parsed.get("warnings") or [])
+    record, hint = fill_from_title(parsed["record"], found.title)
+    if hint is not None:
+        was = parsed["record"]
+        resolved = {f"{k}_missing" for k in ("title", "agency", "year") if not was.get(k)}
+        resolved -= {f"{k}_missing" for k in ("title", "agency", "year") if not record.get(k)}
+        warnings = [w for w in warnings if w.get("code") not in resolved] + [hint]
+    record, warning = complete_record(record, found.region)
     if warning is not None:
         warnings = [w for w in warnings if w.get("code") != COMPLETED_CODE] + [warning]
-        record = {**record, "warnings": warnings}
     primary = source.get("url") or (parsed.get("sources") or [None])[0]
     try:
         outcome = store.store_report(

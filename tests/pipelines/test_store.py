@@ -146,3 +146,24 @@ def test_a_record_without_year_is_a_failure_not_an_exception(db_url: str) -> Non
     with Store(db_url) as store:
         outcome, reason = store_parsed(store, _parsed(rec, base), _docs(base), Found(HONGQI))
         assert outcome == "failed" and reason and "year" in reason
+
+
+def test_agency_and_year_the_document_omits_come_from_the_listing_title(db_url: str) -> None:
+    base = "http://www.hongqi.gov.cn/e"
+    rec = {**_sample("seed002"), "agency": None, "year": None, "title": None}
+    parsed = _parsed(rec, base)
+    parsed["warnings"] = [
+        {"code": "title_missing", "message": "", "where": ""},
+        {"code": "year_missing", "message": "", "where": "year"},
+    ]
+    title = "区应急管理局2023年政府信息公开工作年度报告"
+    with Store(db_url) as store:
+        assert store_parsed(store, parsed, _docs(base), Found(HONGQI, title=title))[0] == "insert"
+        [(agency, year, warnings)] = _rows(
+            store,
+            "SELECT v.agency_name, r.year, v.warnings FROM report_versions v "
+            "JOIN reports r ON r.id = v.report_id",
+        )
+        warnings = json.loads(warnings) if isinstance(warnings, str) else warnings
+        assert (agency, year) == ("红旗区应急管理局", 2023)
+        assert [w["code"] for w in warnings] == ["title_from_hint", "agency_incomplete"]
