@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -117,3 +119,24 @@ def test_damaged_workbooks_are_corrupt_not_crashes() -> None:
         zf.writestr("xl/workbook.xml", b"<not-a-workbook")
     with pytest.raises(CorruptDocument):
         spreadsheet.read(buf.getvalue(), "xlsx")
+
+
+def test_damaged_xls_warnings_do_not_reach_stdout(tmp_path: Path) -> None:
+    """`yingji parse` prints JSON on stdout: xlrd's chatter must not end up in it.
+
+    Run in a fresh interpreter: xlrd binds sys.stdout when it is first imported.
+    """
+    data = (OFFICE / "seed000.xls").read_bytes()
+    damaged = tmp_path / "damaged.xls"
+    damaged.write_bytes(data[: len(data) - 13])  # xlrd warns about the sector size
+    code = (
+        "import sys, contextlib\n"
+        "from yingji_parser.errors import ParseError\n"
+        "from yingji_parser.formats import spreadsheet\n"
+        "with contextlib.suppress(ParseError):\n"
+        "    spreadsheet.read(open(sys.argv[1], 'rb').read(), 'xls')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(damaged)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == ""

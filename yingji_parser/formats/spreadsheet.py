@@ -155,7 +155,9 @@ def _read_xls(data: bytes) -> Document:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=_NullLog()
+        )
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise EncryptedDocument("a password-protected Excel 97 workbook") from exc
@@ -184,6 +186,16 @@ def _read_xls(data: bytes) -> Document:
     finally:
         book.release_resources()
     return doc
+
+
+class _NullLog:
+    """xlrd writes its warnings to stdout by default, which would corrupt `yingji parse` JSON."""
+
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
 
 
 def _xls_text(book: Any, sh: Any, r: int, c: int) -> str:
