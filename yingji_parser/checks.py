@@ -15,6 +15,7 @@ from yingji_parser.result import ParseWarning
 from yingji_parser.warnings import warn
 
 _EPS = 1e-6
+_SUBROWS = ("other_overdue_correction", "other_unpaid_fee")
 
 
 def _num(x: Any) -> str:
@@ -55,6 +56,8 @@ def check_applications(apps: dict[str, dict[str, Any]], template: str) -> list[P
     skipped = []
     for key, row in apps.items():
         parts = [row[c] for c in cat.APPLICANT_KEYS[:-1]]
+        if all(v is None for v in row.values()):
+            continue  # a row the document lacks: already a row_missing warning
         if None in parts or row["total"] is None:
             skipped.append(key)
         elif not _equal(sum(parts), row["total"]):
@@ -70,6 +73,8 @@ def check_applications(apps: dict[str, dict[str, Any]], template: str) -> list[P
         out.append(_skipped(rule, skipped, "三"))
     # Rule 3: handled_total = sum of the outcome rows, per column.
     outcome: Sequence[str] = cat.OUTCOME_KEYS_2019 if template == "2019" else cat.OUTCOME_KEYS_2021
+    if all(v is None for k in _SUBROWS if k in apps for v in apps[k].values()):
+        outcome = cat.OUTCOME_KEYS_2019  # （六） given as one row: `other` holds all of it
     outcome = [k for k in outcome if k in apps]
     rule = "handled_total = sum of outcome rows granted … other"
     skipped = []

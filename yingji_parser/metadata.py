@@ -45,12 +45,32 @@ def _clean_title(text: str) -> str:
 
 def _is_title(text: str) -> bool:
     flat = unicodedata.normalize("NFKC", text)
-    return len(flat) <= _MAX_TITLE and TITLE_RE.search(flat) is not None
+    if len(flat) > _MAX_TITLE or any(p in flat for p in ",;。"):  # a sentence, not a title
+        return False
+    return TITLE_RE.search(flat) is not None
+
+
+_NEXT_HEADING = re.compile(r"^[一二三四五六][、.．]")
+
+
+def _title_at_start(line: str) -> str | None:
+    """A title run together with the heading after it ("…年度报告一、总体情况")."""
+    end = line.find("报告")
+    if end < 0:
+        return None
+    head, rest = line[: end + 2], line[end + 2 :]
+    if rest and not _NEXT_HEADING.match(rest):
+        return None
+    return _clean_title(head) if _is_title(head) else None
 
 
 def title_from_lines(lines: list[str]) -> str | None:
     """The title among the first lines: one line, or two/three lines that only read as one."""
     lines = [_SPACES.sub("", ln).lstrip("#*") for ln in lines if ln.strip()]
+    for line in lines:
+        found = _title_at_start(line)
+        if found:
+            return found
     for n in (1, 2, 3):
         for i in range(len(lines) - n + 1):
             joined = "".join(lines[i : i + n])

@@ -60,6 +60,22 @@ def column_positions(header: list[Row]) -> list[int] | None:
     return positions if positions == sorted(positions) else None
 
 
+def _warn_blank_tail(texts: list[str], what: str, row: Row, warnings: list[ParseWarning]) -> None:
+    """Blank last column(s) after filled ones: most likely a cell the row lacks, not a blank."""
+    filled = [bool(t.strip()) for t in texts]
+    if filled[-1] or not any(filled):
+        return
+    tail = len(filled) - (max(i for i, f in enumerate(filled) if f) + 1)
+    warnings.append(
+        warn(
+            "row_too_short",
+            f"{what}: the last {tail} column(s) are empty while earlier ones are filled; "
+            "read as a row short of cells, those columns left null",
+            row.where,
+        )
+    )
+
+
 def empty_row() -> Cells:
     return dict.fromkeys(cat.APPLICANT_KEYS)
 
@@ -88,6 +104,11 @@ def map_applications(
         if not row.leaf:
             continue
         hit = best_match(row.leaf, candidates, after=last)
+        for alt in row.alternatives() if hit is None else ():
+            hit = best_match(alt.leaf, candidates, after=last)
+            if hit is not None:
+                row = alt
+                break
         if hit is None:
             continue
         index, s = hit
@@ -115,7 +136,9 @@ def map_applications(
             )
             continue
         texts = by_positions(row, positions) if positions else None
-        if texts is None:
+        if texts is not None:
+            _warn_blank_tail(texts, what, row, warnings)
+        else:
             texts = by_order(row, len(cat.APPLICANT_KEYS), what, warnings)
         found[key] = numbers(texts, cat.APPLICANT_KEYS, what, row, warnings)
         last = index

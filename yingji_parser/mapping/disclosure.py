@@ -78,6 +78,11 @@ def map_disclosure(
         if not row.leaf or core(row.cells[0].text).startswith("第二十条"):
             continue
         hit = best_match(row.leaf, candidates, after=last)
+        for alt in row.alternatives() if hit is None else ():
+            hit = best_match(alt.leaf, candidates, after=last)
+            if hit is not None:
+                row = alt
+                break
         if hit is None:
             continue
         index, s = hit

@@ -44,10 +44,13 @@ class Row:
     table: int  # index of the table among the document's tables
     index: int  # row index inside that table
     section: str | None = None
+    forced_end: int | None = None  # set by :meth:`label_at` when an earlier cell is the label
 
     @cached_property
     def label_end(self) -> int:
         """Index of the last label cell before the first number (-1 when there is none)."""
+        if self.forced_end is not None:
+            return self.forced_end
         first_number = next(
             (i for i, c in enumerate(self.cells) if is_number_text(c.text)), len(self.cells)
         )
@@ -71,6 +74,20 @@ class Row:
     def leaf(self) -> str:
         """The most specific label (the last label cell), stripped of numbering and remarks."""
         return core(self.cells[self.label_end].text) if self.label_end >= 0 else ""
+
+    def label_at(self, index: int) -> Row:
+        """The same row read with cell ``index`` as its label and everything after as values."""
+        return Row(self.cells, self.table, self.index, self.section, forced_end=index)
+
+    def alternatives(self) -> list[Row]:
+        """Readings with an earlier label cell as the label, nearest first (for "若干"-like
+        text in a value cell, which would otherwise pass for the label)."""
+        out = []
+        for i in range(self.label_end - 1, -1, -1):
+            text = self.cells[i].text.strip()
+            if text and text != self.cells[i + 1].text.strip():
+                out.append(self.label_at(i))
+        return out
 
     @property
     def value_cells(self) -> list[Cell]:

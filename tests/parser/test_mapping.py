@@ -1,0 +1,179 @@
+"""The mapper finds rows and columns by their labels, whatever the quirks of the document.
+
+Each quirk has its own small fixture in tests/fixtures/parser (tab-separated text, the layout a
+PDF text layer gives; the mapper never sees the format). All but the 2019 fixture carry the
+numbers of synth1, which are non-zero almost everywhere, so a shifted column cannot pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from yingji_parser import parse_document
+from yingji_parser.grid import Document, Paragraph, table_from_texts
+from yingji_parser.mapping import map_document
+
+from .conftest import QUIRKS, expected
+
+SYNTH1 = expected("synth1")
+TABLES = ("active_disclosure", "applications", "review_litigation")
+
+
+def parse(name: str) -> Any:
+    return parse_document((QUIRKS / name).read_bytes(), filename=name)
+
+
+def codes(result: Any) -> list[str]:
+    return [w.code for w in result.warnings]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "spaces_inside_words.txt",  # "本 年 度", "行 政 许 可", "结 果 维 持"
+        "full_and_half_width.txt",  # (一) vs （一）, full-width digits ０１２
+        "numbering_variants.txt",  # 1、 / （1） / 1． and "三、不予公开"
+        "shortened_label.txt",  # 规范性文件 for 行政规范性文件
+        "header_repeated.txt",  # header of 三 repeated after a page break, a folio row
+        "totals_and_notes.txt",  # 合计 for 总计, the 勾稽 note as a cell of the first row
+    ],
+)
+def test_quirk_changes_nothing_in_the_numbers(name: str) -> None:
+    result = parse(name)
+    assert result.status == "parsed"
+    for key in TABLES:
+        assert result.record[key] == SYNTH1[key], key
+    assert result.record["agency"] == "新安县应急管理局"
+    assert result.record["year"] == 2023
+    assert not [c for c in codes(result) if c.startswith(("row_", "check_"))]
+
+
+def test_typo_in_label_is_matched_fuzzily_and_said() -> None:
+    result = parse("typo_label.txt")
+    assert result.record["applications"] == SYNTH1["applications"]
+    fuzzy = [w for w in result.warnings if w.code == "label_fuzzy"]
+    assert len(fuzzy) == 1
+    assert (
+        "其他法律行政止公开" in fuzzy[0].message and "denied_prohibited_by_law" in fuzzy[0].message
+    )
+
+
+def test_row_with_a_cell_too_many_or_too_few_is_repaired_and_said() -> None:
+    result = parse("row_cells_wrong.txt")
+    apps = result.record["applications"]
+    # 8 cells in （一）予以公开: the stray 999 is the cell whose removal makes the row add up
+    assert apps["granted"] == SYNTH1["applications"]["granted"]
+    # 6 cells in 2.重复申请: filled from the left, the missing total stays null
+    want = dict(SYNTH1["applications"]["rejected_duplicate"], total=None)
+    assert apps["rejected_duplicate"] == want
+    by_code = {w.code: w for w in result.warnings}
+    assert "999" in by_code["row_too_long"].message
+    assert "rejected_duplicate" in by_code["row_too_short"].message
+
+
+def test_missing_row_is_null_and_warned_and_the_parse_is_partial() -> None:
+    result = parse("row_missing.txt")
+    assert result.status == "partial"
+    row = result.record["applications"]["denied_administrative_query"]
+    assert set(row.values()) == {None}
+    missing = [w for w in result.warnings if w.code == "row_missing"]
+    assert [("denied_administrative_query" in w.message) for w in missing] == [True]
+    # its neighbours are untouched
+    assert (
+        result.record["applications"]["unavailable_not_held"]
+        == (SYNTH1["applications"]["unavailable_not_held"])
+    )
+
+
+def test_other_as_one_row_in_a_2021_report_goes_to_other_with_a_warning() -> None:
+    result = parse("other_single_row_2021.txt")
+    apps = result.record["applications"]
+    assert apps["other"]["total"] == 14 + 33 + 14
+    assert set(apps["other_overdue_correction"].values()) == {None}
+    assert set(apps["other_unpaid_fee"].values()) == {None}
+    assert "other_not_split" in codes(result)
+    assert "row_missing" not in codes(result)  # said once, by other_not_split
+    assert result.record["template"] == "2021"
+
+
+def test_2019_format_has_its_own_section_two_keys_and_one_other_row() -> None:
+    result = parse("format_2019.txt")
+    assert result.status == "parsed"
+    rec = result.record
+    assert rec["template"] == "2019"
+    assert rec["year"] == 2019
+    assert rec["active_disclosure"] == {
+        "rules": {"new_made": 1, "new_published": 1, "total_published": 5},
+        "normative_documents": {"new_made": 3, "new_published": 3, "total_published": 21},
+        "licensing": {"previous_items": 12, "change": -2, "decisions": 340},
+        "other_services": {"previous_items": 4, "change": 0, "decisions": 17},
+        "penalty": {"previous_items": 86, "change": 3, "decisions": 152},
+        "coercion": {"previous_items": 9, "change": 0, "decisions": 6},
+        "fees": {"previous_items": 2, "change": 0},
+        "procurement": {"items": 7, "amount": 96171.6},
+    }
+    assert "other_overdue_correction" not in rec["applications"]
+    assert rec["applications"]["other"]["total"] == 61
+    assert rec["applications"]["handled_total"] == SYNTH1["applications"]["handled_total"]
+    assert [w.code for w in result.warnings] == []
+
+
+def _doc(*blocks: Any) -> Document:
+    return Document(doc_type="text", blocks=list(blocks))
+
+
+def test_blank_cells_are_null_and_zero_is_zero() -> None:
+    four = table_from_texts(
+        [
+            ["行政复议", "", "", "", "", "行政诉讼"],
+            ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉"],
+            ["0", "", "1", "0", "1", "0", "0", "0", "0", "0", "", "0", "0", "0", "0"],
+        ]
+    )
+    mapped = map_document(_doc(Paragraph("四、政府信息公开行政复议、行政诉讼情况"), four), "2021")
+    review = mapped.review_litigation["review"]
+    assert review == {"upheld": 0, "corrected": None, "other": 1, "pending": 0, "total": 1}
+    assert mapped.review_litigation["litigation_after_review"]["upheld"] is None
+
+
+def test_review_groups_laid_out_as_rows_are_read_by_their_labels() -> None:
+    four = table_from_texts(
+        [
+            ["", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+            ["复议后起诉", "1", "0", "0", "0", "1"],
+            ["行政复议", "2", "1", "0", "1", "4"],
+            ["未经复议直接起诉", "0", "0", "1", "0", "1"],
+        ]
+    )
+    mapped = map_document(_doc(Paragraph("四、行政复议、行政诉讼情况"), four), "2021")
+    assert mapped.review_litigation == {
+        "review": {"upheld": 2, "corrected": 1, "other": 0, "pending": 1, "total": 4},
+        "litigation_direct": {"upheld": 0, "corrected": 0, "other": 1, "pending": 0, "total": 1},
+        "litigation_after_review": {
+            "upheld": 1,
+            "corrected": 0,
+            "other": 0,
+            "pending": 0,
+            "total": 1,
+        },
+    }
+
+
+def test_unreadable_number_is_null_with_a_warning() -> None:
+    two = table_from_texts(
+        [["信息内容", "本年处理决定数量"], ["行政许可", "若干"], ["行政处罚", "7"]]
+    )
+    mapped = map_document(_doc(Paragraph("二、主动公开政府信息情况"), two), "2021")
+    assert mapped.active_disclosure["penalty"] == 7
+    assert mapped.active_disclosure["licensing"] is None
+    assert any(w.code in ("number_unreadable", "row_too_short") for w in mapped.warnings)
+
+
+def test_no_tables_of_the_format_means_nothing_found() -> None:
+    mapped = map_document(
+        _doc(Paragraph("一、总体情况"), table_from_texts([["姓名", "电话"]])), "2021"
+    )
+    assert mapped.found == {"二": False, "三": False, "四": False}
+    assert {w.code for w in mapped.warnings} == {"section_missing"}
