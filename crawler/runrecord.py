@@ -102,7 +102,9 @@ def build_rows(sites: Mapping[str, Any], tallies: Mapping[str, SiteTally]) -> li
     for url, state in sites.items():
         tally = tallies.get(url, SiteTally())
         status = site_status(getattr(state, "status", None), tally)
-        error = (tally.errors[0] if tally.errors else None) or getattr(state, "last_error", None)
+        error = tally.errors[0] if tally.errors else None
+        if error is None and status != "reports found":  # a stray 404 on a good site is noise
+            error = getattr(state, "last_error", None)
         rows.append(
             SiteRow(
                 url,

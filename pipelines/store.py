@@ -98,6 +98,20 @@ def fill_from_title(
     return {**record, **filled, "title": record.get("title") or title}, warning
 
 
+def report_region(agency: str | None, seed_region: str | None) -> str | None:
+    """The region of the report: its agency's division when known, else the seed's region.
+
+    A city portal republishing a district's report is found on a site of the city; the report
+    is still the district's (河南省洛阳市 + 孟津区应急管理局 -> 河南省洛阳市孟津区).
+    """
+    if not agency:
+        return seed_region
+    from yingji.agencies import agency_identity, division_table
+
+    division = agency_identity(agency, seed_region).division
+    return division_table().full_name(division) if division is not None else seed_region
+
+
 def document_status(candidate: dict[str, Any]) -> tuple[str, str | None]:
     """A document's latest parse status and reason, as the documents table keeps it."""
     if candidate.get("report"):
@@ -154,10 +168,11 @@ def store_parsed(
     if warning is not None:
         warnings = [w for w in warnings if w.get("code") != COMPLETED_CODE] + [warning]
     primary = source.get("url") or (parsed.get("sources") or [None])[0]
+    region = report_region(record.get("agency"), found.region)
     try:
         outcome = store.store_report(
             record,
-            region=found.region,
+            region=region,
             source_url=primary,
             raw_sha256=source["sha256"],
             raw_type=parsed.get("doc_type") or "unknown",
@@ -172,7 +187,7 @@ def store_parsed(
         if url != primary:  # the same content again: adds the URL as a source of that version
             store.store_report(
                 record,
-                region=found.region,
+                region=region,
                 source_url=url,
                 raw_sha256=source["sha256"],
                 raw_type=parsed.get("doc_type") or "unknown",

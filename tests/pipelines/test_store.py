@@ -167,3 +167,18 @@ def test_agency_and_year_the_document_omits_come_from_the_listing_title(db_url: 
         warnings = json.loads(warnings) if isinstance(warnings, str) else warnings
         assert (agency, year) == ("红旗区应急管理局", 2023)
         assert [w["code"] for w in warnings] == ["title_from_hint", "agency_incomplete"]
+
+
+def test_a_report_found_first_on_the_city_portal_keeps_the_district_region(db_url: str) -> None:
+    city, district = "http://www.ly.gov.cn/a", "http://www.mengjin.gov.cn/b"
+    rec = _sample("seed000")  # 孟津区应急管理局
+    with Store(db_url) as store:
+        assert (
+            store_parsed(store, _parsed(rec, city), _docs(city), Found("河南省洛阳市"))[0]
+            == "insert"
+        )
+        outcome = store_parsed(
+            store, _parsed(rec, district), _docs(district), Found("河南省洛阳市孟津区")
+        )
+        assert outcome == ("noop", None)
+        assert _rows(store, "SELECT region FROM report_versions") == [("河南省洛阳市孟津区",)]
