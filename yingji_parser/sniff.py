@@ -91,6 +91,39 @@ def sniff(data: bytes, filename: str | None = None, content_type: str | None = N
     )
 
 
+def is_mht(data: bytes) -> bool:
+    """A MIME "single file web page" (.mht, and Word's "save as web archive" named .doc)."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf\r\n\t ").lower()
+    return head.startswith(b"mime-version:") or (
+        b"content-type: multipart/related" in head and head.startswith(b"content-")
+    )
+
+
+def mht_html(data: bytes) -> tuple[bytes, str | None] | None:
+    """The HTML part of an MHT archive, decoded from its transfer encoding, with its charset.
+
+    Sniffing labels MHT as ``html``; the HTML reader calls this to unwrap it (None when the
+    bytes are not MHT or hold no HTML part). The standard library's MIME parser does the work.
+    """
+    if not is_mht(data):
+        return None
+    import email
+    import email.policy
+
+    try:
+        msg = email.message_from_bytes(
+            data.lstrip(b"\xef\xbb\xbf\r\n\t "), policy=email.policy.compat32
+        )
+        for part in msg.walk():
+            if part.get_content_type() == "text/html":
+                payload = part.get_payload(decode=True)
+                if isinstance(payload, bytes) and payload:
+                    return payload, part.get_content_charset()
+    except Exception:  # a malformed MIME header: not something we can unwrap
+        return None
+    return None
+
+
 def _sniff_zip(data: bytes) -> DocType:
     """OOXML is a ZIP: its parts (or the package relationships) say which application."""
     try:
@@ -256,8 +289,10 @@ _HTML_MARKERS = (
 
 
 def _looks_like_html(low: str) -> bool:
-    if low.startswith("mime-version:") or "content-type: multipart/related" in low[:4096]:
-        return "text/html" in low[:65536]  # MHT ("single file web page"), often named .doc
+    if low.startswith("mime-version:") or (
+        low.startswith("content-") and "content-type: multipart/related" in low[:4096]
+    ):
+        return "text/html" in low[:65536]  # MHT ("single file web page"): see mht_html()
     if low.startswith("<!--") or low.startswith("<?xml") or low.startswith("<"):
         return any(m in low[:65536] for m in _HTML_MARKERS)
     # an HTML fragment after some leading text (a CMS returning a bare article body): several

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import quopri
 import random
 import zipfile
 from pathlib import Path
@@ -17,7 +18,7 @@ from yingji_parser.errors import (
     TooLarge,
     UnsupportedFormat,
 )
-from yingji_parser.sniff import sniff
+from yingji_parser.sniff import mht_html, sniff
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLES = FIXTURES / "samples"
@@ -95,6 +96,26 @@ def test_mht_single_file_web_page_is_html() -> None:
         b'------=_NextPart\r\nContent-Type: text/html; charset="utf-8"\r\n\r\n<html></html>\r\n'
     )
     assert sniff(data, filename="report.doc") == "html"
+
+
+def test_mht_html_part_is_unwrapped_for_the_html_reader() -> None:
+    html = "<html><body><p>某区应急管理局2023年政府信息公开工作年度报告</p></body></html>"
+    data = (
+        b"MIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
+        b"------=_NextPart_01\r\nContent-Location: file:///C:/x.htm\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n"
+        b'Content-Type: text/html; charset="gb2312"\r\n\r\n'
+        + quopri.encodestring(html.encode("gb2312")).replace(b"\n", b"\r\n")
+        + b"\r\n------=_NextPart_01--\r\n"
+    )
+    assert sniff(data, filename="report.doc") == "html"
+    unwrapped = mht_html(data)
+    assert unwrapped is not None
+    body, charset = unwrapped
+    assert charset == "gb2312"
+    assert body.decode("gb2312").strip() == html
+    assert mht_html(html.encode()) is None
 
 
 def test_gb18030_plain_text_is_text() -> None:
