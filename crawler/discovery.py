@@ -153,6 +153,8 @@ def column_kind(text: str, url: str) -> ColumnKind | None:
         return None
     if is_document_url(url):
         return None
+    if t and _names_dated_org(t):
+        return None  # an organisation's dated document (孟津区人民政府2023年…), not a column
     segs = _path_segments(url)
     last = segs[-1] if segs else ""
     if t and REPORT_COLUMN_TEXT_RE.search(t) and not NOT_A_REPORT_RE.search(t):
@@ -168,6 +170,18 @@ def column_kind(text: str, url: str) -> ColumnKind | None:
     if last and DISCLOSURE_SLUG_RE.match(last) and len(t) <= 16:
         return ColumnKind.DISCLOSURE
     return None
+
+
+def _names_dated_org(text: str) -> bool:
+    """Whether a link text is some organisation's document of a year: an article, not a column.
+
+    "2023年度" and "2023年度政府信息公开工作年度报告汇总" are per-year columns; "区应急管理局2023年
+    安全生产工作要点" and "孟津区人民政府2023年政府信息公开工作年度报告" are articles.
+    """
+    if not (YEAR_RE.search(text) or CN_YEAR_RE.search(text)):
+        return False
+    rest = REPORT_PHRASE_RE.sub("", text)
+    return bool(EM_AGENCY_RE.search(rest) or ORG_SUFFIX_RE.search(rest))
 
 
 def is_bureau_url(url: str) -> bool:

@@ -74,18 +74,18 @@ def same_site(url: str, seed_url: str) -> bool:
 class SiteGuardMiddleware:
     """Downloader middleware: the per-site rules every request of the spider passes."""
 
-    def __init__(self, max_pages: int, max_per_template: int) -> None:
-        self.max_pages = max_pages
-        self.max_per_template = max_per_template
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_pages = crawler.settings.getint("YINGJI_MAX_PAGES_PER_SITE")
+        self.max_per_template = crawler.settings.getint("YINGJI_MAX_PER_TEMPLATE")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteGuardMiddleware:
-        s = crawler.settings
-        return cls(s.getint("YINGJI_MAX_PAGES_PER_SITE"), s.getint("YINGJI_MAX_PER_TEMPLATE"))
+        return cls(crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Any:
         seed_url = request.meta.get("seed_url")
-        sites = getattr(spider, "sites", None)
+        sites = getattr(spider or self.crawler.spider, "sites", None)
         if seed_url is None or sites is None or seed_url not in sites:
             return None  # robots.txt and other engine-made requests
         site = sites[seed_url]

@@ -25,8 +25,9 @@ DEPTH_LIMIT = 60
 DEPTH_PRIORITY = 0
 
 DOWNLOADER_MIDDLEWARES = {
-    # after RobotsTxtMiddleware (100): a page robots.txt forbids is not counted against the caps
-    "crawler.middlewares.SiteGuardMiddleware": 150,
+    # before RobotsTxtMiddleware (100): an off-site link (a spam mirror) gets no request at all,
+    # not even one for its robots.txt
+    "crawler.middlewares.SiteGuardMiddleware": 60,
 }
 
 DOWNLOAD_DELAY = 1.0
@@ -86,3 +87,4 @@ YINGJI_MAX_HOPS = 5  # column links followed from a start URL (pagination is fre
 YINGJI_MAX_PAGES_PER_SITE = 400  # requests per site, all kinds; a capped site is flagged
 YINGJI_MAX_PER_TEMPLATE = 60  # requests per URL shape (digits as N) per site: bounds traps
 YINGJI_PAGE_MAXSIZE = 5 * 1024 * 1024  # an HTML page larger than this is not a page
+YINGJI_SITES_FILE = ""  # when set, the spider writes its per-site states there as JSON at close

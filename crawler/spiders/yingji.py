@@ -9,8 +9,10 @@ Usage: ``scrapy crawl yingji [-a seeds=PATH] [-a shard=K/N]``.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parsel import Selector
@@ -318,6 +320,23 @@ class YingjiSpider(Spider):
             body_encoding=response.encoding,
             attachments=generic.attachments(response.url, sel),
         )
+
+    def closed(self, reason: str) -> None:
+        """Log one line per site and, with YINGJI_SITES_FILE, write the states as JSON (read by
+        tests and scripts that run the crawl in another process)."""
+        for state in self.sites.values():
+            self.logger.info(
+                "site %s: %s (pages %d, reports %d)%s",
+                state.name,
+                state.status,
+                state.pages_fetched,
+                state.items_yielded,
+                f" - {state.last_error}" if state.last_error and not state.items_yielded else "",
+            )
+        path = self.settings.get("YINGJI_SITES_FILE")
+        if path:
+            data = {url: state.to_dict() for url, state in self.sites.items()}
+            Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
 
     # ------------------------------------------------------------------ errors
 

@@ -1,0 +1,89 @@
+"""The spider against the bundled realistic sites: every report found once, nothing else, and
+every nuisance handled (see yingji/sites/manifest.json for what each site holds)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from crawler.discovery import canonical_url
+
+
+def _by_site(crawl: Any, key: str) -> dict[str, int]:
+    return crawl.requests[key]
+
+
+def test_every_report_is_found_once_and_nothing_else(crawl: Any) -> None:
+    expected = Counter(canonical_url(r["url"]) for r in crawl.served.expected_reports())
+    found = Counter(canonical_url(item["url"]) for item in crawl.items)
+    assert found == expected
+
+
+def test_items_carry_their_seed_and_documents(crawl: Any) -> None:
+    items = {canonical_url(i["url"]): i for i in crawl.items}
+    for report in crawl.served.expected_reports():
+        item = items[canonical_url(report["url"])]
+        assert item["site_url"] == report["site_url"]
+        assert str(report["year"]) in item["title"]
+        assert "应急管理局" in item["title"]
+        assert sorted(a["url"] for a in item["attachments"]) == sorted(report["attachments"])
+        for attachment in item["attachments"]:
+            assert attachment["name"], "the link text is kept as the file-name hint"
+
+
+def test_site_statuses_tell_blocked_unreachable_and_robots_apart(crawl: Any) -> None:
+    statuses = {url: state["status"] for url, state in crawl.sites.items()}
+    assert statuses == crawl.served.expected_status()
+    blocked = crawl.sites[crawl.served.url_for("ruyang")]
+    assert blocked["blocked"] and "block page" in blocked["last_error"]
+
+
+def test_report_pages_found_only_through_pagination(crawl: Any) -> None:
+    # TRS: page count only in createPageHTML / var countPage; Hanweb: record 4 only via the proxy
+    assert _by_site(crawl, "mengjin")["/xxgk/bmxxgk/yjglj/zfxxgknb/index_1.html"] == 1
+    assert _by_site(crawl, "luanchuan")["/zwgk/bmgk/ajj/ndbg/index_1.html"] == 1
+    assert _by_site(crawl, "xinan")["/module/web/jpage/dataproxy.jsp"] >= 1
+    assert _by_site(crawl, "yiyang")["/gkmlpt/api/all/2983"] >= 2
+
+
+def test_tracking_parameter_duplicates_are_fetched_once(crawl: Any) -> None:
+    assert _by_site(crawl, "mengjin")["/xxgk/bmxxgk/yjglj/zfxxgknb/202401/t20240125_1001.html"] == 1
+    assert _by_site(crawl, "hongqi")["/zwgk/content.jsp"] == 1
+
+
+def test_the_decoy_is_not_downloaded_whole(crawl: Any) -> None:
+    decoy = "/xxgk/bmxxgk/yjglj/zfxxgknb/nbhj/"
+    assert crawl.requests["mengjin"][decoy] >= 1
+    assert crawl.bytes_sent["mengjin"][decoy] < 10 * 1024 * 1024
+
+
+def test_the_calendar_trap_is_bounded(crawl: Any) -> None:
+    assert 1 <= crawl.requests["hongqi"]["/zwgk/calendar.jsp"] <= 10
+
+
+def test_robots_txt_is_obeyed(crawl: Any) -> None:
+    assert crawl.requests["mengjin"]["/robots.txt"] == 1
+    assert not any(p.startswith("/private/") for p in crawl.requests["mengjin"])
+    assert set(crawl.requests["luoning"]) == {"/robots.txt"}
+
+
+def test_off_site_mirrors_are_never_contacted(crawl: Any) -> None:
+    assert sum(crawl.requests["mirror"].values()) == 0
+
+
+def test_a_500_is_retried_and_a_slow_page_waited_for(crawl: Any) -> None:
+    assert crawl.requests["luanchuan"]["/zwgk/bmgk/ajj/ndbg/index.html"] == 2
+    assert crawl.requests["luanchuan"]["/zwgk/bmgk/ajj/ndbg/202301/t20230115_2001.htm"] == 1
+
+
+def test_non_report_titles_are_not_fetched(crawl: Any) -> None:
+    # the government's own report, other bureaus' reports, notices and 工作总结 stay unfetched
+    assert "/art/2024/1/30/art_1229000101_40006.html" not in crawl.requests["xinan"]
+    assert "/art/2024/1/20/art_1229000101_40005.html" not in crawl.requests["xinan"]
+    assert "/zwgk/nb/2023n/202401/t20240131_5003.html" not in crawl.requests["luoyang"]
+    assert "/xxgk/bmxxgk/yjglj/gzdt/202401/t20240110_1201.html" not in crawl.requests["mengjin"]
+
+
+def test_the_whole_crawl_costs_few_requests(crawl: Any) -> None:
+    total = sum(sum(c.values()) for c in crawl.requests.values())
+    assert total < 150, "a handful of sites must not cost hundreds of requests"
