@@ -15,6 +15,7 @@ open -> :class:`CorruptDocument`. A PDF with no text on any page (a scan) is ret
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 import time
@@ -288,7 +289,13 @@ def _union_positions(values: list[float]) -> list[float]:
 
 
 def _nearest(xs: list[float], x: float) -> int:
-    return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+    """Index of the value of sorted ``xs`` closest to ``x``."""
+    i = bisect.bisect_left(xs, x)
+    if i == 0:
+        return 0
+    if i == len(xs):
+        return len(xs) - 1
+    return i if xs[i] - x < x - xs[i - 1] else i - 1
 
 
 def to_grid(table: LTable) -> Table:

@@ -111,16 +111,29 @@ def _cluster_positions(values: list[float]) -> list[float]:
     return out
 
 
-def _covered(lines: list[Segment], pos: float, a: float, b: float) -> bool:
-    """Is there a line at ``pos`` running across the middle of the interval ``a..b``?"""
+def _by_boundary(lines: list[Segment], bounds: list[float]) -> list[list[tuple[float, float]]]:
+    """For each boundary position, the extents of the lines lying on it."""
+    out: list[list[tuple[float, float]]] = [[] for _ in bounds]
+    for s in lines:
+        i = bisect.bisect_left(bounds, s.pos - SNAP)
+        while i < len(bounds) and bounds[i] <= s.pos + SNAP:
+            out[i].append((s.a - SNAP, s.b + SNAP))
+            i += 1
+    return out
+
+
+def _covered(extents: list[tuple[float, float]], a: float, b: float) -> bool:
+    """Does one of the lines on a boundary run across the middle of the interval ``a..b``?"""
     mid = (a + b) / 2
-    return any(abs(s.pos - pos) <= SNAP and s.a - SNAP <= mid <= s.b + SNAP for s in lines)
+    return any(lo <= mid <= hi for lo, hi in extents)
 
 
 def _lattice(hs: list[Segment], vs: list[Segment]) -> tuple[list[float], list[float], list[int]]:
     """Boundaries and, per elementary cell (row-major), the id of the merged cell it belongs to."""
     xs = _cluster_positions([v.pos for v in vs] + [min(h.a for h in hs), max(h.b for h in hs)])
     ys = _cluster_positions([h.pos for h in hs] + [min(v.a for v in vs), max(v.b for v in vs)])
+    on_x = _by_boundary(vs, xs)
+    on_y = _by_boundary(hs, ys)
     nr, nc = len(ys) - 1, len(xs) - 1
     parent = list(range(max(nr * nc, 0)))
 
@@ -133,9 +146,9 @@ def _lattice(hs: list[Segment], vs: list[Segment]) -> tuple[list[float], list[fl
     for r in range(nr):
         for c in range(nc):
             here = r * nc + c
-            if c + 1 < nc and not _covered(vs, xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < nc and not _covered(on_x[c + 1], ys[r], ys[r + 1]):
                 parent[find(here)] = find(here + 1)
-            if r + 1 < nr and not _covered(hs, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < nr and not _covered(on_y[r + 1], xs[c], xs[c + 1]):
                 parent[find(here)] = find(here + nc)
     return xs, ys, [find(i) for i in range(nr * nc)]
 

@@ -27,7 +27,7 @@ MAX_FORM_DEPTH = 8
 # A loose glyph box taller or wider than this (points) is PDFium's artefact, not a font size.
 ABSURD_LOOSE_BOX = 36.0
 
-_SKIP_CODEPOINTS = {0x0D, 0x0A, 0x00, 0xFFFE, 0xFFFF, 0x02}
+_SKIP_CHARS = frozenset("\r\n\x00\x02\ufffe\uffff")
 
 
 @dataclass(slots=True)
@@ -120,6 +120,15 @@ def extract_page(doc: ctypes.c_void_p, index: int) -> PageContent | None:
         pdfium_c.FPDF_ClosePage(page)
 
 
+def _page_text(textpage: ctypes.c_void_p, count: int) -> str:
+    """All characters of the text page in one call (one per index), or "" if that is not so."""
+    buf = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buf)
+    text = bytes(buf)[: 2 * max(written - 1, 0)].decode("utf-16-le", "replace")
+    # A character outside the BMP takes two UTF-16 units: indexes no longer line up.
+    return text if len(text) == count else ""
+
+
 def _read_chars(page: ctypes.c_void_p, content: PageContent, left: float, top: float) -> None:
     textpage = pdfium_c.FPDFText_LoadPage(page)
     if not textpage:
@@ -129,43 +138,48 @@ def _read_chars(page: ctypes.c_void_p, content: PageContent, left: float, top: f
         if count > MAX_CHARS:
             count = MAX_CHARS
             content.truncated = True
+        if count <= 0:
+            return
+        text = _page_text(textpage, count)
         rect = pdfium_c.FS_RECTF()
         rect_ref = ctypes.byref(rect)
-        get_unicode = pdfium_c.FPDFText_GetUnicode
-        is_generated = pdfium_c.FPDFText_IsGenerated
         get_box = pdfium_c.FPDFText_GetLooseCharBox
         get_tight = pdfium_c.FPDFText_GetCharBox
         tl, tr, tb, tt = (ctypes.c_double() for _ in range(4))
         chars = content.chars
         for i in range(count):
-            code = get_unicode(textpage, i)
-            # PDFium adds spaces and line breaks of its own between text runs: drop them, the
-            # layout below decides where words and lines break from the boxes.
-            if code in _SKIP_CODEPOINTS or is_generated(textpage, i) == 1:
+            if text:
+                ch = text[i]
+            else:
+                try:
+                    ch = chr(pdfium_c.FPDFText_GetUnicode(textpage, i))
+                except (ValueError, OverflowError):
+                    continue
+            if ch in _SKIP_CHARS:
+                continue
+            # PDFium adds spaces and line breaks of its own between text runs: drop them (the
+            # layout decides where words and lines break from the boxes); keep real spaces.
+            if ch.isspace() and (ch != " " or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1):
                 continue
             if not get_box(textpage, i, rect_ref):
-                continue
-            try:
-                text = chr(code)
-            except (ValueError, OverflowError):
                 continue
             lx0, lx1, ly0, ly1 = rect.left, rect.right, rect.bottom, rect.top
             # The loose box (font ascent to descent) keeps a line's glyphs level, but PDFium
             # makes it absurd for glyphs drawn with a rotated or vertical-writing matrix (WPS
             # vertical labels): then the tight glyph box is the truth.
-            if get_tight(textpage, i, tl, tr, tb, tt):
-                tw, th = tr.value - tl.value, tt.value - tb.value
-                span = max(tw, th)
-                loose = max(lx1 - lx0, ly1 - ly0)
-                if span > 0 and loose > 3 * span and loose > ABSURD_LOOSE_BOX:
-                    lx0, lx1, ly0, ly1 = tl.value, tr.value, tb.value, tt.value
+            if (
+                max(lx1 - lx0, ly1 - ly0) > ABSURD_LOOSE_BOX
+                and get_tight(textpage, i, tl, tr, tb, tt)
+                and max(tr.value - tl.value, tt.value - tb.value) > 0
+            ):
+                lx0, lx1, ly0, ly1 = tl.value, tr.value, tb.value, tt.value
             x0, x1 = lx0 - left, lx1 - left
             y0, y1 = top - ly1, top - ly0
             if x1 < x0:
                 x0, x1 = x1, x0
             if y1 < y0:
                 y0, y1 = y1, y0
-            chars.append(Char(text, x0, y0, x1, y1))
+            chars.append(Char(ch, x0, y0, x1, y1))
     finally:
         pdfium_c.FPDFText_ClosePage(textpage)
 

@@ -64,39 +64,55 @@ def group_lines(chars: list[Char]) -> list[Line]:
     """Cluster glyphs into visual lines (top to bottom), each read left to right."""
     if not chars:
         return []
-    ordered = sorted(chars, key=lambda c: (c.cy, c.x0))
+    ordered = sorted(chars, key=lambda c: (c.top + c.bottom, c.x0))
     rows: list[list[Char]] = []
+    current: list[Char] = []
     row_top = row_bottom = 0.0
     for ch in ordered:
-        if rows:
-            overlap = min(row_bottom, ch.bottom) - max(row_top, ch.top)
-            smaller = min(row_bottom - row_top, ch.height) or 1.0
+        top, bottom = ch.top, ch.bottom
+        if current:
+            # Same line when the glyph overlaps the line's band by half the smaller height.
+            overlap = (bottom if bottom < row_bottom else row_bottom) - (
+                top if top > row_top else row_top
+            )
+            smaller = min(row_bottom - row_top, bottom - top) or 1.0
             if overlap >= 0.5 * smaller:
-                rows[-1].append(ch)
-                row_top, row_bottom = min(row_top, ch.top), max(row_bottom, ch.bottom)
+                current.append(ch)
+                if top < row_top:
+                    row_top = top
+                if bottom > row_bottom:
+                    row_bottom = bottom
                 continue
-        rows.append([ch])
-        row_top, row_bottom = ch.top, ch.bottom
+        current = [ch]
+        rows.append(current)
+        row_top, row_bottom = top, bottom
     return [_make_line(row) for row in rows]
 
 
 def _make_line(row: list[Char]) -> Line:
+    if len(row) == 1:
+        c = row[0]
+        h = c.bottom - c.top
+        return Line(
+            c.text, c.x0, c.top, c.x1, c.bottom, size=(c.x1 - c.x0) if is_wide(c.text) else h
+        )
     row.sort(key=lambda c: c.x0)
-    heights = sorted(c.height for c in row if not c.text.isspace()) or [row[0].height]
+    visible = [c for c in row if not c.text.isspace()] or row
+    heights = sorted(c.bottom - c.top for c in visible)
     h = heights[len(heights) // 2] or 1.0
     # The advance of a Chinese glyph is the font size; loose box heights differ between the
     # fonts of one line (digits in Latin fonts are taller), so they are only the fallback.
-    widths = sorted(c.x1 - c.x0 for c in row if is_wide(c.text))
+    widths = sorted(c.x1 - c.x0 for c in visible if is_wide(c.text))
     size = (widths[len(widths) // 2] if widths else h) or h
+    gap = SPACE_GAP * h
     text: list[str] = [row[0].text]
     for prev, ch in itertools.pairwise(row):
-        if ch.x0 - prev.x1 > SPACE_GAP * h and not (prev.text.isspace() or ch.text.isspace()):
+        if ch.x0 - prev.x1 > gap and not (prev.text.isspace() or ch.text.isspace()):
             text.append(" ")
         text.append(ch.text)
-    visible = [c for c in row if not c.text.isspace()] or row
     return Line(
         text="".join(text),
-        x0=min(c.x0 for c in visible),
+        x0=visible[0].x0,
         top=min(c.top for c in visible),
         x1=max(c.x1 for c in visible),
         bottom=max(c.bottom for c in visible),
