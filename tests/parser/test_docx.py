@@ -168,3 +168,27 @@ def test_external_entities_are_not_resolved(tmp_path: Path) -> None:
     ).encode()
     doc = docx.read(_zip({"word/document.xml": xml}))
     assert "TOPSECRET" not in "".join(doc.paragraphs)
+
+
+def test_html_imported_through_altchunk_is_read_in_place() -> None:
+    """CMS exports wrap the report as an HTML part that Word imports (w:altChunk)."""
+    doc = docx.read((OFFICE / "altchunk.docx").read_bytes())
+    kinds = ["P" if isinstance(b, Paragraph) else "T" for b in doc.blocks]
+    assert kinds[0] == "P" and kinds[-1] == "P" and kinds.count("T") == 1
+    assert doc.paragraphs[0] == "前言" and doc.paragraphs[-1] == "后记"
+    assert doc.tables[0].texts() == [
+        ["信息内容", "本年处理决定数量", "本年处理决定数量"],
+        ["信息内容", "许可", "处罚"],
+        ["行政许可", "12", "3"],
+    ]
+    assert "导入区应急管理局2022年政府信息公开工作年度报告" in doc.title_hints
+
+
+def test_altchunk_pointing_nowhere_is_skipped() -> None:
+    xml = (
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        b'<w:body><w:altChunk r:id="missing"/><w:p><w:r><w:t>x</w:t></w:r></w:p></w:body>'
+        b"</w:document>"
+    )
+    assert docx.read(_zip({"word/document.xml": xml})).blocks == [Paragraph("x")]

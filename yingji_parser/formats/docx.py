@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
 
-from yingji_parser.errors import CorruptDocument
+from yingji_parser.errors import CorruptDocument, ParseError
 from yingji_parser.grid import Block, Cell, DocType, Document, Paragraph, Table
 from yingji_parser.limits import read_member, safe_zip
 
@@ -26,6 +26,8 @@ W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 DC = "http://purl.org/dc/elements/1.1/"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+R_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOC_RELS = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
@@ -52,15 +54,19 @@ _TRANSPARENT = (
 
 @dataclass(frozen=True, slots=True)
 class _Names:
-    """Clark-notation tag names for one WordprocessingML namespace (transitional or strict)."""
+    """Clark-notation tag names for one WordprocessingML namespace (transitional or strict).
+
+    ``alt_chunk`` reads the blocks of an embedded part (w:altChunk) by relationship id.
+    """
 
     ns: str
+    alt_chunk: Callable[[str], list[Block]] | None = None
 
     def __call__(self, local: str) -> str:
         return f"{{{self.ns}}}{local}"
 
 
-def read(data: bytes, doc_type: DocType = "docx") -> Document:
+def read(data: bytes, doc_type: DocType = "docx", _depth: int = 0) -> Document:
     """Read DOCX bytes into a :class:`Document` (blocks in body order, merges expanded)."""
     zf = safe_zip(data)
     main = _main_part(zf)
@@ -73,7 +79,11 @@ def read(data: bytes, doc_type: DocType = "docx") -> Document:
     except etree.XMLSyntaxError as exc:
         raise CorruptDocument(f"the Word document XML is damaged ({exc})") from exc
     ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else W_MAIN
-    w = _Names(ns if ns in (W_MAIN, W_STRICT) else W_MAIN)
+    chunk_hints: list[str] = []  # title hints of imported (altChunk) parts
+    w = _Names(
+        ns if ns in (W_MAIN, W_STRICT) else W_MAIN,
+        alt_chunk=lambda rid: _alt_chunk_blocks(zf, main, rid, _depth, chunk_hints),
+    )
     body = root.find(w("body"))
     if body is None:
         raise CorruptDocument("the Word document has no body")
@@ -83,7 +93,65 @@ def read(data: bytes, doc_type: DocType = "docx") -> Document:
     title = _core_title(zf)
     if title:
         doc.title_hints.append(title)
+    doc.title_hints.extend(h for h in chunk_hints if h not in doc.title_hints)
     return doc
+
+
+def _part_targets(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id -> package path, from the part's .rels (targets are relative to it)."""
+    folder, name = posixpath.split(part)
+    try:
+        rels = etree.fromstring(
+            read_member(zf, posixpath.join(folder, "_rels", name + ".rels"), 4 * 1024 * 1024),
+            parser=_PARSER,
+        )
+    except (KeyError, etree.XMLSyntaxError):
+        return {}
+    out = {}
+    for rel in rels.iter(f"{{{REL}}}Relationship"):
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") == "External" or not rel.get("Id"):
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        out[rel.get("Id", "")] = posixpath.normpath(path)
+    return out
+
+
+_MAX_CHUNK_DEPTH = 2
+
+
+def _alt_chunk_blocks(
+    zf: zipfile.ZipFile, main: str, rid: str, depth: int, hints: list[str]
+) -> list[Block]:
+    """Blocks of a w:altChunk: an HTML, MHT or DOCX part Word imports at that place.
+
+    Some CMS exports are nothing but an altChunk wrapping the report as HTML; reading it with
+    the HTML reader keeps those tables. Anything unreadable is skipped, never fatal.
+    """
+    if depth >= _MAX_CHUNK_DEPTH:
+        return []
+    path = _part_targets(zf, main).get(rid)
+    if not path:
+        return []
+    try:
+        data = read_member(zf, path)
+    except (KeyError, ParseError):
+        return []
+    try:
+        if data.startswith(b"PK"):
+            chunk = read(data, _depth=depth + 1)
+        else:
+            from yingji_parser import sniff
+            from yingji_parser.formats import html
+
+            unwrapped = sniff.mht_html(data)
+            body, charset = unwrapped if unwrapped else (data, None)
+            content_type = f"text/html; charset={charset}" if charset else None
+            chunk = html.read(body, content_type)
+        hints.extend(chunk.title_hints)
+        return chunk.blocks
+    except (ParseError, ImportError, ValueError, etree.LxmlError):
+        return []
 
 
 def _main_part(zf: zipfile.ZipFile) -> str:
@@ -144,6 +212,9 @@ def _blocks(container: etree._Element, w: _Names) -> Iterator[Block]:
             yield from _table_blocks(child, w)
         elif name in _TRANSPARENT or name == "AlternateContent" or name == "Choice":
             yield from _blocks(child, w)
+        elif name == "altChunk" and w.alt_chunk is not None:
+            rid = child.get(f"{{{R}}}id") or child.get(f"{{{R_STRICT}}}id") or ""
+            yield from w.alt_chunk(rid)
 
 
 def _paragraph_text(p: etree._Element, w: _Names) -> str:
