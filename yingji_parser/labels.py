@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Every kind of space (ASCII, NBSP, ideographic, zero-width) and line break: none carries meaning
 # inside a label, and Word/PDF output scatters them freely.
@@ -34,6 +35,7 @@ def squash(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """The form labels are compared in: squashed, without quotes and decoration."""
     out = _DECOR.sub("", squash(text)).replace("[", "(").replace("]", ")")
@@ -51,6 +53,7 @@ def strip_remarks(label: str) -> str:
     return out or label
 
 
+@lru_cache(maxsize=8192)
 def core(text: str) -> str:
     """Normalised label without numbering or remarks: what the mapper matches on."""
     # "、" separates numbering ("三、") from the label, so it goes only after numbering is gone.
@@ -81,6 +84,7 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:,\d{3})*|\d*)(?:\.\d+)?$")
 _UNIT = re.compile(r"(万元|元|件|个|项|条|次|人|家)$")
 
 
+@lru_cache(maxsize=8192)
 def parse_number(text: str) -> Number | Unreadable | None:
     """Read a value cell: None for blank, int for counts, float where a decimal point shows.
 

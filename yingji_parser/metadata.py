@@ -26,6 +26,7 @@ _YEAR = r"((?:19|20)\d{2}|[〇零○一二][〇零○一二三四五六七八九
 TITLE_RE = re.compile(_YEAR + r"年度?.{0,20}?(?:政府信息公开|政务公开|信息公开).{0,12}?报告")
 _STAT_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|-|—|～|~)")
 _MAX_TITLE = 80
+_ORGANISATION = re.compile(r"(局|委员会|委|办公室|办|人民政府|中心|院|署|厅)$")
 _PLACE = re.compile(r"[省市区县旗州盟镇乡]")
 
 
@@ -64,20 +65,29 @@ def _title_at_start(line: str) -> str | None:
     return _clean_title(head) if _is_title(head) else None
 
 
+def _with_agency_above(lines: list[str], i: int, title: str) -> str:
+    """ "2023年…报告" under a line naming the agency: the title was broken after the agency."""
+    if i > 0 and split_title(title)[0] is None:
+        above = _clean_title(lines[i - 1] + title)
+        if _is_title(above) and split_title(above)[0]:
+            return above
+    return title
+
+
 def title_from_lines(lines: list[str]) -> str | None:
     """The title among the first lines: one line, or two/three lines that only read as one."""
     lines = [_SPACES.sub("", ln).lstrip("#*") for ln in lines if ln.strip()]
-    for line in lines:
+    for i, line in enumerate(lines):
         found = _title_at_start(line)
         if found:
-            return found
+            return _with_agency_above(lines, i, found)
     for n in (1, 2, 3):
         for i in range(len(lines) - n + 1):
             joined = "".join(lines[i : i + n])
             if any(len(part) > _MAX_TITLE for part in lines[i : i + n]):
                 continue
             if _is_title(joined) and joined.rstrip("。").endswith("报告"):
-                return _clean_title(joined)
+                return _with_agency_above(lines, i, _clean_title(joined))
     return None
 
 
@@ -122,8 +132,10 @@ def split_title(title: str) -> tuple[str | None, int | None]:
     agency = re.sub(r"^[【\[(（].*?[】\])）]", "", agency)
     agency = re.sub(r"(关于|的)$", "", agency).strip("-—_:：")
     if not agency:  # "2023年XX局政府信息公开工作年度报告"
-        middle = re.match(r"年度?(.+?)(?:政府信息公开|政务公开|信息公开)", flat[m.start() + 4 :])
+        middle = re.match(r"年度?(.*?)(?:政府信息公开|政务公开|信息公开)", flat[m.start() + 4 :])
         agency = middle.group(1) if middle else ""
+        if not _ORGANISATION.search(agency):
+            agency = ""
     return (agency or None), (year if 1990 <= year <= 2100 else None)
 
 

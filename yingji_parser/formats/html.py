@@ -132,12 +132,19 @@ def _is_report_table(table: lxml.html.HtmlElement) -> bool:
 
 
 def _headings(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    found = []
-    for el in root.iter(
-        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "td"
-    ):
-        text = _squash_ws(el.text_content())
-        if len(text) <= 40 and _HEADING.match(text.lstrip("#")):
+    """Block elements whose text is a section heading ("三、收到和处理…")."""
+    found: list[lxml.html.HtmlElement] = []
+    for node in root.xpath("//text()[normalize-space()]"):
+        text = node.strip()
+        if text[:1] not in "一二三四五六" or len(text) > 40:
+            continue
+        el = node.getparent()
+        while el is not None and isinstance(el.tag, str) and el.tag not in _BLOCK:
+            el = el.getparent()
+        if el is None or not isinstance(el.tag, str) or el.tag in _SKIP:
+            continue
+        full = _squash_ws(el.text_content())
+        if len(full) <= 40 and _HEADING.match(full.lstrip("#")):
             found.append(el)
     return found
 

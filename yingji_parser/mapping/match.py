@@ -10,6 +10,7 @@ row matched), never by position alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -30,6 +31,7 @@ def score(label: str, official: str, *, allow_contain: bool = True) -> float:
     return best
 
 
+@lru_cache(maxsize=16384)
 def best_match(
     label: str,
     candidates: Sequence[tuple[str, Sequence[str]]],
