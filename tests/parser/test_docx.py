@@ -192,3 +192,28 @@ def test_altchunk_pointing_nowhere_is_skipped() -> None:
         b"</w:document>"
     )
     assert docx.read(_zip({"word/document.xml": xml})).blocks == [Paragraph("x")]
+
+
+def test_real_word_template_of_the_2021_format() -> None:
+    """A template as agencies download it: split header cells keep their line break."""
+    path = (
+        FIXTURES / "realpages" / "govnianbao" / "zhengwu_gongkai_nianbao_template_2021format.docx"
+    )
+    doc = docx.read(path.read_bytes())
+    t2, t3, t4 = doc.tables
+    assert (t2.width, len(t2.rows)) == (4, 14)
+    assert t2.rows[6] == [Cell("行政许可"), Cell("")] + [Cell("", merged=True)] * 2
+    assert (t3.width, len(t3.rows)) == (10, 28)
+    assert t3.texts()[2][3:] == [
+        "自然人",
+        "商业\n企业",
+        "科研\n机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ]
+    assert t3.rows[2][3] == Cell("自然人", merged=True)  # vertical merge from the row above
+    assert (t4.width, len(t4.rows)) == (15, 4)
+    assert t4.rows[2][0] == Cell("结果维持", merged=True)
+    assert t4.texts()[3] == [""] * 15
