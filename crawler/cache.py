@@ -15,8 +15,21 @@ from its own URL index, and caching them twice would double the disk used by the
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.extensions.httpcache import RFC2616Policy
-from scrapy.http import Request, Response
+from scrapy.http import Headers, Request, Response
+from scrapy.utils.project import data_path
+
+logger = logging.getLogger(__name__)
 
 
 class RevalidatingPolicy(RFC2616Policy):
@@ -34,9 +47,98 @@ class RevalidatingPolicy(RFC2616Policy):
         return False
 
 
+class OversizeMemoMiddleware:
+    """Remember URLs that were over the size cap; on later crawls ask with HEAD first.
+
+    Why: a file over ``DOWNLOAD_MAXSIZE`` (or the request's ``download_maxsize``) is cut off
+    after its headers, but by then the server has pushed what fits in the socket buffers —
+    megabytes on a fast link — and the HTTP cache has nothing to revalidate. So the URL and its
+    announced size go to ``oversize.json`` in the cache directory, and on a later crawl the
+    request is sent as ``HEAD``: still too big -> ignored at the cost of headers; small now ->
+    the real request goes out again (``dont_filter``: its fingerprint was already seen).
+    Active with the HTTP cache (it lives in ``HTTPCACHE_DIR``).
+    """
+
+    MEMO_NAME = "oversize.json"
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("HTTPCACHE_ENABLED"):
+            raise NotConfigured
+        self.crawler = crawler
+        self.maxsize = settings.getint("DOWNLOAD_MAXSIZE")
+        self.path = Path(data_path(settings["HTTPCACHE_DIR"], createdir=True)) / self.MEMO_NAME
+        try:
+            self.memo: dict[str, int] = dict(json.loads(self.path.read_text("utf-8")))
+        except (OSError, ValueError, TypeError):
+            self.memo = {}
+        crawler.signals.connect(self._headers_received, signal=signals.headers_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OversizeMemoMiddleware:
+        return cls(crawler)
+
+    def _cap(self, request: Request) -> int:
+        return int(request.meta.get("download_maxsize", self.maxsize) or 0)
+
+    def _headers_received(
+        self, headers: Headers, body_length: Any, request: Request, **_: Any
+    ) -> None:
+        if request.method != "GET" or not isinstance(body_length, int):
+            return
+        cap = self._cap(request)
+        if cap and body_length > cap and self.memo.get(request.url) != body_length:
+            self.memo[request.url] = body_length
+            self._save()
+
+    def _save(self) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".oversize-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(self.memo, fh, ensure_ascii=False)
+        os.replace(tmp, self.path)
+
+    def process_request(self, request: Request) -> Request | None:
+        if request.method == "GET" and request.url in self.memo:
+            probe = request.replace(method="HEAD", dont_filter=True)
+            probe.meta["yingji_size_probe"] = request
+            return probe
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        original = request.meta.get("yingji_size_probe")
+        if original is None:
+            return response
+        try:
+            size = int(response.headers.get(b"Content-Length") or -1)
+        except ValueError:
+            size = -1
+        cap = self._cap(original)
+        if response.status == 200 and cap and size > cap:
+            self._inc("yingji/oversize/skipped")
+            raise IgnoreRequest(f"over the size cap ({size} > {cap} bytes), as last time")
+        del self.memo[original.url]
+        self._save()
+        return original.replace(dont_filter=True)
+
+    def _inc(self, key: str) -> None:
+        if self.crawler.stats:
+            self.crawler.stats.inc_value(key)
+
+
 #: What a scheduled crawl (``yingji crawl``, ``yingji cluster schedule``) sets on top of the
-#: project settings: the HTTP cache under this policy.
+#: project settings: the HTTP cache under this policy (and, merged into the project's
+#: ``DOWNLOADER_MIDDLEWARES`` by :func:`incremental_settings`, the oversize memo).
 INCREMENTAL_SETTINGS: dict[str, str] = {
     "HTTPCACHE_ENABLED": "True",
     "HTTPCACHE_POLICY": f"{__name__}.RevalidatingPolicy",
 }
+
+
+def incremental_settings(project: Any) -> dict[str, str]:
+    """:data:`INCREMENTAL_SETTINGS` plus the project's downloader middlewares and the memo.
+
+    ``-s DOWNLOADER_MIDDLEWARES=…`` replaces the project's dict, so the merged dict is passed.
+    """
+    middlewares = dict(project.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares.setdefault(f"{__name__}.OversizeMemoMiddleware", 950)
+    return {**INCREMENTAL_SETTINGS, "DOWNLOADER_MIDDLEWARES": json.dumps(middlewares)}

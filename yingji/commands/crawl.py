@@ -68,12 +68,12 @@ def scheduled_settings() -> dict[str, str]:
     (crawler/cache.py) and the resumable job directory (crawler/dupefilter.py)."""
     from scrapy.settings import Settings
 
-    from crawler.cache import INCREMENTAL_SETTINGS
+    from crawler.cache import incremental_settings
     from crawler.dupefilter import resume_settings
 
     project = Settings()
     project.setmodule(SETTINGS_MODULE, priority="project")
-    return {**INCREMENTAL_SETTINGS, **resume_settings(project)}
+    return {**incremental_settings(project), **resume_settings(project)}
 
 
 def scrapy_command(args: argparse.Namespace, database: str) -> list[str]:

@@ -1,0 +1,68 @@
+"""Incremental recrawls (crawler/cache.py through ``yingji crawl``), measured at the server.
+
+The bundled sites (yingji.siteserver) send ETag and Last-Modified, answer conditional requests
+with 304 and count every byte they send. Three real crawls into one database: the second,
+of unchanged sites, must cost at most 10 % of the first's bytes and create no version; then one
+report's page changes and the third crawl must give exactly that report one new version.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.distributed.sitecrawl import run_crawl, snapshot
+from yingji import siteserver
+
+CHANGED_REPORT = "reports/synth2.body.html"  # served only by 宜阳县 (yiyang), its 2024 report
+
+
+def _bytes(sites: siteserver.Sites, *, decoys: bool) -> int:
+    total = 0
+    for site in sites.sites.values():
+        skip = set() if decoys else set(site.spec.get("decoys", []))
+        total += sum(n for path, n in site.bytes_sent.items() if path not in skip)
+    return total
+
+
+@pytest.mark.slow
+def test_recrawls_cost_little_change_nothing_and_see_a_changed_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "sites"
+    shutil.copytree(Path(str(siteserver.SITES_ROOT)), root)
+    monkeypatch.setattr(siteserver, "SITES_ROOT", root)  # the served files, editable here
+    db = f"sqlite:///{tmp_path / 'yingji.db'}"
+    with siteserver.serve_sites() as sites:
+        seeds = sites.seeds_csv(tmp_path / "seeds.csv")
+
+        first = run_crawl(seeds, db, tmp_path)
+        assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
+        first_all, first_pages = _bytes(sites, decoys=True), _bytes(sites, decoys=False)
+        before = snapshot(db)
+        assert len(before["versions"]) >= 5
+
+        second = run_crawl(seeds, db, tmp_path)
+        assert second.returncode == 0, second.stderr[-3000:]
+        second_all = _bytes(sites, decoys=True) - first_all
+        second_pages = _bytes(sites, decoys=False) - first_pages
+        assert second_all <= 0.10 * first_all
+        assert second_pages <= 0.10 * first_pages  # not only thanks to the decoy
+        assert snapshot(db) == before  # no version, no cell, no source changed
+
+        page = root / CHANGED_REPORT
+        html = page.read_text("utf-8")
+        assert html.count(">183<") == 1  # 行政许可 decisions
+        page.write_text(html.replace(">183<", ">184<"), "utf-8")
+
+        third = run_crawl(seeds, db, tmp_path)
+        assert third.returncode == 0, third.stderr[-3000:]
+    after = snapshot(db)
+    old_keys = {v[:3] for v in before["versions"]}
+    new_keys = {v[:3] for v in after["versions"]} - old_keys
+    assert new_keys == {("宜阳县应急管理局", 2024, 2)}
+    current = {v[:2]: v[2] for v in after["versions"] if v[5]}
+    assert current[("宜阳县应急管理局", 2024)] == 2
+    assert len(after["versions"]) == len(before["versions"]) + 1
