@@ -177,3 +177,42 @@ def test_no_tables_of_the_format_means_nothing_found() -> None:
     )
     assert mapped.found == {"二": False, "三": False, "四": False}
     assert {w.code for w in mapped.warnings} == {"section_missing"}
+
+
+_HEADER3 = [
+    ["", "", "申请人情况", "", "", "", "", "", ""],
+    ["", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+    ["", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
+]
+
+
+def test_continuation_table_without_header_keeps_the_column_positions() -> None:
+    first = table_from_texts(
+        [*_HEADER3, ["一、本年新收政府信息公开申请数量", "", "3", "", "", "", "", "", "3"]]
+    )
+    # the page broke: a second table with no header, blank cells kept in their columns
+    second = table_from_texts([["（七）总计", "", "2", "", "1", "", "", "", "3"]])
+    mapped = map_document(
+        _doc(Paragraph("三、收到和处理政府信息公开申请情况"), first, second), "2021"
+    )
+    apps = mapped.applications
+    assert apps["new"]["natural_person"] == 3 and apps["new"]["commercial"] is None
+    assert apps["handled_total"]["research"] == 1 and apps["handled_total"]["commercial"] is None
+    assert "columns_assumed" not in [w.code for w in mapped.warnings]
+
+
+def test_values_without_any_header_are_read_in_format_order_with_a_warning() -> None:
+    rows = table_from_texts(
+        [["一、本年新收政府信息公开申请数量", "1", "2", "3", "4", "5", "6", "21"]]
+    )
+    mapped = map_document(_doc(Paragraph("三、收到和处理政府信息公开申请情况"), rows), "2021")
+    assert mapped.applications["new"] == {
+        "natural_person": 1,
+        "commercial": 2,
+        "research": 3,
+        "social_welfare": 4,
+        "legal_service": 5,
+        "other_org": 6,
+        "total": 21,
+    }
+    assert "columns_assumed" in [w.code for w in mapped.warnings]

@@ -18,7 +18,7 @@ from typing import Any
 from yingji_parser import ParseError, parse_document
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     p = sub.add_parser(
         "parse",
         help="parse report documents (HTML, DOCX, DOC, WPS, PDF, XLS/XLSX, text) into JSON",

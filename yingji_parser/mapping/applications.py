@@ -76,6 +76,12 @@ def _warn_blank_tail(texts: list[str], what: str, row: Row, warnings: list[Parse
     )
 
 
+def _names_all_columns(header: list[Row]) -> bool:
+    """Whether the header rows name all seven columns somewhere (aligned or not)."""
+    names = {c for r in header for c in r.cores if c}
+    return all(any(lab in names for lab in labels) for _, labels in _COLUMNS)
+
+
 def empty_row() -> Cells:
     return dict.fromkeys(cat.APPLICANT_KEYS)
 
@@ -92,6 +98,7 @@ def map_applications(
     positions: list[int] | None = None
     last = -1
     prev_header = False
+    assumed_said = False
     for row in rows:
         if is_header(row):
             if not prev_header:
@@ -140,6 +147,16 @@ def map_applications(
             _warn_blank_tail(texts, what, row, warnings)
         else:
             texts = by_order(row, len(cat.APPLICANT_KEYS), what, warnings)
+            if not assumed_said and not _names_all_columns(header):
+                assumed_said = True
+                warnings.append(
+                    warn(
+                        "columns_assumed",
+                        "the header of 三 does not name the seven applicant columns; values "
+                        "read in the format's column order",
+                        row.where,
+                    )
+                )
         found[key] = numbers(texts, cat.APPLICANT_KEYS, what, row, warnings)
         last = index
     result: dict[str, Cells] = {}
