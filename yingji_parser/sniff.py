@@ -76,16 +76,17 @@ def sniff(data: bytes, filename: str | None = None, content_type: str | None = N
             raise UnsupportedFormat(f"{what}, not a report document")
     if data[:12].startswith(b"RIFF") and data[8:12] == b"WEBP":
         raise UnsupportedFormat("a WebP image, not a report document")
-    text_head = _decode_head(data[:65536])
-    stripped = text_head.lstrip().lower() if text_head is not None else ""
-    if stripped.startswith("{\\rtf"):
-        return "doc"  # RTF (often served as .doc): LibreOffice reads it like Word 97
-    if text_head is not None and _looks_like_word_xml(stripped):
-        return "doc"  # Word 2003 XML / flat OpenDocument: also through LibreOffice
-    if text_head is not None and _looks_like_html(stripped):
-        return "html"  # includes Word "Save as web page" files named .doc and MHT archives
-    if text_head is not None and _looks_like_text(text_head):
-        return "text"
+    markup = _markup_head(data[:65536])
+    if markup is not None:
+        if markup.startswith("{\\rtf"):
+            return "doc"  # RTF (often served as .doc): LibreOffice reads it like Word 97
+        if _looks_like_word_xml(markup):
+            return "doc"  # Word 2003 XML / flat OpenDocument: also through LibreOffice
+        if _looks_like_html(markup):
+            return "html"  # includes Word "Save as web page" files named .doc and MHT archives
+        text = _decode_head(data[:65536])
+        if text is not None and _looks_like_text(text):
+            return "text"
     raise UnsupportedFormat(
         "not a document type yingji can read (neither PDF, Word, WPS, Excel, HTML nor text)"
     )
@@ -231,29 +232,44 @@ def _word97_encrypted(ole: olefile.OleFileIO) -> bool:
     return len(fib) >= 12 and fib[:2] == b"\xec\xa5" and bool(fib[11] & 0x01)
 
 
-def _decode_head(chunk: bytes) -> str | None:
-    """Decode a prefix as UTF-8/UTF-16 (with BOM) or GB18030; None if it is not text.
+def _markup_head(chunk: bytes) -> str | None:
+    """Lower-cased start of the file for ASCII markers (tags, RTF), whatever its encoding.
 
-    A multi-byte character cut at the end of the prefix does not count against it.
+    Decoded as Latin-1 so that a page with a few broken GBK bytes is still seen as HTML; None
+    for binary data (NUL bytes in an 8-bit file).
     """
-    if chunk.startswith(b"\xff\xfe") or chunk.startswith(b"\xfe\xff"):
-        enc = "utf-16"
-        chunk = chunk[: len(chunk) - len(chunk) % 2]
-        try:
-            return chunk.decode(enc)
-        except UnicodeDecodeError:
-            return None
+    if chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return chunk[: len(chunk) - len(chunk) % 2].decode("utf-16", "replace").lstrip().lower()
+    if chunk.startswith(b"\xef\xbb\xbf"):
+        chunk = chunk[3:]
+    if b"\x00" in chunk[:4096]:
+        return None
+    return chunk.decode("latin-1").lstrip().lower()
+
+
+def _decode_head(chunk: bytes) -> str | None:
+    """Decode a prefix as UTF-16 (with BOM), UTF-8 or GB18030, whichever reads best.
+
+    A multi-byte character cut at the end of the prefix does not count against it; a few
+    undecodable bytes (mixed encodings are common) become U+FFFD and are judged by
+    :func:`_looks_like_text`.
+    """
+    if chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return chunk[: len(chunk) - len(chunk) % 2].decode("utf-16", "replace")
     if chunk.startswith(b"\xef\xbb\xbf"):
         chunk = chunk[3:]
     for enc in ("utf-8", "gb18030"):
         try:
             return chunk.decode(enc)
         except UnicodeDecodeError as exc:
-            if exc.start >= len(chunk) - 4 and exc.reason.startswith(
-                ("unexpected end", "incomplete")
-            ):
-                return chunk[: exc.start].decode(enc)
-    return None
+            incomplete = exc.reason.startswith(("unexpected end", "incomplete"))
+            if incomplete and exc.start >= len(chunk) - 4:
+                try:
+                    return chunk[: exc.start].decode(enc)
+                except UnicodeDecodeError:
+                    pass
+    candidates = [chunk.decode(enc, "replace") for enc in ("utf-8", "gb18030")]
+    return min(candidates, key=lambda t: t.count("\ufffd"))
 
 
 def _looks_like_word_xml(low: str) -> bool:

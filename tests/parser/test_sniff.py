@@ -197,3 +197,19 @@ def test_oversized_input_is_refused_before_sniffing() -> None:
     data = b"%PDF-1.7\n" + b"\0" * (60 * 1024 * 1024)
     with pytest.raises(TooLarge, match=r"60\.0 MB"):
         sniff(data, filename="big.pdf")
+
+
+def test_gbk_page_with_a_few_broken_bytes_is_still_html() -> None:
+    page = "<html><head><title>应急管理局2023年年报</title></head><body><p>正文</p></body></html>"
+    data = page.encode("gbk").replace("正文".encode("gbk"), b"\xff\xfe\x80")
+    assert sniff(data) == "html"
+
+
+def test_text_with_a_stray_undecodable_byte_is_still_text() -> None:
+    data = ("二、主动公开政府信息情况\n" * 40).encode("utf-8") + b"\xff" + "结束\n".encode()
+    assert sniff(data) == "text"
+
+
+def test_utf16_html_with_bom_is_html() -> None:
+    data = "<html><body><table><tr><td>规章</td></tr></table></body></html>".encode("utf-16")
+    assert sniff(data) == "html"
