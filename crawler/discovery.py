@@ -347,7 +347,6 @@ BLOCK_MARKERS = (
     "已被拦截",
     "网站防火墙",
     "Web应用防火墙",
-    "waf",
     "Access Denied",
     "Request blocked",
     "captcha",

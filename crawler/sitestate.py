@@ -43,8 +43,8 @@ class SiteState:
             return STATUS_REPORTS_FOUND
         if self.blocked:
             return STATUS_BLOCKED
-        if self.unreachable:
-            return STATUS_UNREACHABLE
+        if self.unreachable and not self.pages_fetched:
+            return STATUS_UNREACHABLE  # every start URL failed, none of the site was read
         if self.robots_denied:
             return STATUS_ROBOTS_DENIED
         return STATUS_NONE_FOUND

@@ -28,6 +28,7 @@ TEST_SETTINGS = {
     "DOWNLOAD_DELAY": "0",
     "DOWNLOAD_TIMEOUT": "5",
     "EXTENSIONS": "{}",
+    "HTTPPROXY_ENABLED": "False",  # loopback only, whatever the environment says
     "ITEM_PIPELINES": "{}",
     "LOG_LEVEL": "INFO",
     "RETRY_TIMES": "2",
