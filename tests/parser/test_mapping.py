@@ -216,3 +216,16 @@ def test_values_without_any_header_are_read_in_format_order_with_a_warning() -> 
         "total": 21,
     }
     assert "columns_assumed" in [w.code for w in mapped.warnings]
+
+
+def test_tables_without_headings_are_placed_by_what_their_rows_say() -> None:
+    two = table_from_texts([["行政许可", "5"], ["行政处罚", "6"]])
+    three = table_from_texts(
+        [["一、本年新收政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1"]]
+    )
+    four = table_from_texts([[str(i % 3) for i in range(15)]])
+    mapped = map_document(_doc(two, three, four), "2021")
+    assert mapped.active_disclosure["penalty"] == 6
+    assert mapped.applications["new"]["total"] == 1
+    assert mapped.review_litigation["review"]["upheld"] == 0
+    assert mapped.review_litigation["litigation_after_review"]["total"] == 2

@@ -123,6 +123,24 @@ def _row_marker(row: Row) -> str | None:
     return None
 
 
+_DISCLOSURE_LEAVES = {"规章", "行政规范性文件", "规范性文件", "行政许可", "行政处罚", "行政强制",
+                      "行政事业性收费"}  # fmt: skip
+
+
+def _data_marker(row: Row, section: str | None) -> str | None:
+    """Section a data row proves when its table has no header or heading before it."""
+    if not row.has_numbers:
+        return None
+    if section is None and row.leaf in _DISCLOSURE_LEAVES:
+        return "二"
+    if section in (None, "二") and any(w in row.leaf for w in ("本年新收", "上年结转", "予以公开")):
+        return "三"
+    numbers = sum(1 for c in row.cells if is_number_text(c.text) and not c.merged)
+    if section in (None, "三") and row.label_end < 0 and numbers == 15:
+        return "四"  # the one row of fifteen numbers that only 四 has
+    return None
+
+
 def logical_rows(doc: Document) -> list[Row]:
     """All table rows in reading order, each tagged with the section it belongs to."""
     rows: list[Row] = []
@@ -139,7 +157,7 @@ def logical_rows(doc: Document) -> list[Row]:
         t += 1
         for i, cells in enumerate(block.rows):
             row = Row(cells=cells, table=t, index=i)
-            marker = _row_marker(row)
+            marker = _row_marker(row) or _data_marker(row, section)
             if marker:
                 section = marker
             row.section = section
