@@ -229,3 +229,19 @@ def test_tables_without_headings_are_placed_by_what_their_rows_say() -> None:
     assert mapped.applications["new"]["total"] == 1
     assert mapped.review_litigation["review"]["upheld"] == 0
     assert mapped.review_litigation["litigation_after_review"]["total"] == 2
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [
+        ("（三）不予公开 1.属于国家秘密", "denied_state_secret"),
+        ("三、本年度办理结果（一）予以公开", "granted"),
+        ("（六）其他处理3.其他", "other"),
+        ("（六）其他处理 1.申请人无正当理由逾期不补正", "other_overdue_correction"),
+    ],
+)
+def test_group_and_row_label_in_one_cell(label: str, key: str) -> None:
+    three = table_from_texts([[label, "1", "0", "0", "0", "0", "0", "1"]])
+    mapped = map_document(_doc(Paragraph("三、收到和处理政府信息公开申请情况"), three), "2021")
+    assert mapped.applications[key]["total"] == 1
+    assert "other_not_split" not in [w.code for w in mapped.warnings]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from yingji_parser.labels import core
+from yingji_parser.labels import core, strip_numbering
 from yingji_parser.mapping import catalogue as cat
 from yingji_parser.mapping.match import EXACT, best_match, score
 from yingji_parser.mapping.rows import Row
@@ -32,6 +32,22 @@ def _candidates(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 _GROUP_LABELS = tuple(core(x) for x in cat.OTHER_GROUP.labels)
 _COLUMNS = tuple((k, tuple(core(x) for x in labels)) for k, labels in cat.APPLICANT_COLUMNS)
+
+
+_GROUPS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
+
+
+def without_group(leaf: str) -> str:
+    """ "不予公开1.属于国家秘密" → "属于国家秘密": a group label run into its row's label (one
+    cell in some PDFs and Word tables) must not decide the match."""
+    changed = True
+    while changed:
+        changed = False
+        for group in _GROUPS:
+            if leaf.startswith(group) and len(leaf) > len(group):
+                leaf = strip_numbering(leaf[len(group) :])
+                changed = True
+    return leaf
 
 
 def is_header(row: Row) -> bool:
@@ -110,9 +126,11 @@ def map_applications(
         prev_header = False
         if not row.leaf:
             continue
-        hit = best_match(row.leaf, candidates, after=last)
+        leaf = without_group(row.leaf)
+        hit = best_match(leaf, candidates, after=last)
         for alt in row.alternatives() if hit is None else ():
-            hit = best_match(alt.leaf, candidates, after=last)
+            leaf = without_group(alt.leaf)
+            hit = best_match(leaf, candidates, after=last)
             if hit is not None:
                 row = alt
                 break
@@ -122,11 +140,9 @@ def map_applications(
         key = candidates[index][0]
         what = f"三/{key}"
         if s < EXACT:
-            official = max(candidates[index][1], key=lambda lab: score(row.leaf, lab))
+            official = max(candidates[index][1], key=lambda lab: score(leaf, lab))
             warnings.append(
-                warn(
-                    "label_fuzzy", f"row label {row.leaf!r} read as {official!r} ({key})", row.where
-                )
+                warn("label_fuzzy", f"row label {leaf!r} read as {official!r} ({key})", row.where)
             )
         if template != "2019" and candidates[index][1] == _GROUP_LABELS:
             warnings.append(
