@@ -114,3 +114,27 @@ def test_scripts_and_styles_are_not_text() -> None:
 def test_empty_and_garbage_html_give_an_empty_document_or_a_parse_error() -> None:
     assert html.read(b"<html></html>").blocks == []
     assert html.read(b"<p>\xff\xfe\x00garbage").blocks is not None
+
+
+def _old_report_page(container: str) -> bytes:
+    return f"""<html><head><title>门户网站</title></head><body>
+<div class="menu"><a href="/">首页</a><a href="/xxgk">信息公开</a></div>
+{container}
+<div class="footer">版权所有：某县人民政府 地址：人民路1号</div></body></html>""".encode()
+
+
+def test_text_only_report_in_a_known_cms_container_without_the_chrome() -> None:
+    body = (
+        "<p>某县安全生产监督管理局2017年政府信息公开工作年度报告</p><p>全年主动公开信息56条。</p>"
+    )
+    for container in (
+        f'<div class="TRS_Editor">{body}</div>',
+        f'<div id="zoom">{body}</div>',
+        f"<div><!--ContentStart-->{body}<!--ContentEnd--></div>",
+    ):
+        result = parse_document(_old_report_page(container))
+        assert result.status == "unstructured"
+        assert result.record["year"] == 2017
+        text = result.record["unstructured_text"]
+        assert "全年主动公开信息56条" in text
+        assert "版权所有" not in text and "首页" not in text
