@@ -229,6 +229,8 @@ def test_tables_without_headings_are_placed_by_what_their_rows_say() -> None:
     assert mapped.applications["new"]["total"] == 1
     assert mapped.review_litigation["review"]["upheld"] == 0
     assert mapped.review_litigation["litigation_after_review"]["total"] == 2
+    assumed = [w.message for w in mapped.warnings if w.code == "columns_assumed"]
+    assert len(assumed) == 2 and "四" in assumed[1]  # no header named 三's or 四's columns
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,16 @@ def map_review(rows: list[Row], warnings: list[ParseWarning]) -> tuple[dict[str,
         texts = by_positions(row, positions) if positions else None
         if texts is None:
             texts = by_order(row, _N, "四", warnings, total_last=False)
+            names = {c for r in header for c in r.cores if c}
+            if not all(any(lab in names for lab in labels) for _, labels in _COLUMNS):
+                warnings.append(
+                    warn(
+                        "columns_assumed",
+                        "the header of 四 does not name its columns; the fifteen values read in "
+                        "the format's order",
+                        row.where,
+                    )
+                )
         values = numbers(texts, _DOTTED, "四", row, warnings)
         for dotted, value in values.items():
             g, k = dotted.split(".")
