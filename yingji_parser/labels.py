@@ -90,7 +90,7 @@ def parse_number(text: str) -> Number | Unreadable | None:
 
     Only the cell text is looked at: a blank stays None (the schema's "not stated"), "0" is 0.
     """
-    s = squash(text).lower()
+    s = squash(text).lower().replace("\u2212", "-")  # U+2212 MINUS SIGN, as typeset
     if s in _BLANKS:
         return None
     s = _UNIT.sub("", s)

@@ -13,6 +13,7 @@ import pytest
 
 from yingji_parser import parse_document
 from yingji_parser.grid import Document, Paragraph, table_from_texts
+from yingji_parser.labels import core, parse_number
 from yingji_parser.mapping import map_document
 
 from .conftest import QUIRKS, expected
@@ -247,3 +248,42 @@ def test_group_and_row_label_in_one_cell(label: str, key: str) -> None:
     mapped = map_document(_doc(Paragraph("三、收到和处理政府信息公开申请情况"), three), "2021")
     assert mapped.applications[key]["total"] == 1
     assert "other_not_split" not in [w.code for w in mapped.warnings]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0", 0),
+        ("", None),
+        ("—", None),
+        ("/", None),
+        ("1.68", 1.68),
+        ("96171.6", 96171.6),
+        ("1,234", 1234),
+        ("１２", 12),
+        ("−2", -2),
+        ("52 件", 52),
+        ("1.5万元", 1.5),
+    ],
+)
+def test_value_cells_are_read_as_numbers_blank_is_null(text: str, value: object) -> None:
+    assert parse_number(text) == value
+    assert type(parse_number(text)) is type(value)
+
+
+@pytest.mark.parametrize(
+    ("label", "normal"),
+    [
+        ("（三）不予公开", "不予公开"),
+        ("3.危及“三安全一稳定”", "危及三安全一稳定"),
+        ("（1）予以公开", "予以公开"),
+        ("1、本机关不掌握相关政府信息", "本机关不掌握相关政府信息"),
+        ("本 年 制 发\n件 数", "本年制发件数"),
+        ("本年收费金额（单位：万元）", "本年收费金额"),
+        ("其它", "其他"),
+    ],
+)
+def test_labels_are_compared_without_spacing_numbering_quotes_or_remarks(
+    label: str, normal: str
+) -> None:
+    assert core(label) == normal
