@@ -217,3 +217,42 @@ def test_real_word_template_of_the_2021_format() -> None:
     assert (t4.width, len(t4.rows)) == (15, 4)
     assert t4.rows[2][0] == Cell("结果维持", merged=True)
     assert t4.texts()[3] == [""] * 15
+
+
+def test_word_list_numbers_are_part_of_the_text() -> None:
+    """Headings and row labels numbered by Word lists read as displayed: 一、 （一） 1."""
+    doc = docx.read((OFFICE / "numbered.docx").read_bytes())
+    assert doc.paragraphs == [
+        "一、总体情况",  # numbered through its paragraph style
+        "（一）主动公开",
+        "（二）依申请公开",
+        "二、主动公开政府信息情况",  # the higher level restarts the lower one
+        "要点",  # a bullet adds nothing
+        "三、收到和处理政府信息公开申请情况",
+    ]
+    assert [row[0] for row in doc.tables[0].texts()] == [
+        "1.属于国家秘密",
+        "2.其他法律行政法规禁止公开",
+        "1.本机关不掌握相关政府信息",  # another list instance starts again
+    ]
+
+
+@pytest.mark.parametrize(
+    ("n", "fmt", "shown"),
+    [
+        (1, "chineseCounting", "一"),
+        (10, "chineseCounting", "十"),
+        (12, "chineseCountingThousand", "十二"),
+        (20, "chineseCounting", "二十"),
+        (105, "chineseCounting", "一百零五"),
+        (3, "chineseLegalSimplified", "叁"),
+        (2, "ideographTraditional", "乙"),
+        (3, "decimalEnclosedCircle", "③"),
+        (4, "upperLetter", "D"),
+        (9, "lowerRoman", "ix"),
+        (7, "decimal", "7"),
+        (5, "decimalFullWidth", "５"),
+    ],
+)
+def test_list_number_formats(n: int, fmt: str, shown: str) -> None:
+    assert docx.format_number(n, fmt) == shown

@@ -70,6 +70,15 @@ def test_rtf_served_as_doc_gives_the_same_grid_as_the_docx() -> None:
 
 
 @needs_libreoffice
+def test_word97_list_numbering_survives_the_conversion() -> None:
+    converted = legacy.read((OFFICE / "numbered.doc").read_bytes(), "doc")
+    native = docx.read((OFFICE / "numbered.docx").read_bytes())
+    assert converted.paragraphs == native.paragraphs
+    assert converted.paragraphs[1] == "（一）主动公开"
+    assert grid(converted) == grid(native)
+
+
+@needs_libreoffice
 def test_parallel_conversions_do_not_collide() -> None:
     data = [(SAMPLES / f"synth{i}.doc").read_bytes() for i in range(3)]
     with ThreadPoolExecutor(3) as pool:

@@ -12,9 +12,10 @@ Also used for DOC/WPS after LibreOffice has converted them (see :mod:`.legacy`).
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -56,11 +57,13 @@ _TRANSPARENT = (
 class _Names:
     """Clark-notation tag names for one WordprocessingML namespace (transitional or strict).
 
-    ``alt_chunk`` reads the blocks of an embedded part (w:altChunk) by relationship id.
+    ``alt_chunk`` reads the blocks of an embedded part (w:altChunk) by relationship id;
+    ``numbering`` renders Word's automatic paragraph numbers ("一、", "（二）", "1.").
     """
 
     ns: str
     alt_chunk: Callable[[str], list[Block]] | None = None
+    numbering: _Numbering | None = None
 
     def __call__(self, local: str) -> str:
         return f"{{{self.ns}}}{local}"
@@ -83,6 +86,7 @@ def read(data: bytes, doc_type: DocType = "docx", _depth: int = 0) -> Document:
     w = _Names(
         ns if ns in (W_MAIN, W_STRICT) else W_MAIN,
         alt_chunk=lambda rid: _alt_chunk_blocks(zf, main, rid, _depth, chunk_hints),
+        numbering=_Numbering.load(zf, main, ns if ns in (W_MAIN, W_STRICT) else W_MAIN),
     )
     body = root.find(w("body"))
     if body is None:
@@ -251,7 +255,12 @@ def _paragraph_text(p: etree._Element, w: _Names) -> str:
                     parts.append(chr(code - 0xF000 if code >= 0xF000 else code))
                 except ValueError:
                     pass
-    return "".join(parts)
+    text = "".join(parts)
+    if w.numbering is not None:
+        label = w.numbering.label(p)
+        if label:
+            text = label + text
+    return text
 
 
 def _cell_blocks(tc: etree._Element, w: _Names) -> list[Block]:
@@ -415,3 +424,202 @@ def _needed_columns(
         if col_widths[k] * 4 >= typical or not all(_covered(r, k, prev, nxt) for r in rows):
             keep.append(k)
     return keep
+
+
+# --- automatic numbering -------------------------------------------------------------------
+# Headings ("一、总体情况") and row labels ("1.属于国家秘密") are often Word list numbers, kept in
+# numbering.xml rather than in the text. The mapper finds rows and sections by these labels, so
+# the numbers are rendered the way Word shows them.
+
+_CN_DIGITS = "零一二三四五六七八九"
+_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
+
+
+def _chinese(n: int, digits: str = _CN_DIGITS, units: str = "十百千") -> str:
+    """1 -> 一, 10 -> 十, 21 -> 二十一, 105 -> 一百零五 (enough for list numbers)."""
+    if n <= 0 or n >= 10000:
+        return str(n)
+    out = ""
+    zero = False
+    for power, unit in ((1000, units[2]), (100, units[1]), (10, units[0]), (1, "")):
+        d = n // power % 10
+        if d:
+            if zero:
+                out += digits[0]
+            out += ("" if (d == 1 and power == 10 and not out) else digits[d]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _letters(n: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA (Word repeats the letter)."""
+    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else str(n)
+
+
+def format_number(n: int, fmt: str) -> str:
+    """A list counter in a w:numFmt format, as Word displays it."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting",
+               "taiwaneseCountingThousand", "japaneseCounting", "ideographDigital"):  # fmt: skip
+        return _chinese(n)
+    if fmt == "chineseLegalSimplified":
+        return _chinese(n, _CN_LEGAL, "拾佰仟")
+    if fmt in ("ideographTraditional",):
+        return _HEAVENLY_STEMS[(n - 1) % 10] if n > 0 else str(n)
+    if fmt == "ideographZodiac":
+        return _EARTHLY_BRANCHES[(n - 1) % 12] if n > 0 else str(n)
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese"):
+        return _CIRCLED[n - 1] if 0 < n <= len(_CIRCLED) else str(n)
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt == "decimalEnclosedParen":
+        return f"({n})"
+    if fmt == "decimalEnclosedFullstop":
+        return f"{n}."
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "upperLetter":
+        return _letters(n)
+    if fmt == "lowerLetter":
+        return _letters(n).lower()
+    if fmt == "upperRoman":
+        return _roman(n)
+    if fmt == "lowerRoman":
+        return _roman(n).lower()
+    if fmt in ("bullet", "none"):
+        return ""
+    return str(n)  # decimal and anything unknown
+
+
+@dataclass(slots=True)
+class _Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = "%1."
+
+
+@dataclass(slots=True)
+class _Numbering:
+    """numbering.xml and the numbered paragraph styles of styles.xml, plus list counters."""
+
+    w: _Names
+    levels: dict[str, dict[int, _Level]]  # numId -> ilvl -> level (overrides applied)
+    style_num: dict[str, tuple[str, int]]  # paragraph style id -> (numId, ilvl)
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, zf: zipfile.ZipFile, main: str, ns: str) -> _Numbering | None:
+        w = _Names(ns)
+        targets = _part_targets(zf, main)
+        folder = posixpath.dirname(main)
+        num_path = next((v for v in targets.values() if v.endswith("numbering.xml")), None)
+        numbering = _xml_part(zf, num_path or posixpath.join(folder, "numbering.xml"))
+        if numbering is None:
+            return None
+        abstract: dict[str, dict[int, _Level]] = {}
+        for an in numbering.iterfind(w("abstractNum")):
+            abstract[an.get(w("abstractNumId"), "")] = {
+                _int_attr(lvl, w("ilvl")): _level(lvl, w) for lvl in an.iterfind(w("lvl"))
+            }
+        levels: dict[str, dict[int, _Level]] = {}
+        for num in numbering.iterfind(w("num")):
+            aid = _val(num.find(w("abstractNumId")), w, "") or ""
+            lv = {k: _Level(v.start, v.fmt, v.text) for k, v in abstract.get(aid, {}).items()}
+            for ov in num.iterfind(w("lvlOverride")):
+                ilvl = _int_attr(ov, w("ilvl"))
+                lvl = ov.find(w("lvl"))
+                if lvl is not None:
+                    lv[ilvl] = _level(lvl, w)
+                start = ov.find(w("startOverride"))
+                if start is not None:
+                    lv.setdefault(ilvl, _Level()).start = _int_val(start, w, 1)
+            levels[num.get(w("numId"), "")] = lv
+        style_num: dict[str, tuple[str, int]] = {}
+        styles_path = next((v for v in targets.values() if v.endswith("/styles.xml")), None)
+        styles = _xml_part(zf, styles_path or posixpath.join(folder, "styles.xml"))
+        if styles is not None:
+            for st in styles.iterfind(w("style")):
+                npr = st.find(f"{w('pPr')}/{w('numPr')}")
+                if npr is not None:
+                    num_id = _val(npr.find(w("numId")), w)
+                    if num_id:
+                        ilvl = _int_val(npr.find(w("ilvl")), w, 0)
+                        style_num[st.get(w("styleId"), "")] = (num_id, ilvl)
+        return cls(w, levels, style_num)
+
+    def label(self, p: etree._Element) -> str:
+        """The number Word shows before paragraph ``p`` (advancing the list), or ""."""
+        w = self.w
+        ppr = p.find(w("pPr"))
+        if ppr is None:
+            return ""
+        npr = ppr.find(w("numPr"))
+        num_id: str | None = None
+        ilvl = 0
+        style = _val(ppr.find(w("pStyle")), w)
+        if style and style in self.style_num:
+            num_id, ilvl = self.style_num[style]
+        if npr is not None:
+            num_id = _val(npr.find(w("numId")), w) or num_id
+            ilvl = _int_val(npr.find(w("ilvl")), w, ilvl)
+        if not num_id or num_id == "0" or num_id not in self.levels:
+            return ""
+        levels = self.levels[num_id]
+        level = levels.get(ilvl)
+        if level is None:
+            return ""
+        counts = self.counters.setdefault(num_id, {})
+        counts[ilvl] = counts.get(ilvl, level.start - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]  # a higher level restarts the ones below it
+        if level.fmt == "bullet":
+            return ""
+
+        def number(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            lv = levels.get(k, _Level())
+            return format_number(counts.get(k, lv.start), lv.fmt)
+
+        label = re.sub(r"%([1-9])", number, level.text)
+        if label and label[-1].isalnum():
+            label += " "  # Word separates "1" from the text with a tab
+        return label
+
+
+def _level(lvl: etree._Element, w: _Names) -> _Level:
+    text_el = lvl.find(w("lvlText"))
+    return _Level(
+        start=_int_val(lvl.find(w("start")), w, 1),
+        fmt=_val(lvl.find(w("numFmt")), w, "decimal") or "decimal",
+        text=(text_el.get(w("val"), "") if text_el is not None else "%1."),
+    )
+
+
+def _int_attr(el: etree._Element, name: str) -> int:
+    try:
+        return int(el.get(name, "0"))
+    except ValueError:
+        return 0
+
+
+def _xml_part(zf: zipfile.ZipFile, path: str) -> etree._Element | None:
+    """An optional XML part, or None when it is absent or damaged (never fatal)."""
+    try:
+        return etree.fromstring(read_member(zf, path), parser=_PARSER)
+    except (KeyError, ParseError, etree.XMLSyntaxError):
+        return None
