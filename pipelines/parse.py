@@ -187,13 +187,16 @@ class ParsePool:
                 self._discard(executor)
                 if attempt == 2:
                     return {"error": "the parse worker died", "code": "worker_died"}
+            except Exception as exc:  # never lose the item: the document fails with a reason
+                logger.exception("parse job failed")
+                return {"error": f"parse failed: {type(exc).__name__}: {exc}", "code": "pool"}
         raise AssertionError("unreachable")
 
     def _discard(self, executor: cf.Executor) -> None:
         """Replace a pool whose worker hangs or died; its processes are terminated."""
         if self._executor is executor:
             self._executor = None
-        for proc in list(getattr(executor, "_processes", {}).values()):
+        for proc in list((getattr(executor, "_processes", None) or {}).values()):
             proc.terminate()
         executor.shutdown(wait=False, cancel_futures=True)
 

@@ -36,6 +36,7 @@ def run_crawl(
         text=True,
         timeout=timeout,
     )
+    (workdir / "crawl.log").write_text(proc.stderr, "utf-8")  # to read when a test fails
     if proc.returncode != 0:
         raise AssertionError(f"crawl failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     lines = out.read_text("utf-8").splitlines() if out.exists() else []
