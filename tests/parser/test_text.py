@@ -59,3 +59,9 @@ def test_utf8_bom_is_not_text() -> None:
 def test_nul_bytes_are_refused() -> None:
     with pytest.raises(CorruptDocument):
         text.read(b"abc\x00def")
+
+
+def test_one_stray_indented_line_does_not_change_the_layout() -> None:
+    seed = (SAMPLES / "seed002.txt").read_text(encoding="utf-8")
+    doc = text.read(seed.replace("五、存在的主要问题", "\t\t五、存在的主要问题").encode())
+    assert text.read(seed.encode()).tables[0].texts() == doc.tables[0].texts()
