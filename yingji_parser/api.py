@@ -8,6 +8,8 @@ so callers only ever handle ParseError (they record the failure and keep the byt
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from yingji_parser import sniff
@@ -28,12 +30,14 @@ FIRST_FORMAT_YEAR = 2019  # reports on earlier years follow no national format
 def read(data: bytes, filename: str | None = None, content_type: str | None = None) -> Document:
     """Bytes → grid Document, or ParseError."""
     doc_type = sniff.sniff(data, filename, content_type)
+    reader: Callable[[bytes], Document]
     try:
         if doc_type == "html":  # the HTTP charset is a hint only the HTML reader can use
             from yingji_parser.formats import html
 
-            return html.read(data, content_type)
-        reader = reader_for(doc_type)
+            reader = partial(html.read, content_type=content_type)
+        else:
+            reader = reader_for(doc_type)
     except ImportError as exc:
         raise UnsupportedFormat(f"no reader for {doc_type} documents is installed") from exc
     try:
