@@ -60,6 +60,8 @@ class DownloadPipeline:
         self.crawler = crawler
         self.store = store
         self.max_attachments = crawler.settings.getint("YINGJI_MAX_ATTACHMENTS", 10)
+        # a cap for documents alone (0: DOWNLOAD_MAXSIZE applies, as to every request)
+        self.maxsize = crawler.settings.getint("YINGJI_DOCUMENT_MAXSIZE", 0)
         self._done: dict[str, dict[str, Any]] = {}
         self._waiting: dict[str, list[Deferred[dict[str, Any]]]] = {}
 
@@ -142,6 +144,8 @@ class DownloadPipeline:
             # no ``seed_url``, so the spider's page caps do not cut off a report's files
             meta={"yingji_document": True, "download_slot": f"site:{site_key(site_url)}"},
         )
+        if self.maxsize:
+            request.meta["download_maxsize"] = self.maxsize
         assert self.crawler.engine is not None
         response: Response = await self.crawler.engine.download_async(request)
         stats = self.crawler.stats

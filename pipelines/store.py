@@ -155,7 +155,8 @@ def store_parsed(
 
     source = parsed.get("source") or {}
     if parsed.get("status") == "failed" or not parsed.get("record"):
-        return _failed(store, source, parsed.get("error") or "no report found", found, parsed)
+        reason = parsed.get("error") or "no report found"
+        return _failed(store, source, documents, reason, found, parsed)
 
     warnings = list(parsed.get("warnings") or [])
     record, hint = fill_from_title(parsed["record"], found.title)
@@ -182,7 +183,7 @@ def store_parsed(
             run_id=found.run_id,
         )
     except UnstorableRecord as exc:
-        return _failed(store, source, f"not storable: {exc}", found, parsed)
+        return _failed(store, source, documents, f"not storable: {exc}", found, parsed)
     for url in parsed.get("sources") or []:
         if url != primary:  # the same content again: adds the URL as a source of that version
             store.store_report(
@@ -199,11 +200,19 @@ def store_parsed(
 
 
 def _failed(
-    store: Any, source: dict[str, Any], reason: str, found: Found, parsed: dict[str, Any]
+    store: Any,
+    source: dict[str, Any],
+    documents: list[dict[str, Any]],
+    reason: str,
+    found: Found,
+    parsed: dict[str, Any],
 ) -> tuple[str, str]:
-    if source.get("sha256"):
+    """Record the failure on the document to blame (counted once in the run): the source, or,
+    when that one never downloaded, the item's page, which carries the reason instead."""
+    blame = source if source.get("sha256") else next((d for d in documents if "sha256" in d), {})
+    if blame.get("sha256"):
         store.set_document_status(
-            source["sha256"], "failed", reason, parsed.get("parser_version"), run_id=found.run_id
+            blame["sha256"], "failed", reason, parsed.get("parser_version"), run_id=found.run_id
         )
     return "failed", reason
 

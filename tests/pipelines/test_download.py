@@ -128,7 +128,7 @@ def test_size_cap_robots_and_http_errors_become_reasons_not_crashes(
     ]
     item = _item(docserver, "/a.html", body="<p>详见附件</p>", attachments=attachments)
     out, _ = crawl(
-        [item], _settings(store, DOWNLOAD_MAXSIZE=100_000, RETRY_ENABLED=False), tmp_path
+        [item], _settings(store, YINGJI_DOCUMENT_MAXSIZE=100_000, RETRY_ENABLED=False), tmp_path
     )
     _, decoy, private, gone, ok = out[0]["documents"]
     assert "size cap" in decoy["error"] and "sha256" not in decoy
