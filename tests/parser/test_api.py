@@ -15,7 +15,7 @@ from yingji_parser import PARSER_VERSION, ParseError, parse_document
 from yingji_parser.api import build_result
 from yingji_parser.grid import Document, Paragraph, table_from_texts
 
-from .conftest import QUIRKS, SAMPLES
+from .conftest import QUIRKS, REALPAGES, SAMPLES
 
 RECORD_KEYS = {"agency", "region", "year", "title", "template", "active_disclosure",
                "applications", "review_litigation", "sections", "warnings",
@@ -149,3 +149,16 @@ def test_cli_several_files_one_line_each_and_bad_ones_on_stderr(
     err_lines = err.splitlines()
     assert len(err_lines) == 2
     assert str(bad) in err_lines[0] and str(missing) in err_lines[1]
+
+
+def test_the_blank_official_template_is_found_and_every_value_is_null() -> None:
+    """The 2021 template as published (a DOCX with empty cells): blank is null, never 0."""
+    path = REALPAGES / "govnianbao" / "zhengwu_gongkai_nianbao_template_2021format.docx"
+    result = parse_document(path.read_bytes())
+    rec = result.record
+    assert result.status == "parsed" and rec["template"] == "2021"
+    values = [v for row in rec["applications"].values() for v in row.values()]
+    values += [v for row in rec["review_litigation"].values() for v in row.values()]
+    values += [rec["active_disclosure"]["licensing"], rec["active_disclosure"]["fees"]]
+    assert len(values) == 25 * 7 + 15 + 2 and set(values) == {None}
+    assert "check_failed" not in [w.code for w in result.warnings]

@@ -116,4 +116,5 @@ def map_review(rows: list[Row], warnings: list[ParseWarning]) -> tuple[dict[str,
             if g not in by_group:
                 warnings.append(warn("row_missing", f"四/{g} is not in the document; null", ""))
         return result, True
-    return result, False
+    # a header of the format with blank cells under it: found, and blank is null
+    return result, positions is not None
