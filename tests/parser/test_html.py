@@ -6,7 +6,7 @@ from yingji_parser import parse_document
 from yingji_parser.formats import html
 from yingji_parser.grid import Cell
 
-from .conftest import QUIRKS, REALPAGES, expected
+from .conftest import QUIRKS, REALPAGES, SAMPLES, expected
 
 SHUYANG = REALPAGES / "kirogovcompare" / "shuyang_fgj_2023_annual_report_saved_page.html"
 
@@ -138,3 +138,14 @@ def test_text_only_report_in_a_known_cms_container_without_the_chrome() -> None:
         text = result.record["unstructured_text"]
         assert "全年主动公开信息56条" in text
         assert "版权所有" not in text and "首页" not in text
+
+
+def test_a_menu_table_mentioning_a_report_word_is_not_taken_for_the_report() -> None:
+    body = (SAMPLES / "synth0.body.html").read_text(encoding="utf-8")
+    title = expected("synth0")["title"]
+    page = f"""<html><body><table class="menu"><tr><td><a href="/fy">行政复议</a></td>
+<td><a href="/nb/2022.html">栾川县应急管理局2021年政府信息公开工作年度报告</a></td></tr></table>
+<div class="article"><h2>{title}</h2><div class="body">{body}</div></div></body></html>"""
+    result = parse_document(page.encode())
+    assert result.record["title"] == title
+    assert "行政复议" not in (result.record["sections"]["overview"] or "")

@@ -38,12 +38,21 @@ _BLOCK = {
 # Words that only the report's own tables contain: how the report is told from page chrome.
 _TABLE_MARKERS = (
     "第二十条",
+    "信息内容",
     "本年新收",
     "申请人情况",
-    "行政复议",
     "上年结转",
+    "本年度办理结果",
+    "行政复议",
+    "复议后起诉",
+    "尚未审结",
+    "结果维持",
     "本年制发",
     "处理决定",
+    "本年收费金额",
+    "本年新制作",
+    "上一年项目",
+    "采购项目",
 )
 _HEADING = re.compile(
     r"^[一二三四五六][、.．]\s*(总体情况|主动公开|收到和处理|.*行政复议|存在的主要问题|其他需要报告)"
@@ -128,7 +137,8 @@ def _innermost_tables(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement
 
 def _is_report_table(table: lxml.html.HtmlElement) -> bool:
     text = re.sub(r"\s+", "", table.text_content())
-    return any(m in text for m in _TABLE_MARKERS)
+    # two of the format's words: one alone may be a link in the chrome ("行政复议" in a menu)
+    return sum(1 for m in _TABLE_MARKERS if m in text) >= 2
 
 
 def _headings(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
