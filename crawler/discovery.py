@@ -80,6 +80,16 @@ def title_year(title: str) -> int | None:
     return None
 
 
+TRUNCATED_RE = re.compile(r"(?:…|\.{2,}|。。+)$")
+#: What a list title cut short still shows of the report phrase.
+TRUNCATED_PHRASE_RE = re.compile(r"(?:政府|政务)信息公开|政务公开|信息公开(?:工作)?年")
+
+
+def is_truncated(title: str) -> bool:
+    """Lists cut long titles ("…年度报…"); the article's own title then decides."""
+    return bool(TRUNCATED_RE.search(normalise_title(title)))
+
+
 def classify_title(title: str, em_context: bool = False) -> TitleVerdict | None:
     """Is this the title of an emergency-management bureau's annual report, and for which year?
 
@@ -88,9 +98,9 @@ def classify_title(title: str, em_context: bool = False) -> TitleVerdict | None:
     agency is the bureau's report. A title naming another organisation is never accepted.
     """
     t = normalise_title(title)
-    if not t or not REPORT_PHRASE_RE.search(t) or NOT_A_REPORT_RE.search(t):
+    if not t or NOT_A_REPORT_RE.search(t):
         return None
-    if not re.search(r"年度|年报|\d{4}年|[〇零○一二三四五六七八九]{4}年", t):
+    if not REPORT_PHRASE_RE.search(t) and not (is_truncated(t) and TRUNCATED_PHRASE_RE.search(t)):
         return None
     year = title_year(t)
     if year is None:
@@ -356,6 +366,26 @@ _CHALLENGE_RE = re.compile(
 )
 
 
+SCRIPT_REDIRECT_RE = re.compile(
+    r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']"""
+    r"""|location\.(?:replace|assign)\(\s*["']([^"']+)["']\s*\)""",
+    re.I,
+)
+
+
+def script_redirect(text: str) -> str | None:
+    """The target of a tiny page whose only job is a JavaScript redirect (common on gov.cn
+    home pages: ``<script>location.href="xxgk/index.shtml"</script>``), or None."""
+    body = text or ""
+    if len(body) > 3000:
+        return None
+    m = SCRIPT_REDIRECT_RE.search(body)
+    if not m:
+        return None
+    target = (m.group(1) or m.group(2) or "").strip()
+    return target if target and not target.startswith(("javascript:", "#")) else None
+
+
 def block_reason(text: str) -> str | None:
     """Why a page served with status 200 is a WAF or captcha page rather than content, or None.
 
@@ -372,6 +402,8 @@ def block_reason(text: str) -> str | None:
     for marker in BLOCK_MARKERS:
         if marker.lower() in lowered:
             return f"block page ({marker})"
+    if script_redirect(body):
+        return None  # a plain redirect, followed by the spider
     if (
         len(body) < 3000
         and "<a " not in body.lower()

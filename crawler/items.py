@@ -29,6 +29,10 @@ class ReportItem:
     body_encoding: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     # --- filled by pipelines ---
-    documents: list[dict[str, Any]] = field(default_factory=list)  # download: sha256, path, url, name, size, content_type
-    parsed: dict[str, Any] | None = None  # parse: the chosen ParseResult.to_dict() plus its source document
+    documents: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # download: sha256, path, url, name, size, content_type
+    parsed: dict[str, Any] | None = (
+        None  # parse: the chosen ParseResult.to_dict() plus its source document
+    )
     outcome: str | None = None  # store: insert / noop / new_version / failed

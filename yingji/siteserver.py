@@ -51,6 +51,10 @@ BLOCK_PAGE = (
     "<h3>访问过于频繁，请输入验证码后继续访问</h3><img src='/captcha.jpg'>"
     "<input name='code'></div></body></html>"
 )
+CHALLENGE_PAGE = (
+    "<html><script>document.cookie='__jsl_clearance=1600000000.123|0|abc';"
+    "location.href=location.pathname+location.search</script></html>"
+)
 DECOY_CHUNK = b"\0" * 65536
 
 
@@ -310,8 +314,10 @@ def make_handler(site: SiteRuntime, urls: dict[str, str]) -> type[BaseHTTPReques
                 self._send(200, robots.encode("utf-8"), "text/plain")
                 return
             if spec.get("blocked"):
+                status = int(spec.get("blocked_status", 200))
+                page = BLOCK_PAGE if status == 200 else CHALLENGE_PAGE
                 self._send(
-                    200, BLOCK_PAGE.encode("utf-8"), "text/html; charset=utf-8", cacheable=False
+                    status, page.encode("utf-8"), "text/html; charset=utf-8", cacheable=False
                 )
                 return
             delay = spec.get("slow", {}).get(path)

@@ -43,6 +43,9 @@ from crawler.strategies import (
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+#: Statuses that only anti-bot services send (加速乐 521/412 challenges, 567 …).
+BLOCK_STATUSES = frozenset({412, 521, 567})
+
 PRIORITY_ARTICLE = 100  # reports first: a capped or killed crawl keeps what matters
 PRIORITY_LIST = 50  # more pages of a list already entered
 
@@ -54,6 +57,7 @@ class YingjiSpider(Spider):
         super().__init__(**kwargs)
         self.seed_list: list[Seed] = select_shard(load_seeds(seeds), shard)
         self.seeds_by_url: dict[str, Seed] = {s.url: s for s in self.seed_list}
+        self.documents_seen: set[str] = set()
         self.sites: dict[str, SiteState] = {
             s.url: SiteState(name=s.name, region=s.region, url=s.url) for s in self.seed_list
         }
@@ -184,8 +188,28 @@ class YingjiSpider(Spider):
         if self._blocked(response, site):
             return
         meta = response.meta
+        redirect = discovery.script_redirect(response.text)
+        if redirect:
+            yield self._page(
+                response.urljoin(redirect),
+                seed,
+                hops=meta.get("hops", 0),
+                em=meta.get("em", False),
+                kind=meta.get("kind", 0),
+                start=meta.get("start", False),
+            )
+            return
         source = meta.get("source_url") or response.url
         listing = extract_listing(source, response.text, seed.family)
+        if meta.get("kind", 0) >= ColumnKind.BUREAU and not any(
+            discovery.classify_title(e.title, em_context=True) for e in listing.entries
+        ):
+            # a column whose index page IS the report (六盘水 …/zfxxgknb/2024n/, a city
+            # collection with one column per bureau)
+            item = self._article_item(response, seed, site, "", meta.get("em", False))
+            if item is not None:
+                yield item
+                return
         yield from self._walk(listing, response, seed, site)
 
     def parse_hanweb_proxy(self, response: Response) -> Iterator[Request | ReportItem]:
@@ -227,7 +251,7 @@ class YingjiSpider(Spider):
             verdict = discovery.classify_title(entry.title, em_context=in_em)
             if verdict is not None:
                 if not verdict.graphic:
-                    yield from self._report(entry, seed, site)
+                    yield from self._report(entry, seed, site, in_em)
                 continue
             if not follow_columns or hops + 1 > max_hops:
                 continue
@@ -252,9 +276,16 @@ class YingjiSpider(Spider):
         for f in listing.followups:
             yield self._followup(f, seed, meta)
 
-    def _report(self, entry: Entry, seed: Seed, site: SiteState) -> Iterator[Request | ReportItem]:
+    def _report(
+        self, entry: Entry, seed: Seed, site: SiteState, em: bool
+    ) -> Iterator[Request | ReportItem]:
         if discovery.is_document_url(entry.url):
-            # a list linking the document itself: the download pipeline fetches it
+            # a list linking the document itself: the download pipeline fetches it (once:
+            # several lists may link the same file)
+            key = discovery.canonical_url(entry.url)
+            if key in self.documents_seen:
+                return
+            self.documents_seen.add(key)
             site.items_yielded += 1
             yield ReportItem(
                 site_name=seed.name,
@@ -272,6 +303,7 @@ class YingjiSpider(Spider):
             priority=PRIORITY_ARTICLE,
             meta=self._meta(
                 seed,
+                em=em,
                 title=entry.title,
                 published=entry.published,
                 download_maxsize=self.settings.getint("YINGJI_PAGE_MAXSIZE"),
@@ -297,19 +329,41 @@ class YingjiSpider(Spider):
             return
         if self._blocked(response, site):
             return
+        item = self._article_item(response, seed, site, listed, response.meta.get("em", True))
+        if item is not None:
+            yield item
+
+    def _article_item(
+        self, response: TextResponse, seed: Seed, site: SiteState, listed: str, em: bool
+    ) -> ReportItem | None:
+        """The item of a report page, titled by the better of the list's and the page's title.
+
+        Lists cut long titles short ("…年度报…"); the page's own title wins when it names the
+        same year. A title cut so short that only the page can confirm it is dropped when the
+        page's title is not a report after all.
+        """
         sel = Selector(text=response.text)
-        title = listed
         own = ucap.article_title(sel) or generic.article_title(sel)
-        listed_verdict = discovery.classify_title(listed, em_context=True)
-        if own and listed_verdict:
-            own_verdict = discovery.classify_title(own, em_context=True)
-            if own_verdict and own_verdict.year == listed_verdict.year and len(own) > len(listed):
-                title = own  # lists cut long titles short
-        verdict = discovery.classify_title(title, em_context=True)
-        if verdict:
-            site.years.add(verdict.year)
+        own_verdict = discovery.classify_title(own, em_context=em) if own else None
+        listed_verdict = discovery.classify_title(listed, em_context=em) if listed else None
+        title = listed
+        if (
+            own
+            and own_verdict
+            and (
+                listed_verdict is None
+                or discovery.is_truncated(listed)
+                or (own_verdict.year == listed_verdict.year and len(own) > len(listed))
+            )
+        ):
+            title = own
+        verdict = own_verdict if title == own else listed_verdict
+        if verdict is None or (discovery.is_truncated(listed) and own_verdict is None):
+            self.logger.debug("not a report after all: %s (%s)", response.url, own)
+            return None
+        site.years.add(verdict.year)
         site.items_yielded += 1
-        yield ReportItem(
+        return ReportItem(
             site_name=seed.name,
             region=seed.region,
             site_url=seed.url,
@@ -355,8 +409,16 @@ class YingjiSpider(Spider):
                 site.note_error(f"robots.txt forbids {request.url}")
             return
         if failure.check(HttpError):
-            status = failure.value.response.status  # type: ignore[attr-defined]
-            message = f"HTTP {status} at {request.url}"
+            response = failure.value.response  # type: ignore[attr-defined]
+            message = f"HTTP {response.status} at {request.url}"
+            text = response.text if isinstance(response, TextResponse) else ""
+            reason = discovery.block_reason(text) if text else None
+            if response.status in BLOCK_STATUSES or (response.status in (403, 405) and reason):
+                # WAFs answer 521/412 with a JS challenge, or 403 with a captcha page
+                site.blocked = True
+                detail = f"HTTP {response.status}" + (f", {reason}" if reason else "")
+                site.note_error(f"blocked ({detail}) at {request.url}")
+                return
         else:
             kind = failure.type.__name__ if failure.type else "error"
             message = f"{kind}: {failure.getErrorMessage()} at {request.url}"

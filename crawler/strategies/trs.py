@@ -18,6 +18,11 @@ CREATE_PAGE_RE = re.compile(
     r"createPageHTML\s*\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?"
     r"(?:\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"])?"
 )
+#: Newer TRS templates: ``new Pager({size:19, current:0, prefix:'index', suffix:'html'})``.
+PAGER_RE = re.compile(
+    r"Pager\(\s*\{\s*size\s*:\s*['\"]?(\d+)['\"]?\s*,\s*current\s*:\s*['\"]?(\d+)['\"]?"
+    r"(?:\s*,\s*prefix\s*:\s*['\"]([\w-]+)['\"])?(?:\s*,\s*suffix\s*:\s*['\"](\w+)['\"])?"
+)
 COUNT_PAGE_RE = re.compile(r"\bcountPage\s*=\s*['\"]?(\d+)")
 CURRENT_PAGE_RE = re.compile(r"\bcurrentPage\s*=\s*['\"]?(\d+)")
 #: A list page with more than this many pages is not a report column; stop generating URLs.
@@ -25,12 +30,12 @@ MAX_GENERATED_PAGES = 200
 
 
 def applies(url: str, text: str) -> bool:
-    return bool(CREATE_PAGE_RE.search(text) or COUNT_PAGE_RE.search(text))
+    return bool(CREATE_PAGE_RE.search(text) or PAGER_RE.search(text) or COUNT_PAGE_RE.search(text))
 
 
 def page_count(text: str) -> tuple[int, int, str, str] | None:
     """(count, current, name, ext) from the page script, or None when the page has none."""
-    m = CREATE_PAGE_RE.search(text)
+    m = CREATE_PAGE_RE.search(text) or PAGER_RE.search(text)
     if m:
         return int(m.group(1)), int(m.group(2)), m.group(3) or "index", m.group(4) or "html"
     m = COUNT_PAGE_RE.search(text)

@@ -13,6 +13,8 @@ from crawler.discovery import (
     is_bureau_url,
     is_document_url,
     is_pagination_link,
+    is_truncated,
+    script_redirect,
     title_year,
     url_template,
 )
@@ -206,3 +208,24 @@ def test_ordinary_pages_are_not_block_pages() -> None:
     assert block_reason(article) is None
     login_box = "<html><body>" + "<a href='/x'>新闻</a>" * 3000 + "请输入验证码</body></html>"
     assert block_reason(login_box) is None
+
+
+def test_truncated_list_titles_count_until_the_article_says_otherwise() -> None:
+    verdict = classify_title("平顶山市卫东区应急管理局2023年政府信息公开工作…")
+    assert verdict is not None and verdict.year == 2023
+    assert is_truncated("某局2023年政府信息公开...")
+    assert classify_title("平顶山市卫东区应急管理局2023年安全生产…") is None
+
+
+@pytest.mark.parametrize(
+    ("page", "target"),
+    [
+        ('<script>window.location.href="xxgk/index.shtml";</script>', "xxgk/index.shtml"),
+        ("<script>location.replace('/portal/')</script>", "/portal/"),
+        ("<script>location.href=location.pathname+'?x'</script>", None),
+    ],
+)
+def test_script_redirect_pages_are_followed_not_blocked(page: str, target: str | None) -> None:
+    assert script_redirect(page) == target
+    if target:
+        assert block_reason(page) is None

@@ -87,3 +87,21 @@ def test_non_report_titles_are_not_fetched(crawl: Any) -> None:
 def test_the_whole_crawl_costs_few_requests(crawl: Any) -> None:
     total = sum(sum(c.values()) for c in crawl.requests.values())
     assert total < 150, "a handful of sites must not cost hundreds of requests"
+
+
+def test_a_javascript_redirect_home_is_followed(crawl: Any) -> None:
+    assert crawl.requests["zhanhe"]["/portal/index.html"] == 1
+
+
+def test_titles_cut_short_in_lists_are_decided_by_the_article(crawl: Any) -> None:
+    # "卫东区应急管理局2024年政府信息公开工作…" is fetched, its page says 工作要点: no item
+    negative = "/wdqyjglj/gknb/202403/9e8d7c6b5a4f30211203f4e5d6c7b8a9.shtml"
+    assert crawl.requests["weidong"][negative] == 1
+    assert not any(negative in item["url"] for item in crawl.items)
+    titles = {item["title"] for item in crawl.items}
+    assert "平顶山市卫东区应急管理局2023年政府信息公开工作年度报告" in titles
+
+
+def test_a_challenge_status_marks_the_site_blocked(crawl: Any) -> None:
+    state = crawl.sites[crawl.served.url_for("yichuan")]
+    assert state["status"] == "blocked" and "521" in state["last_error"]

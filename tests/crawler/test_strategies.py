@@ -41,6 +41,14 @@ def test_trs_shtml_and_count_page_variants() -> None:
     ]
 
 
+def test_trs_pager_object_of_newer_templates() -> None:
+    text = "new Pager({size:3, current:0, prefix:'index',suffix:'shtml'});"
+    assert trs.page_urls("http://x.gov.cn/a/", text) == [
+        "http://x.gov.cn/a/index_1.shtml",
+        "http://x.gov.cn/a/index_2.shtml",
+    ]
+
+
 def test_trs_later_pages_and_single_pages_generate_nothing() -> None:
     url = "http://x.gov.cn/a/index_1.html"
     assert trs.page_urls(url, 'createPageHTML(3, 1, "index", "html")') == []
