@@ -204,9 +204,10 @@ def join_tables(upper: LTable, lower: LTable) -> LTable:
     xs = _union_positions(upper.xs + lower.xs)
 
     def remap(cells: list[LCell], old: list[float], row_offset: int) -> list[LCell]:
+        index = [_nearest(xs, x) for x in old]  # old column boundary -> joined boundary
         out = []
         for c in cells:
-            c0, c1 = _nearest(xs, old[c.c0]), _nearest(xs, old[c.c1])
+            c0, c1 = index[c.c0], index[c.c1]
             out.append(LCell(c.r0 + row_offset, c.r1 + row_offset, c0, max(c1, c0 + 1), c.text))
         return out
 

@@ -171,13 +171,26 @@ def find_tables(page: PageContent) -> tuple[list[LTable], list[Char]]:
     # Characters to the table and elementary cell their centre falls in.
     per_table: list[dict[int, list[Char]]] = [{} for _ in found]
     free: list[Char] = []
+    bisect_right = bisect.bisect_right
+    boxes = [
+        (xs[0], xs[-1], ys[0], ys[-1], xs, ys, ids, len(xs) - 1, len(xs) - 2, len(ys) - 2, cells)
+        for (xs, ys, ids), cells in zip(found, per_table, strict=True)
+    ]
     for ch in page.chars:
-        cx, cy = ch.cx, ch.cy
-        for t, (xs, ys, ids) in enumerate(found):
-            if xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]:
-                r = min(max(bisect.bisect_right(ys, cy) - 1, 0), len(ys) - 2)
-                c = min(max(bisect.bisect_right(xs, cx) - 1, 0), len(xs) - 2)
-                per_table[t].setdefault(ids[r * (len(xs) - 1) + c], []).append(ch)
+        cx = (ch.x0 + ch.x1) / 2
+        cy = (ch.top + ch.bottom) / 2
+        for left, right, top, bottom, xs, ys, ids, ncols, last_c, last_r, cells in boxes:
+            if left <= cx <= right and top <= cy <= bottom:
+                r = bisect_right(ys, cy) - 1
+                c = bisect_right(xs, cx) - 1
+                r = 0 if r < 0 else (last_r if r > last_r else r)
+                c = 0 if c < 0 else (last_c if c > last_c else c)
+                cid = ids[r * ncols + c]
+                bucket = cells.get(cid)
+                if bucket is None:
+                    cells[cid] = [ch]
+                else:
+                    bucket.append(ch)
                 break
         else:
             free.append(ch)

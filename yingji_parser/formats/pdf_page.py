@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
@@ -27,7 +28,11 @@ MAX_FORM_DEPTH = 8
 # A loose glyph box taller or wider than this (points) is PDFium's artefact, not a font size.
 ABSURD_LOOSE_BOX = 36.0
 
-_SKIP_CHARS = frozenset("\r\n\x00\x02\ufffe\uffff")
+# Characters that are never glyphs (line breaks, PDFium's markers) and whitespace, which is
+# kept only where the document itself has a space.
+_SPECIAL_CHARS = frozenset(
+    "\r\n\x00\x02\ufffe\uffff" + "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+)
 
 
 @dataclass(slots=True)
@@ -140,110 +145,147 @@ def _read_chars(page: ctypes.c_void_p, content: PageContent, left: float, top: f
             content.truncated = True
         if count <= 0:
             return
-        text = _page_text(textpage, count)
+        text: str | list[str] = _page_text(textpage, count) or [
+            _safe_chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count)
+        ]
         rect = pdfium_c.FS_RECTF()
-        rect_ref = ctypes.byref(rect)
-        get_box = pdfium_c.FPDFText_GetLooseCharBox
-        get_tight = pdfium_c.FPDFText_GetCharBox
-        tl, tr, tb, tt = (ctypes.c_double() for _ in range(4))
+        rect_ref = ctypes.addressof(rect)
+        textpage_ref = _address(textpage)
+        get_box = _LOOSE_BOX
+        special = _SPECIAL_CHARS
+        absurd = ABSURD_LOOSE_BOX
         chars = content.chars
-        for i in range(count):
-            if text:
-                ch = text[i]
-            else:
-                try:
-                    ch = chr(pdfium_c.FPDFText_GetUnicode(textpage, i))
-                except (ValueError, OverflowError):
-                    continue
-            if ch in _SKIP_CHARS:
-                continue
+        append = chars.append
+        for i, ch in enumerate(text):
             # PDFium adds spaces and line breaks of its own between text runs: drop them (the
-            # layout decides where words and lines break from the boxes); keep real spaces.
-            if ch.isspace() and (ch != " " or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1):
+            # layout decides where words and lines break); keep real spaces.
+            if ch in special and (ch != " " or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1):
                 continue
-            if not get_box(textpage, i, rect_ref):
+            if not get_box(textpage_ref, i, rect_ref):
                 continue
             lx0, lx1, ly0, ly1 = rect.left, rect.right, rect.bottom, rect.top
-            # The loose box (font ascent to descent) keeps a line's glyphs level, but PDFium
-            # makes it absurd for glyphs drawn with a rotated or vertical-writing matrix (WPS
-            # vertical labels): then the tight glyph box is the truth.
-            if (
-                max(lx1 - lx0, ly1 - ly0) > ABSURD_LOOSE_BOX
-                and get_tight(textpage, i, tl, tr, tb, tt)
-                and max(tr.value - tl.value, tt.value - tb.value) > 0
-            ):
-                lx0, lx1, ly0, ly1 = tl.value, tr.value, tb.value, tt.value
-            x0, x1 = lx0 - left, lx1 - left
-            y0, y1 = top - ly1, top - ly0
-            if x1 < x0:
-                x0, x1 = x1, x0
-            if y1 < y0:
-                y0, y1 = y1, y0
-            chars.append(Char(ch, x0, y0, x1, y1))
+            if lx1 - lx0 > absurd or ly1 - ly0 > absurd:
+                # The loose box (font ascent to descent) keeps a line's glyphs level, but
+                # PDFium makes it absurd for glyphs drawn with a rotated or vertical-writing
+                # matrix (WPS vertical labels): then the tight glyph box is the truth.
+                lx0, lx1, ly0, ly1 = _tight_box(textpage, i, (lx0, lx1, ly0, ly1))
+            append(Char(ch, lx0 - left, top - ly1, lx1 - left, top - ly0))
     finally:
         pdfium_c.FPDFText_ClosePage(textpage)
+
+
+def _safe_chr(code: int) -> str:
+    try:
+        return chr(code)
+    except (ValueError, OverflowError):
+        return "\ufffe"  # skipped as not a glyph
+
+
+def _tight_box(
+    textpage: ctypes.c_void_p, index: int, loose: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """The glyph's tight box (x0, x1, y0, y1 in PDF space), or ``loose`` if it has none."""
+    x0, x1, y0, y1 = (ctypes.c_double() for _ in range(4))
+    if not pdfium_c.FPDFText_GetCharBox(textpage, index, x0, x1, y0, y1):
+        return loose
+    if max(x1.value - x0.value, y1.value - y0.value) <= 0:
+        return loose
+    return x0.value, x1.value, y0.value, y1.value
+
+
+def _unchecked(fn: object, restype: object, *argtypes: object) -> Any:
+    """The same PDFium function called with plain addresses.
+
+    pypdfium2's bindings check every pointer argument's ctypes type; in the loops over every
+    glyph and every page object that check costs more than the C call itself.
+    """
+    address = ctypes.cast(fn, ctypes.c_void_p).value  # type: ignore[arg-type]
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)  # type: ignore[arg-type]
+
+
+_VP, _INT = ctypes.c_void_p, ctypes.c_int
+_LOOSE_BOX = _unchecked(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VP, _INT, _VP)
+_PAGE_OBJECT = _unchecked(pdfium_c.FPDFPage_GetObject, _VP, _VP, _INT)
+_FORM_OBJECT = _unchecked(pdfium_c.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
+_OBJECT_TYPE = _unchecked(pdfium_c.FPDFPageObj_GetType, _INT, _VP)
+
+
+def _address(handle: object) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0  # type: ignore[arg-type]
 
 
 def _read_objects(page: ctypes.c_void_p, content: PageContent, left: float, top: float) -> None:
     """Walk page objects (descending into form XObjects) collecting ruling lines and images."""
     budget = [MAX_OBJECTS]
+    path_kind = pdfium_c.FPDF_PAGEOBJ_PATH
+    image_kind = pdfium_c.FPDF_PAGEOBJ_IMAGE
+    form_kind = pdfium_c.FPDF_PAGEOBJ_FORM
 
-    def walk(count: int, get: object, parent: ctypes.c_void_p, outer: Matrix, depth: int) -> None:
+    def walk(parent: Any, in_form: bool, outer: Matrix, depth: int) -> None:
+        if in_form:
+            count = pdfium_c.FPDFFormObj_CountObjects(parent)
+            get_fast, get_typed = _FORM_OBJECT, pdfium_c.FPDFFormObj_GetObject
+        else:
+            count = pdfium_c.FPDFPage_CountObjects(parent)
+            get_fast, get_typed = _PAGE_OBJECT, pdfium_c.FPDFPage_GetObject
+        parent_address = _address(parent)
         for i in range(count):
             if budget[0] <= 0:
                 content.truncated = True
                 return
             budget[0] -= 1
-            obj = get(parent, i)  # type: ignore[operator]
+            obj = get_fast(parent_address, i)
             if not obj:
                 continue
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                _path_segments(obj, outer, content.segments, left, top)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            kind = _OBJECT_TYPE(obj)
+            if kind == path_kind:
+                _path_segments(get_typed(parent, i), outer, content.segments, left, top)
+            elif kind == image_kind:
                 content.images += 1
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
-                matrix = _compose(_object_matrix(obj), outer)
-                walk(
-                    pdfium_c.FPDFFormObj_CountObjects(obj),
-                    pdfium_c.FPDFFormObj_GetObject,
-                    obj,
-                    matrix,
-                    depth + 1,
-                )
+            elif kind == form_kind and depth < MAX_FORM_DEPTH:
+                form = get_typed(parent, i)
+                walk(form, True, _compose(_object_matrix(form), outer), depth + 1)
 
-    walk(
-        pdfium_c.FPDFPage_CountObjects(page),
-        pdfium_c.FPDFPage_GetObject,
-        page,
-        _IDENTITY,
-        0,
-    )
+    walk(page, False, _IDENTITY, 0)
 
 
-def _is_whiteish(obj: ctypes.c_void_p, stroke: bool) -> bool:
-    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
-    getter = pdfium_c.FPDFPageObj_GetStrokeColor if stroke else pdfium_c.FPDFPageObj_GetFillColor
-    if not getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+_UINT4 = ctypes.c_uint * 4
+_DRAW_MODE = _unchecked(pdfium_c.FPDFPath_GetDrawMode, _INT, _VP, _VP, _VP)
+_STROKE_COLOR = _unchecked(pdfium_c.FPDFPageObj_GetStrokeColor, _INT, _VP, _VP, _VP, _VP, _VP)
+_FILL_COLOR = _unchecked(pdfium_c.FPDFPageObj_GetFillColor, _INT, _VP, _VP, _VP, _VP, _VP)
+
+
+def _is_whiteish(obj: int, stroke: bool) -> bool:
+    rgba = _UINT4()
+    base, size = ctypes.addressof(rgba), ctypes.sizeof(ctypes.c_uint)
+    getter = _STROKE_COLOR if stroke else _FILL_COLOR
+    if not getter(obj, base, base + size, base + 2 * size, base + 3 * size):
         return False
-    return a.value == 0 or min(r.value, g.value, b.value) >= 245
+    r, g, b, a = rgba
+    return a == 0 or min(r, g, b) >= 245
 
 
 def _path_segments(
     obj: ctypes.c_void_p, outer: Matrix, out: list[Segment], left: float, top: float
 ) -> None:
-    fill_mode = ctypes.c_int()
-    stroke = ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+    modes = (ctypes.c_int * 2)()
+    address = _address(obj)
+    base = ctypes.addressof(modes)
+    if not _DRAW_MODE(address, base, base + ctypes.sizeof(ctypes.c_int)):
         return
-    stroked = bool(stroke.value) and not _is_whiteish(obj, stroke=True)
-    filled = fill_mode.value != 0 and not _is_whiteish(obj, stroke=False)
+    fill_mode, stroke = modes
+    stroked = bool(stroke) and not _is_whiteish(address, stroke=True)
+    filled = fill_mode != 0 and not _is_whiteish(address, stroke=False)
     if not (stroked or filled):
         return  # invisible or white: not a line anyone sees
-    a, b, c, d, e, f = _compose(_object_matrix(obj), outer)
     n = pdfium_c.FPDFPath_CountSegments(obj)
     if n <= 0 or n > 10_000:
         return
+    if n == 2 and stroked and outer is _IDENTITY:
+        # The common case (one border stroke): the object's bounds are the line plus its width.
+        _stroke_from_bounds(obj, out, left, top)
+        return
+    a, b, c, d, e, f = _compose(_object_matrix(obj), outer)
     x = ctypes.c_float()
     y = ctypes.c_float()
     xr, yr = ctypes.byref(x), ctypes.byref(y)
@@ -291,6 +333,21 @@ def _path_segments(
                 out.append(Segment(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
             elif abs(x1 - x0) <= AXIS_TOLERANCE and abs(y1 - y0) > AXIS_TOLERANCE:
                 out.append(Segment(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+
+
+def _stroke_from_bounds(obj: ctypes.c_void_p, out: list[Segment], left: float, top: float) -> None:
+    lo_x, lo_y, hi_x, hi_y = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, lo_x, lo_y, hi_x, hi_y):
+        return
+    x0, x1 = lo_x.value - left, hi_x.value - left
+    y0, y1 = top - hi_y.value, top - lo_y.value
+    w, h = x1 - x0, y1 - y0
+    if h <= THIN_RECT and w > h:
+        pad = h / 2  # the bounds include the pen width at both ends
+        out.append(Segment(True, (y0 + y1) / 2, x0 + pad, x1 - pad))
+    elif w <= THIN_RECT and h > w:
+        pad = w / 2
+        out.append(Segment(False, (x0 + x1) / 2, y0 + pad, y1 - pad))
 
 
 def _axis_aligned(points: list[tuple[float, float]]) -> bool:

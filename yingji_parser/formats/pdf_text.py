@@ -62,8 +62,11 @@ def join_wrapped(parts: list[str]) -> str:
 
 def group_lines(chars: list[Char]) -> list[Line]:
     """Cluster glyphs into visual lines (top to bottom), each read left to right."""
-    if not chars:
-        return []
+    return [_make_line(row) for row in _rows(chars)]
+
+
+def _rows(chars: list[Char]) -> list[list[Char]]:
+    """Glyphs grouped by visual line, top to bottom (each line's glyphs in no set order)."""
     ordered = sorted(chars, key=lambda c: (c.top + c.bottom, c.x0))
     rows: list[list[Char]] = []
     current: list[Char] = []
@@ -86,7 +89,21 @@ def group_lines(chars: list[Char]) -> list[Line]:
         current = [ch]
         rows.append(current)
         row_top, row_bottom = top, bottom
-    return [_make_line(row) for row in rows]
+    return rows
+
+
+def _row_text(row: list[Char]) -> str:
+    """One line's text, left to right, with a space where glyphs stand a word gap apart."""
+    row.sort(key=lambda c: c.x0)
+    gap = SPACE_GAP * sum(c.bottom - c.top for c in row) / len(row)
+    parts = [row[0].text]
+    prev = row[0]
+    for ch in row[1:]:
+        if ch.x0 - prev.x1 > gap and not (prev.text.isspace() or ch.text.isspace()):
+            parts.append(" ")
+        parts.append(ch.text)
+        prev = ch
+    return "".join(parts)
 
 
 def _make_line(row: list[Char]) -> Line:
@@ -121,7 +138,13 @@ def _make_line(row: list[Char]) -> Line:
 
 
 def cell_text(chars: list[Char]) -> str:
-    return join_wrapped([line.text for line in group_lines(chars)])
+    """The text of one table cell (most cells are one short line: a number)."""
+    if len(chars) <= 1:
+        return chars[0].text.strip() if chars else ""
+    first = chars[0].top
+    if all(abs(c.top - first) < 1.0 for c in chars):
+        return _row_text(list(chars)).strip()
+    return join_wrapped([_row_text(row) for row in _rows(chars)])
 
 
 _PAGE_NUMBER = re.compile(
