@@ -17,6 +17,15 @@ _DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?$")
 _SIGNATURE = re.compile(r"(局|委员会|委|办公室|政府|中心|管理处)$")
 
 
+_TRAILING = re.compile(r"([一二三四五六][、.．][^。，,;；]{2,30})$")
+
+
+def _trailing_heading(text: str) -> str | None:
+    """A heading run onto the end of the line before it ("…年度报告一、总体情况")."""
+    m = _TRAILING.search(text.strip())
+    return heading_section(m.group(1)) if m and m.start() > 0 else None
+
+
 def _is_signature(text: str) -> bool:
     t = text.strip()
     return bool(_DATE.match(t)) or (len(t) <= 25 and bool(_SIGNATURE.search(t)))
@@ -32,7 +41,7 @@ def free_text(doc: Document) -> dict[str, str | None]:
             continue
         if not isinstance(block, Paragraph):
             continue
-        h = heading_section(block.text)
+        h = heading_section(block.text) or _trailing_heading(block.text)
         if h:
             current = SECTION_KEYS.get(h)
             if current:

@@ -162,3 +162,19 @@ def test_the_blank_official_template_is_found_and_every_value_is_null() -> None:
     values += [rec["active_disclosure"]["licensing"], rec["active_disclosure"]["fees"]]
     assert len(values) == 25 * 7 + 15 + 2 and set(values) == {None}
     assert "check_failed" not in [w.code for w in result.warnings]
+
+
+def test_heading_run_onto_the_title_line_still_opens_its_section() -> None:
+    doc = Document(
+        doc_type="pdf",
+        blocks=[
+            Paragraph("栾川县应急管理局2022年政府信息公开工作年度报告一、总体情况"),
+            Paragraph("我局严格落实《条例》。"),
+            Paragraph("五、存在的主要问题及改进情况"),
+            Paragraph("无。"),
+        ],
+    )
+    result = build_result(doc)
+    assert result.record["title"] == "栾川县应急管理局2022年政府信息公开工作年度报告"
+    assert result.record["sections"]["overview"] == "我局严格落实《条例》。"
+    assert result.record["sections"]["problems"] == "无。"
