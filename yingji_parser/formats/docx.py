@@ -64,6 +64,20 @@ class _Names:
     ns: str
     alt_chunk: Callable[[str], list[Block]] | None = None
     numbering: _Numbering | None = None
+    # hot tag names, precomputed
+    ppr: str = field(init=False)
+    numpr: str = field(init=False)
+    pstyle: str = field(init=False)
+    val: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        for attr, local in (
+            ("ppr", "pPr"),
+            ("numpr", "numPr"),
+            ("pstyle", "pStyle"),
+            ("val", "val"),
+        ):
+            object.__setattr__(self, attr, f"{{{self.ns}}}{local}")
 
     def __call__(self, local: str) -> str:
         return f"{{{self.ns}}}{local}"
@@ -200,8 +214,20 @@ def _drop_invisible(root: etree._Element, w: _Names) -> None:
         el.getparent().remove(el)
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def _local(tag: object) -> str:
-    return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else ""
+    """Local name of a Clark tag (comments and PIs have none); cached, it is asked per node."""
+    if not isinstance(tag, str):
+        return ""
+    try:
+        return _LOCAL[tag]
+    except KeyError:
+        name = tag.split("}", 1)[1] if "}" in tag else tag
+        if len(_LOCAL) < 10_000:
+            _LOCAL[tag] = name
+        return name
 
 
 def _blocks(container: etree._Element, w: _Names) -> Iterator[Block]:
@@ -549,31 +575,23 @@ class _Numbering:
                 if start is not None:
                     lv.setdefault(ilvl, _Level()).start = _int_val(start, w, 1)
             levels[num.get(w("numId"), "")] = lv
-        style_num: dict[str, tuple[str, int]] = {}
         styles_path = next((v for v in targets.values() if v.endswith("/styles.xml")), None)
-        styles = _xml_part(zf, styles_path or posixpath.join(folder, "styles.xml"))
-        if styles is not None:
-            for st in styles.iterfind(w("style")):
-                npr = st.find(f"{w('pPr')}/{w('numPr')}")
-                if npr is not None:
-                    num_id = _val(npr.find(w("numId")), w)
-                    if num_id:
-                        ilvl = _int_val(npr.find(w("ilvl")), w, 0)
-                        style_num[st.get(w("styleId"), "")] = (num_id, ilvl)
+        style_num = _numbered_styles(zf, styles_path or posixpath.join(folder, "styles.xml"), w)
         return cls(w, levels, style_num)
 
     def label(self, p: etree._Element) -> str:
         """The number Word shows before paragraph ``p`` (advancing the list), or ""."""
         w = self.w
-        ppr = p.find(w("pPr"))
+        ppr = p.find(w.ppr)
         if ppr is None:
             return ""
-        npr = ppr.find(w("numPr"))
+        npr = ppr.find(w.numpr)
         num_id: str | None = None
         ilvl = 0
-        style = _val(ppr.find(w("pStyle")), w)
-        if style and style in self.style_num:
-            num_id, ilvl = self.style_num[style]
+        if self.style_num:
+            pstyle = ppr.find(w.pstyle)
+            if pstyle is not None:
+                num_id, ilvl = self.style_num.get(pstyle.get(w.val, ""), (None, 0))
         if npr is not None:
             num_id = _val(npr.find(w("numId")), w) or num_id
             ilvl = _int_val(npr.find(w("ilvl")), w, ilvl)
@@ -599,6 +617,53 @@ class _Numbering:
         if label and label[-1].isalnum():
             label += " "  # Word separates "1" from the text with a tab
         return label
+
+
+_SNIPPET_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, recover=True, remove_comments=True
+)
+
+
+def _numbered_styles(zf: zipfile.ZipFile, path: str, w: _Names) -> dict[str, tuple[str, int]]:
+    """Paragraph style id -> (numId, ilvl) for the styles that carry a list number.
+
+    styles.xml is often hundreds of KB (Word's full latent-style table) and parsing it would
+    triple the cost of a DOCX, so only the few w:style elements that mention numPr are cut out
+    and parsed; an unusual namespace prefix falls back to parsing the whole part.
+    """
+    try:
+        raw = read_member(zf, path)
+    except (KeyError, ParseError):
+        return {}
+    if b"numPr" not in raw:
+        return {}
+    root: etree._Element | None = None
+    if f'xmlns:w="{w.ns}"'.encode() in raw[:4096]:
+        snippets: dict[int, bytes] = {}
+        pos = raw.find(b"numPr")
+        while pos >= 0:
+            start = raw.rfind(b"<w:style ", 0, pos)
+            end = raw.find(b"</w:style>", pos)
+            if start >= 0 and end >= 0:
+                snippets.setdefault(start, raw[start : end + len(b"</w:style>")])
+            pos = raw.find(b"numPr", max(pos + 5, end))
+        wrapped = f'<styles xmlns:w="{w.ns}">'.encode() + b"".join(snippets.values()) + b"</styles>"
+        try:
+            root = etree.fromstring(wrapped, parser=_SNIPPET_PARSER)
+        except etree.XMLSyntaxError:
+            root = None
+    if root is None:
+        root = _xml_part(zf, path)
+    if root is None:
+        return {}
+    out: dict[str, tuple[str, int]] = {}
+    for st in root.iter(w("style")):
+        npr = st.find(f"{w('pPr')}/{w('numPr')}")
+        if npr is not None:
+            num_id = _val(npr.find(w("numId")), w)
+            if num_id:
+                out[st.get(w("styleId"), "")] = (num_id, _int_val(npr.find(w("ilvl")), w, 0))
+    return out
 
 
 def _level(lvl: etree._Element, w: _Names) -> _Level:
