@@ -256,3 +256,9 @@ def test_word_list_numbers_are_part_of_the_text() -> None:
 )
 def test_list_number_formats(n: int, fmt: str, shown: str) -> None:
     assert docx.format_number(n, fmt) == shown
+
+
+def test_word_file_of_pictures_only_is_flagged_for_ocr() -> None:
+    doc = docx.read((OFFICE / "scanned.docx").read_bytes())
+    assert doc.has_text_layer is False
+    assert docx.read((OFFICE / "quirks.docx").read_bytes()).has_text_layer is True

@@ -65,3 +65,8 @@ def test_spreadsheet_version_of_a_sample_parses_to_its_json(suffix: str) -> None
     assert result.doc_type == suffix
     assert result.status == "parsed"
     assert_matches(result.record, expected("seed000"))
+
+
+def test_word_file_of_scanned_pages_needs_ocr() -> None:
+    result = parse_document((OFFICE / "scanned.docx").read_bytes(), filename="report.docx")
+    assert result.status == "needs_ocr"

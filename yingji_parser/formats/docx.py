@@ -112,7 +112,18 @@ def read(data: bytes, doc_type: DocType = "docx", _depth: int = 0) -> Document:
     if title:
         doc.title_hints.append(title)
     doc.title_hints.extend(h for h in chunk_hints if h not in doc.title_hints)
+    if not _has_text(doc) and any(n.startswith("word/media/") for n in zf.namelist()):
+        doc.has_text_layer = False  # scanned pages pasted in as pictures: a case for OCR
     return doc
+
+
+def _has_text(doc: Document) -> bool:
+    return any(
+        b.text.strip()
+        if isinstance(b, Paragraph)
+        else any(c.text.strip() for r in b.rows for c in r)
+        for b in doc.blocks
+    )
 
 
 def _part_targets(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
