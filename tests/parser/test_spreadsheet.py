@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from yingji_parser.errors import CorruptDocument, ParseError
+from yingji_parser.errors import CorruptDocument, ParseError, TooLarge
 from yingji_parser.formats import docx, spreadsheet
 from yingji_parser.grid import Cell, Document, Paragraph, Table
 
@@ -140,3 +140,14 @@ def test_damaged_xls_warnings_do_not_reach_stdout(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(damaged)], capture_output=True, text=True, check=True
     )
     assert done.stdout == ""
+
+
+def test_oversized_workbook_is_refused_before_loading() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("xl/workbook.xml", b"<workbook/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            for _ in range(60):
+                fh.write(b"<row/>" * 180_000)
+    with pytest.raises(TooLarge):
+        spreadsheet.read(buf.getvalue(), "xlsx")

@@ -26,6 +26,9 @@ from yingji_parser.limits import safe_zip
 
 _GENERIC_SHEET = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
 
+#: Unzipped size of a workbook openpyxl is allowed to load: a report's sheets take a few KB,
+#: and openpyxl's normal mode (needed for merged ranges) costs about 1 s per 10 MB of XML.
+MAX_XLSX_UNZIPPED = 48 * 1024 * 1024
 #: Cells per sheet beyond which a sheet is refused: report tables have a few hundred.
 MAX_CELLS_PER_SHEET = 2_000_000
 
@@ -117,7 +120,7 @@ def _check_cells(name: str, rows: int, cols: int) -> None:
 def _read_xlsx(data: bytes) -> Document:
     import openpyxl  # imported here: only spreadsheets pay for it
 
-    safe_zip(data)
+    safe_zip(data, max_total=MAX_XLSX_UNZIPPED)  # bounds openpyxl's work before it starts
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
