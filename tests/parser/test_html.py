@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from yingji_parser import parse_document
+from yingji_parser.errors import TooLarge
 from yingji_parser.formats import html
 from yingji_parser.grid import Cell
 
@@ -27,7 +30,14 @@ def test_rowspan_and_colspan_are_expanded_with_copies_marked_merged() -> None:
 def test_absurd_spans_are_capped_not_expanded() -> None:
     doc = html.read(b'<table><tr><td colspan="99999999" rowspan="99999">x</td></tr></table>')
     (table,) = doc.tables
-    assert table.width == html.MAX_SPAN and len(table.rows) == 1
+    assert table.width == html.MAX_WIDTH and len(table.rows) == 1
+
+
+def test_a_page_of_huge_tables_is_refused_not_expanded() -> None:
+    row = b"<tr>" + b'<td colspan="60">1</td>' + b"</tr>"
+    page = (b"<table>" + row * 900 + b"</table>") * 5  # 270,000 cells once expanded
+    with pytest.raises(TooLarge):
+        html.read(page)
 
 
 def test_text_split_across_spans_is_joined_and_br_is_a_line_break() -> None:

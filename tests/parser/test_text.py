@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from yingji_parser.errors import CorruptDocument
+from yingji_parser.errors import CorruptDocument, TooLarge
 from yingji_parser.formats import text
 from yingji_parser.grid import Paragraph, Table
 
@@ -65,3 +65,10 @@ def test_one_stray_indented_line_does_not_change_the_layout() -> None:
     seed = (SAMPLES / "seed002.txt").read_text(encoding="utf-8")
     doc = text.read(seed.replace("五、存在的主要问题", "\t\t五、存在的主要问题").encode())
     assert text.read(seed.encode()).tables[0].texts() == doc.tables[0].texts()
+
+
+def test_rows_are_capped_and_a_huge_table_is_refused() -> None:
+    (table,) = text.read(b"a\t" * 10_000).tables
+    assert table.width == text.MAX_WIDTH
+    with pytest.raises(TooLarge):
+        text.read(b"x\t1\n" * 120_000)

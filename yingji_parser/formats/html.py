@@ -23,10 +23,15 @@ import lxml.etree
 import lxml.html
 from w3lib.encoding import html_to_unicode
 
-from yingji_parser.errors import CorruptDocument
+from yingji_parser.errors import CorruptDocument, TooLarge
 from yingji_parser.grid import Block, Cell, Document, Paragraph, Table
 
-MAX_SPAN = 200  # a rowspan/colspan beyond this is a broken or hostile page, not a report table
+# Bounds that no report table comes near (the biggest, 三, is about 30 x 10) and that keep a
+# broken or hostile page from expanding into millions of cells.
+MAX_SPAN = 100  # one rowspan/colspan
+MAX_WIDTH = 64  # columns kept per table
+MAX_ROWS = 1000  # rows kept per table
+MAX_CELLS = 200_000  # expanded cells per page: beyond that the page is refused
 
 _SKIP = {"script", "style", "noscript", "template", "iframe", "object", "select", "button", "svg"}
 _BLOCK = {
@@ -216,9 +221,13 @@ def cell_text(el: lxml.html.HtmlElement) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def read_table(table: lxml.html.HtmlElement) -> Table:
-    """A ``<table>`` as a rectangle of cells with rowspan/colspan expanded."""
-    trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+def read_table(table: lxml.html.HtmlElement, budget: list[int] | None = None) -> Table:
+    """A ``<table>`` as a rectangle of cells with rowspan/colspan expanded.
+
+    Columns past MAX_WIDTH and rows past MAX_ROWS are dropped; ``budget`` (cells left for the
+    page) is spent, and a page that overspends it is refused with TooLarge.
+    """
+    trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")[:MAX_ROWS]
     grid: dict[tuple[int, int], Cell] = {}
     n_rows = len(trs)
     for r, tr in enumerate(trs):
@@ -226,19 +235,25 @@ def read_table(table: lxml.html.HtmlElement) -> Table:
         for td in tr.xpath("./td | ./th"):
             while (r, c) in grid:
                 c += 1
+            if c >= MAX_WIDTH:
+                break
             rs = min(_span(td.get("rowspan")), n_rows - r)
-            cs = _span(td.get("colspan"))
+            cs = min(_span(td.get("colspan")), MAX_WIDTH - c)
             text = cell_text(td)
             for i in range(rs):
                 for j in range(cs):
                     grid[(r + i, c + j)] = Cell(text, merged=bool(i or j))
             c += cs
     width = max((c for _, c in grid), default=-1) + 1
+    if budget is not None:
+        budget[0] -= width * n_rows
+        if budget[0] < 0:
+            raise TooLarge(f"HTML page has tables of more than {MAX_CELLS} cells: not a report")
     rows = [[grid.get((r, c), Cell("")) for c in range(width)] for r in range(n_rows)]
     return Table(rows=[row for row in rows if any(cell.text for cell in row)])
 
 
-def _events(el: lxml.html.HtmlElement) -> Iterator[str | Table | None]:
+def _events(el: lxml.html.HtmlElement, budget: list[int]) -> Iterator[str | Table | None]:
     """Text pieces, ``None`` for a paragraph break, and tables, in reading order."""
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag == "table":
@@ -246,10 +261,10 @@ def _events(el: lxml.html.HtmlElement) -> Iterator[str | Table | None]:
             for tr in el.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
                 for td in tr.xpath("./td | ./th"):
                     yield None
-                    yield from _events(td)
+                    yield from _events(td, budget)
                     yield None
         else:
-            yield read_table(el)
+            yield read_table(el, budget)
         return
     if tag in _SKIP or not isinstance(el.tag, str):
         return
@@ -259,7 +274,7 @@ def _events(el: lxml.html.HtmlElement) -> Iterator[str | Table | None]:
     if el.text:
         yield el.text
     for child in el:
-        yield from _events(child)
+        yield from _events(child, budget)
         if child.tail:
             yield child.tail
     if block:
@@ -276,7 +291,7 @@ def blocks_of(content: lxml.html.HtmlElement) -> list[Block]:
         if text:
             blocks.append(Paragraph(text))
 
-    for event in _events(content):
+    for event in _events(content, [MAX_CELLS]):
         if event is None:
             flush()
         elif isinstance(event, Table):

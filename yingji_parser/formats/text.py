@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 
-from yingji_parser.errors import CorruptDocument
-from yingji_parser.grid import Block, Document, Paragraph, table_from_texts
+from yingji_parser.errors import CorruptDocument, TooLarge
+from yingji_parser.grid import Block, Document, Paragraph, Table, table_from_texts
 
+MAX_WIDTH = 64  # cells kept per row: no report table is wider; a hostile file may be
+MAX_CELLS = 200_000  # table cells per document: beyond that it is refused, not expanded
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 
@@ -52,7 +54,7 @@ def _read_tsv(lines: list[str]) -> list[Block]:
     rows: list[list[str]] = []
     for line in lines:
         if "\t" in line:
-            rows.append(line.split("\t"))
+            rows.append(line.split("\t", MAX_WIDTH)[:MAX_WIDTH])
             continue
         if rows:
             blocks.append(table_from_texts(rows))
@@ -89,7 +91,8 @@ def _read_cell_lines(lines: list[str]) -> list[Block]:
                 end_table()
             elif blanks == 1:
                 end_row()
-            row.append(line[1:].strip())
+            if len(row) < MAX_WIDTH:
+                row.append(line[1:].strip())
             prev_was_cell, blanks = True, 0
         elif not line.strip():
             blanks += 1
@@ -110,4 +113,7 @@ def read(data: bytes) -> Document:
         raise CorruptDocument("text file contains NUL bytes: not plain text")
     lines = [_clean(ln) for ln in text.split("\n")]
     blocks = _read_cell_lines(lines) if _one_cell_a_line(lines) else _read_tsv(lines)
+    cells = sum(len(b.rows) * b.width for b in blocks if isinstance(b, Table))
+    if cells > MAX_CELLS:
+        raise TooLarge(f"text has tables of {cells} cells (more than {MAX_CELLS}): not a report")
     return Document(doc_type="text", blocks=blocks)
