@@ -9,6 +9,7 @@ sorting by y then x.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import itertools
 from dataclasses import dataclass, field
@@ -27,6 +28,13 @@ MAX_CHARS = 60_000
 MAX_FORM_DEPTH = 8
 # A loose glyph box taller or wider than this (points) is PDFium's artefact, not a font size.
 ABSURD_LOOSE_BOX = 36.0
+# Glyphs that touch on one baseline (gap under RUN_GAP points, boxes level within RUN_LEVEL)
+# with no ruling line between them are kept as one run: every later step then handles a word
+# instead of each of its letters. A run never crosses a vertical ruling line (a cell border).
+RUN_GAP = 1.0
+RUN_OVERLAP = 1.0
+RUN_LEVEL = 0.5
+RUN_WALL = 0.5
 
 # Characters that are never glyphs (line breaks, PDFium's markers) and whitespace, which is
 # kept only where the document itself has a space.
@@ -37,7 +45,8 @@ _SPECIAL_CHARS = frozenset(
 
 @dataclass(slots=True)
 class Char:
-    """One glyph: its text and its loose box (font ascent..descent), top-down coordinates."""
+    """A glyph, or a run of glyphs touching on one baseline: text and loose box (font ascent
+    to descent, top-down coordinates)."""
 
     text: str
     x0: float
@@ -154,8 +163,11 @@ def _read_chars(page: ctypes.c_void_p, content: PageContent, left: float, top: f
         get_box = _LOOSE_BOX
         special = _SPECIAL_CHARS
         absurd = ABSURD_LOOSE_BOX
+        walls = sorted(s.pos for s in content.segments if not s.horizontal)
         chars = content.chars
-        append = chars.append
+        # The glyph run being built: text, x0, top, x1, bottom.
+        run: list[str] = []
+        r_x0 = r_top = r_x1 = r_bottom = 0.0
         for i, ch in enumerate(text):
             # PDFium adds spaces and line breaks of its own between text runs: drop them (the
             # layout decides where words and lines break); keep real spaces.
@@ -169,9 +181,31 @@ def _read_chars(page: ctypes.c_void_p, content: PageContent, left: float, top: f
                 # PDFium makes it absurd for glyphs drawn with a rotated or vertical-writing
                 # matrix (WPS vertical labels): then the tight glyph box is the truth.
                 lx0, lx1, ly0, ly1 = _tight_box(textpage, i, (lx0, lx1, ly0, ly1))
-            append(Char(ch, lx0 - left, top - ly1, lx1 - left, top - ly0))
+            x0, x1, y0, y1 = lx0 - left, lx1 - left, top - ly1, top - ly0
+            if (
+                run
+                and -RUN_OVERLAP <= x0 - r_x1 <= RUN_GAP
+                and abs(y0 - r_top) <= RUN_LEVEL
+                and abs(y1 - r_bottom) <= RUN_LEVEL
+                and not _wall_between(walls, r_x1, x0)
+            ):
+                run.append(ch)
+                r_x1 = x1
+                continue
+            if run:
+                chars.append(Char("".join(run), r_x0, r_top, r_x1, r_bottom))
+            run = [ch]
+            r_x0, r_top, r_x1, r_bottom = x0, y0, x1, y1
+        if run:
+            chars.append(Char("".join(run), r_x0, r_top, r_x1, r_bottom))
     finally:
         pdfium_c.FPDFText_ClosePage(textpage)
+
+
+def _wall_between(walls: list[float], a: float, b: float) -> bool:
+    """Is there a vertical ruling line between x ``a`` and x ``b`` (a cell border)?"""
+    i = bisect.bisect_left(walls, min(a, b) - RUN_WALL)
+    return i < len(walls) and walls[i] <= max(a, b) + RUN_WALL
 
 
 def _safe_chr(code: int) -> str:

@@ -99,32 +99,38 @@ def _row_text(row: list[Char]) -> str:
     parts = [row[0].text]
     prev = row[0]
     for ch in row[1:]:
-        if ch.x0 - prev.x1 > gap and not (prev.text.isspace() or ch.text.isspace()):
+        if ch.x0 - prev.x1 > gap and not (prev.text[-1].isspace() or ch.text[0].isspace()):
             parts.append(" ")
         parts.append(ch.text)
         prev = ch
     return "".join(parts)
 
 
+def _glyph_width(c: Char) -> float:
+    """Width of one Chinese glyph of a run made only of them (the font size), else 0."""
+    text = c.text
+    if text and is_wide(text[0]) and is_wide(text[-1]) and all(map(is_wide, text)):
+        return (c.x1 - c.x0) / len(text)
+    return 0.0
+
+
 def _make_line(row: list[Char]) -> Line:
     if len(row) == 1:
         c = row[0]
         h = c.bottom - c.top
-        return Line(
-            c.text, c.x0, c.top, c.x1, c.bottom, size=(c.x1 - c.x0) if is_wide(c.text) else h
-        )
+        return Line(c.text, c.x0, c.top, c.x1, c.bottom, size=_glyph_width(c) or h)
     row.sort(key=lambda c: c.x0)
     visible = [c for c in row if not c.text.isspace()] or row
     heights = sorted(c.bottom - c.top for c in visible)
     h = heights[len(heights) // 2] or 1.0
     # The advance of a Chinese glyph is the font size; loose box heights differ between the
     # fonts of one line (digits in Latin fonts are taller), so they are only the fallback.
-    widths = sorted(c.x1 - c.x0 for c in visible if is_wide(c.text))
+    widths = sorted(w for w in map(_glyph_width, visible) if w)
     size = (widths[len(widths) // 2] if widths else h) or h
     gap = SPACE_GAP * h
     text: list[str] = [row[0].text]
     for prev, ch in itertools.pairwise(row):
-        if ch.x0 - prev.x1 > gap and not (prev.text.isspace() or ch.text.isspace()):
+        if ch.x0 - prev.x1 > gap and not (prev.text[-1].isspace() or ch.text[0].isspace()):
             text.append(" ")
         text.append(ch.text)
     return Line(
