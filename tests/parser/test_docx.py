@@ -262,3 +262,14 @@ def test_word_file_of_pictures_only_is_flagged_for_ocr() -> None:
     doc = docx.read((OFFICE / "scanned.docx").read_bytes())
     assert doc.has_text_layer is False
     assert docx.read((OFFICE / "quirks.docx").read_bytes()).has_text_layer is True
+
+
+def test_one_column_frame_tables_are_unwrapped_into_reading_order() -> None:
+    doc = docx.read((OFFICE / "framed.docx").read_bytes())
+    assert doc.blocks == [
+        Paragraph("框内区应急管理局2023年政府信息公开工作年度报告"),
+        Paragraph("一、总体情况"),
+        Paragraph("正文"),
+        Paragraph("二、主动公开政府信息情况"),
+        Table(rows=[[Cell("规章"), Cell("3")], [Cell("行政规范性文件"), Cell("4")]]),
+    ]

@@ -352,20 +352,19 @@ _MAX_SPAN = 1000  # a damaged gridSpan must not allocate millions of cells
 def _table_blocks(tbl: etree._Element, w: _Names) -> Iterator[Block]:
     """The table as a grid, followed by the tables nested in its cells.
 
-    A one-column table whose cells hold tables is a layout wrapper (a frame around the whole
-    report): its contents are unwrapped into blocks instead, so that the real tables and the
-    paragraphs around them keep their reading order.
+    A one-column table is a frame, not data (a box around the title, or around the whole
+    report with the real tables inside): its cells are unwrapped into paragraphs and tables,
+    so the title search and the mapper see them in reading order.
     """
-    rows, nested = _grid(tbl, w)
+    rows, cell_blocks = _grid(tbl, w)
     width = max((len(r) for r in rows), default=0)
-    if nested and width <= 1:
-        for cell_blocks in nested:
-            yield from cell_blocks
+    if width <= 1:
+        for blocks in cell_blocks:
+            yield from blocks
         return
-    if rows:
-        yield Table(rows=rows)
-    for cell_blocks in nested:
-        for b in cell_blocks:
+    yield Table(rows=rows)
+    for blocks in cell_blocks:
+        for b in blocks:
             if isinstance(b, Table):
                 yield b
 
@@ -382,7 +381,7 @@ def _grid(tbl: etree._Element, w: _Names) -> tuple[list[list[Cell]], list[list[B
     # Each position is (origin, text): origin identifies the logical cell (shared by the copies
     # of a merge), None for a position no cell covers (gridBefore/gridAfter, short rows).
     rows: list[list[tuple[int | None, str]]] = []
-    nested: list[list[Block]] = []  # blocks of cells that contain tables
+    cell_blocks: list[list[Block]] = []  # every cell's own blocks, in reading order
     next_id = 0
     for tr in _children(tbl, "tr"):
         trpr = tr.find(w("trPr"))
@@ -401,8 +400,7 @@ def _grid(tbl: etree._Element, w: _Names) -> tuple[list[list[Cell]], list[list[B
                 hm = tcpr.find(w("hMerge"))
                 hmerge = _val(hm, w, "continue") if hm is not None else None
             blocks = _cell_blocks(tc, w)
-            if any(isinstance(b, Table) for b in blocks):
-                nested.append(blocks)
+            cell_blocks.append(blocks)
             col = len(row)
             if hmerge == "continue" and row and row[-1][0] is not None:
                 row.extend([row[-1]] * span)  # legacy horizontal merge: part of the left cell
@@ -428,7 +426,7 @@ def _grid(tbl: etree._Element, w: _Names) -> tuple[list[list[Cell]], list[list[B
             if origin is not None:
                 seen.add(origin)
         out.append(cells)
-    return out, nested
+    return out, cell_blocks
 
 
 def _covered(r: list[tuple[int | None, str]], k: int, prev: int | None, nxt: int | None) -> bool:
