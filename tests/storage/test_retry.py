@@ -1,0 +1,109 @@
+"""Transient database errors are retried around the whole transaction, never duplicating.
+
+Real failures only: an SQLite write lock held by another connection, a PostgreSQL backend
+terminated by pg_terminate_backend from another connection in the middle of a store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from models import Agency, AgencyAlias, Report, ReportCell, ReportSource, ReportVersion
+from tests.storage.helpers import kw, load_record
+from yingji.store import Store
+
+
+def row_counts(store: Store) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        return {
+            m.__tablename__: int(conn.execute(select(func.count()).select_from(m)).scalar_one())
+            for m in (Agency, AgencyAlias, Report, ReportVersion, ReportCell, ReportSource)
+        }
+
+
+ONCE = {
+    "agencies": 1,
+    "agency_aliases": 1,
+    "reports": 1,
+    "report_versions": 1,
+    "report_cells": 200,
+    "report_sources": 1,
+}
+
+
+def hold_sqlite_write_lock(path: str, seconds: float) -> threading.Thread:
+    """Another connection takes the write lock now and releases it after ``seconds``."""
+    locker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    locker.execute("BEGIN IMMEDIATE")
+    locker.execute("CREATE TABLE IF NOT EXISTS lock_probe (x INTEGER)")
+
+    def release() -> None:
+        time.sleep(seconds)
+        locker.execute("COMMIT")
+        locker.close()
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    return thread
+
+
+def test_sqlite_locked_by_another_writer_is_retried_and_stored_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "yingji.db"
+    with Store(f"sqlite:///{path}", sqlite_busy_timeout=0.05) as store:
+        thread = hold_sqlite_write_lock(str(path), 0.6)
+        outcome = store.store_report(load_record(), **kw())
+        thread.join()
+        assert outcome.action == "insert"
+        assert outcome.attempts > 1  # the busy timeout alone could not have waited 0.6 s
+        assert row_counts(store) == ONCE
+
+
+def test_sqlite_lock_held_beyond_the_retry_budget_fails_cleanly_and_writes_nothing(
+    tmp_path,
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "yingji.db"
+    with Store(f"sqlite:///{path}", sqlite_busy_timeout=0.05, max_delay=0.3) as store:
+        thread = hold_sqlite_write_lock(str(path), 1.0)
+        with pytest.raises(OperationalError, match="locked"):
+            store.store_report(load_record(), **kw())
+        thread.join()
+        assert row_counts(store)["report_versions"] == 0
+        assert store.store_report(load_record(), **kw()).action == "insert"  # the lock is gone
+
+
+@pytest.mark.postgres
+def test_postgres_backend_terminated_mid_store_is_retried_and_stored_once(
+    postgres_url: str,
+) -> None:
+    db_url = postgres_url
+    admin = create_engine(
+        make_url(db_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    killed: list[int] = []
+    with Store(db_url) as store:
+
+        @event.listens_for(store.engine, "before_cursor_execute")
+        def kill_once(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            # the transaction has already written the agency, alias, report and document rows
+            if not killed and statement.lstrip().upper().startswith("INSERT INTO REPORT_VERSIONS"):
+                pid = conn.connection.dbapi_connection.info.backend_pid
+                with admin.connect() as other:
+                    assert other.execute(
+                        text("SELECT pg_terminate_backend(:p)"), {"p": pid}
+                    ).scalar()
+                killed.append(pid)
+
+        outcome = store.store_report(load_record(), **kw())
+        assert killed, "the backend was never terminated"
+        assert outcome.action == "insert" and outcome.attempts == 2
+        assert row_counts(store) == ONCE
+        # the store goes on working on a fresh connection
+        assert store.store_report(load_record(), **kw()).action == "noop"
+    admin.dispose()

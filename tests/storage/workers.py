@@ -1,0 +1,33 @@
+"""Code run in separate processes by the concurrency tests (importable by ``spawn``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.storage.helpers import kw
+
+Variant = tuple[dict[str, Any], dict[str, Any]]  # (record, store_report keyword overrides)
+
+
+def store_rounds(url: str, index: int, barrier: Any, rounds: list[list[Variant]], out: Any) -> None:
+    """Open the store together with the other workers (on a fresh database: a migration race),
+    then in each round store, at the same moment as them, this worker's variant of the round's
+    record; put (round, action, report id, version) on ``out``."""
+    from yingji.store import Store
+
+    barrier.wait(timeout=60)
+    try:
+        store = Store(url)
+    except Exception as exc:  # reported to the test, which fails with it
+        out.put(("error", repr(exc)))
+        return
+    try:
+        for number, variants in enumerate(rounds):
+            record, extra = variants[index % len(variants)]
+            barrier.wait(timeout=60)
+            outcome = store.store_report(record, **kw(**extra))
+            out.put((number, outcome.action, outcome.report_id, outcome.version))
+    except Exception as exc:
+        out.put(("error", repr(exc)))
+    finally:
+        store.close()
