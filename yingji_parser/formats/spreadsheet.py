@@ -158,9 +158,12 @@ def _read_xls(data: bytes) -> Document:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(
-            file_contents=data, formatting_info=True, on_demand=True, logfile=_NullLog()
-        )
+        try:
+            book = xlrd.open_workbook(
+                file_contents=data, formatting_info=True, on_demand=True, logfile=_NullLog()
+            )
+        except NotImplementedError:  # Excel 2-4 files: no formatting, hence no merged ranges
+            book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=_NullLog())
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise EncryptedDocument("a password-protected Excel 97 workbook") from exc
