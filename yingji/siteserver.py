@@ -416,7 +416,12 @@ class Sites:
             site.server = server
             site.port = int(server.server_address[1])
             urls[site.key] = site.url
-            t = threading.Thread(target=server.serve_forever, name=f"site-{site.key}", daemon=True)
+            t = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},  # shutdown() waits up to one interval per site
+                name=f"site-{site.key}",
+                daemon=True,
+            )
             t.start()
             self._threads.append(t)
 

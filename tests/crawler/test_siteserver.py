@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -38,6 +39,13 @@ def fetch(
         return err.code, dict(err.headers), err.read()
 
 
+def wait_for(check: Callable[[], bool], seconds: float = 5.0) -> None:
+    """The server counts a request after writing it; give its thread a moment."""
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def test_each_site_has_its_own_loopback_address(sites: Sites) -> None:
     hosts = [s.host for s in sites.sites.values()]
     assert len(set(hosts)) == len(hosts)
@@ -67,9 +75,12 @@ def test_pages_answer_conditional_requests_with_304(sites: Sites) -> None:
     url = sites.url_for("weidong") + "xxgk/"
     status, headers, body = fetch(url)
     assert status == 200 and headers["ETag"] and headers["Last-Modified"]
+    wait_for(lambda: sites.requests("weidong", "/xxgk/") == 1)
     before = sites.bytes_sent("weidong", "/xxgk/")
+    assert before == len(body)
     status, _, body = fetch(url, headers={"If-None-Match": headers["ETag"]})
     assert status == 304 and body == b""
+    wait_for(lambda: sites.requests("weidong", "/xxgk/") == 2)
     assert sites.bytes_sent("weidong", "/xxgk/") == before
 
 
@@ -127,12 +138,8 @@ def test_the_decoy_is_60_mb_and_counts_what_was_sent(sites: Sites) -> None:
     req = urllib.request.Request(url)
     with OPENER.open(req, timeout=10) as resp:
         resp.read(1024 * 1024)
-    deadline = 50
-    while sites.requests("mengjin", path) < 2 and deadline:
-        import time
-
-        time.sleep(0.1)
-        deadline -= 1
+    wait_for(lambda: sites.requests("mengjin", path) == 2)
+    assert sites.requests("mengjin", path) == 2
     assert sites.bytes_sent("mengjin", path) < 60 * 1024 * 1024
 
 
