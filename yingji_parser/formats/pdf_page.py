@@ -273,7 +273,9 @@ def _read_objects(page: ctypes.c_void_p, content: PageContent, left: float, top:
                 continue
             kind = _OBJECT_TYPE(obj)
             if kind == path_kind:
-                _path_segments(get_typed(parent, i), outer, content.segments, left, top)
+                _path_segments(
+                    obj, lambda i=i: get_typed(parent, i), outer, content.segments, left, top
+                )
             elif kind == image_kind:
                 content.images += 1
             elif kind == form_kind and depth < MAX_FORM_DEPTH:
@@ -284,41 +286,56 @@ def _read_objects(page: ctypes.c_void_p, content: PageContent, left: float, top:
 
 
 _UINT4 = ctypes.c_uint * 4
+_FLOAT4 = ctypes.c_float * 4
+_COUNT_SEGMENTS = _unchecked(pdfium_c.FPDFPath_CountSegments, _INT, _VP)
+_BOUNDS = _unchecked(pdfium_c.FPDFPageObj_GetBounds, _INT, _VP, _VP, _VP, _VP, _VP)
 _DRAW_MODE = _unchecked(pdfium_c.FPDFPath_GetDrawMode, _INT, _VP, _VP, _VP)
 _STROKE_COLOR = _unchecked(pdfium_c.FPDFPageObj_GetStrokeColor, _INT, _VP, _VP, _VP, _VP, _VP)
 _FILL_COLOR = _unchecked(pdfium_c.FPDFPageObj_GetFillColor, _INT, _VP, _VP, _VP, _VP, _VP)
 
 
+# Out-parameter buffers reused by every call (PDFium is used by one thread at a time: the
+# reader holds a lock), so that a path costs no ctypes allocation.
+_RGBA = _UINT4()
+_RGBA_PTRS = tuple(ctypes.addressof(_RGBA) + i * ctypes.sizeof(ctypes.c_uint) for i in range(4))
+_BOX = _FLOAT4()
+_BOX_PTRS = tuple(ctypes.addressof(_BOX) + i * ctypes.sizeof(ctypes.c_float) for i in range(4))
+_MODES = (ctypes.c_int * 2)()
+_MODES_PTRS = (ctypes.addressof(_MODES), ctypes.addressof(_MODES) + ctypes.sizeof(ctypes.c_int))
+
+
 def _is_whiteish(obj: int, stroke: bool) -> bool:
-    rgba = _UINT4()
-    base, size = ctypes.addressof(rgba), ctypes.sizeof(ctypes.c_uint)
     getter = _STROKE_COLOR if stroke else _FILL_COLOR
-    if not getter(obj, base, base + size, base + 2 * size, base + 3 * size):
+    if not getter(obj, *_RGBA_PTRS):
         return False
-    r, g, b, a = rgba
+    r, g, b, a = _RGBA
     return a == 0 or min(r, g, b) >= 245
 
 
 def _path_segments(
-    obj: ctypes.c_void_p, outer: Matrix, out: list[Segment], left: float, top: float
+    address: int,
+    typed: Any,
+    outer: Matrix,
+    out: list[Segment],
+    left: float,
+    top: float,
 ) -> None:
-    modes = (ctypes.c_int * 2)()
-    address = _address(obj)
-    base = ctypes.addressof(modes)
-    if not _DRAW_MODE(address, base, base + ctypes.sizeof(ctypes.c_int)):
+    """Ruling lines of one path object (``typed()`` gives its handle for the slower calls)."""
+    if not _DRAW_MODE(address, *_MODES_PTRS):
         return
-    fill_mode, stroke = modes
+    fill_mode, stroke = _MODES
     stroked = bool(stroke) and not _is_whiteish(address, stroke=True)
     filled = fill_mode != 0 and not _is_whiteish(address, stroke=False)
     if not (stroked or filled):
         return  # invisible or white: not a line anyone sees
-    n = pdfium_c.FPDFPath_CountSegments(obj)
+    n = _COUNT_SEGMENTS(address)
     if n <= 0 or n > 10_000:
         return
     if n == 2 and stroked and outer is _IDENTITY:
         # The common case (one border stroke): the object's bounds are the line plus its width.
-        _stroke_from_bounds(obj, out, left, top)
+        _stroke_from_bounds(address, out, left, top)
         return
+    obj = typed()
     a, b, c, d, e, f = _compose(_object_matrix(obj), outer)
     x = ctypes.c_float()
     y = ctypes.c_float()
@@ -369,12 +386,12 @@ def _path_segments(
                 out.append(Segment(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
 
-def _stroke_from_bounds(obj: ctypes.c_void_p, out: list[Segment], left: float, top: float) -> None:
-    lo_x, lo_y, hi_x, hi_y = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    if not pdfium_c.FPDFPageObj_GetBounds(obj, lo_x, lo_y, hi_x, hi_y):
+def _stroke_from_bounds(address: int, out: list[Segment], left: float, top: float) -> None:
+    if not _BOUNDS(address, *_BOX_PTRS):
         return
-    x0, x1 = lo_x.value - left, hi_x.value - left
-    y0, y1 = top - hi_y.value, top - lo_y.value
+    lo_x, lo_y, hi_x, hi_y = _BOX
+    x0, x1 = lo_x - left, hi_x - left
+    y0, y1 = top - hi_y, top - lo_y
     w, h = x1 - x0, y1 - y0
     if h <= THIN_RECT and w > h:
         pad = h / 2  # the bounds include the pen width at both ends
