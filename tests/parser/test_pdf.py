@@ -229,7 +229,7 @@ def test_sample_tables_rebuilt_whole(path: Path) -> None:
 # --- hand-made fixtures -----------------------------------------------------------------------
 
 
-def test_long_table_over_two_pages_with_repeated_header_and_blank_cells() -> None:
+def test_long_table_over_two_pages_with_repeated_header_running_head_and_blank_cells() -> None:
     doc = read(OWN / "long_table.pdf")
     assert doc.pages == 2
     assert len(doc.tables) == 1
@@ -242,6 +242,9 @@ def test_long_table_over_two_pages_with_repeated_header_and_blank_cells() -> Non
     assert data[6] == ["7.事项第7行", "", "", ""]  # blank stays blank, never 0
     assert data[59] == ["60.事项第60行", "60", "120", "180"]
     assert folios(doc) == []
+    # The running header above the table on both pages is page furniture: dropped, and so it
+    # does not stand between the two halves of the table.
+    assert "某某县应急管理局文件" not in doc.paragraphs
     assert doc.paragraphs[-1] == "四、政府信息公开行政复议、行政诉讼情况"
 
 

@@ -39,6 +39,7 @@ from yingji_parser.grid import Block, Cell, Document, Paragraph, Table
 MAX_PAGES = 200  # an annual report has 3-15 pages; a 1000-page PDF is not one
 TIME_BUDGET = 30.0  # seconds of page reading before the rest of a document is skipped
 EDGE_TOLERANCE = 6.0  # points: the same table's outer edges on two pages
+MARGIN_BAND = 0.07  # top/bottom fraction of a page where running headers and footers sit
 
 # PDFium is not thread-safe: one document at a time per process.
 _LOCK = threading.Lock()
@@ -132,6 +133,12 @@ def _assemble(pages: list[PageContent]) -> list[Block]:
         for ln in lines:
             ln.page = page.number
         per_page.append((page, tables, lines))
+    running = _running_heads(per_page)
+    if running:
+        per_page = [
+            (page, tables, [ln for ln in lines if _margin_key(ln, page) not in running])
+            for page, tables, lines in per_page
+        ]
     widths = sorted(page.width for page in pages)
     margins = body_margins(
         [ln for _, _, lines in per_page for ln in lines], widths[len(widths) // 2]
@@ -169,6 +176,32 @@ def _assemble(pages: list[PageContent]) -> list[Block]:
         prev_page_number = page.number
     out.extend(Paragraph(p) for p in paragraphs(pending, margins))
     return [to_grid(b) if isinstance(b, LTable) else b for b in out]
+
+
+def _margin_key(line: Line, page: PageContent) -> tuple[str, str] | None:
+    """("top"|"bottom", text) for a line in the page's top or bottom margin band, else None."""
+    if line.bottom < page.height * MARGIN_BAND:
+        return ("top", line.text.replace(" ", ""))
+    if line.top > page.height * (1 - MARGIN_BAND):
+        return ("bottom", line.text.replace(" ", ""))
+    return None
+
+
+def _running_heads(
+    per_page: list[tuple[PageContent, list[LTable], list[Line]]],
+) -> set[tuple[str, str]]:
+    """Header/footer lines repeated in the same margin on several pages (“××县人民政府文件”).
+
+    They are page furniture, not report text, and between the two halves of a table they
+    would hide that the table goes on.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    for page, _, lines in per_page:
+        keys = {_margin_key(ln, page) for ln in lines}
+        for key in keys:
+            if key is not None:
+                seen[key] = seen.get(key, 0) + 1
+    return {key for key, count in seen.items() if count >= 2}
 
 
 def _continues(upper: LTable, lower: LTable) -> bool:

@@ -185,9 +185,9 @@ def _read_chars(page: ctypes.c_void_p, content: PageContent, left: float, top: f
             if (
                 run
                 and -RUN_OVERLAP <= x0 - r_x1 <= RUN_GAP
-                and abs(y0 - r_top) <= RUN_LEVEL
-                and abs(y1 - r_bottom) <= RUN_LEVEL
-                and not _wall_between(walls, r_x1, x0)
+                and -RUN_LEVEL <= y0 - r_top <= RUN_LEVEL
+                and -RUN_LEVEL <= y1 - r_bottom <= RUN_LEVEL
+                and not (walls and _wall_between(walls, r_x1, x0))
             ):
                 run.append(ch)
                 r_x1 = x1
@@ -204,8 +204,9 @@ def _read_chars(page: ctypes.c_void_p, content: PageContent, left: float, top: f
 
 def _wall_between(walls: list[float], a: float, b: float) -> bool:
     """Is there a vertical ruling line between x ``a`` and x ``b`` (a cell border)?"""
-    i = bisect.bisect_left(walls, min(a, b) - RUN_WALL)
-    return i < len(walls) and walls[i] <= max(a, b) + RUN_WALL
+    lo, hi = (a, b) if a < b else (b, a)
+    i = bisect.bisect_left(walls, lo - RUN_WALL)
+    return i < len(walls) and walls[i] <= hi + RUN_WALL
 
 
 def _safe_chr(code: int) -> str:
