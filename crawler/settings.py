@@ -30,6 +30,15 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteGuardMiddleware": 60,
 }
 
+# Resume after a kill (-s JOBDIR=…): a request journal that marks a page done only after its
+# items left the pipelines (crawler/dupefilter.py); without a job directory these behave like
+# Scrapy's defaults.
+DUPEFILTER_CLASS = (
+    "crawler.dupefilter.ResumableDupeFilter"
+    if importlib.util.find_spec("crawler.dupefilter")
+    else "scrapy.dupefilters.RFPDupeFilter"
+)
+
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # no report is larger; a decoy archive is cut off here
 DOWNLOAD_TIMEOUT = 60
@@ -75,6 +84,14 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_TIMES = 3
 
 ROBOTSTXT_OBEY = True
+
+SCHEDULER = (
+    "crawler.dupefilter.JournalScheduler"
+    if importlib.util.find_spec("crawler.dupefilter")
+    else "scrapy.core.scheduler.Scheduler"
+)
+
+SPIDER_MIDDLEWARES = _existing({"crawler.dupefilter.ResumeMiddleware": 10})
 
 SPIDER_MODULES = ["crawler.spiders"]
 
