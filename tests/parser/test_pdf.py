@@ -276,6 +276,23 @@ def test_garbage_is_refused_as_a_parse_error_only(data: bytes) -> None:
         pdf_reader.read(data)
 
 
+def test_pages_past_the_page_cap_are_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 2)
+    doc = read(HUAIAN)
+    assert doc.pages == 6
+    assert ("pdf_page_limit", "only the first 2 of 6 pages were read") in doc.notes
+    assert doc.tables == []  # the tables start on page 3
+    assert doc.paragraphs[0] == "淮安市人民政府2024年政府信息公开工作年度报告"
+
+
+def test_reading_stops_when_the_time_budget_is_spent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_reader, "TIME_BUDGET", -1.0)
+    doc = read(HUAIAN)
+    assert [code for code, _ in doc.notes] == ["pdf_time_limit"]
+    assert doc.tables == []
+    assert doc.paragraphs  # the first page was read
+
+
 # --- the pieces -------------------------------------------------------------------------------
 
 

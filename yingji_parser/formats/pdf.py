@@ -98,7 +98,7 @@ def _read_pages(pdf: pdfium.PdfDocument, total: int, doc: Document) -> list[Page
         )
     started = time.monotonic()
     for index in range(min(total, MAX_PAGES)):
-        if time.monotonic() - started > TIME_BUDGET:
+        if index and time.monotonic() - started > TIME_BUDGET:
             doc.notes.append(
                 ("pdf_time_limit", f"reading stopped after {index} pages ({TIME_BUDGET:.0f} s)")
             )
