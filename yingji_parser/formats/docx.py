@@ -11,6 +11,7 @@ Also used for DOC/WPS after LibreOffice has converted them (see :mod:`.legacy`).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -80,7 +81,7 @@ class _Names:
             object.__setattr__(self, attr, f"{{{self.ns}}}{local}")
 
     def __call__(self, local: str) -> str:
-        return f"{{{self.ns}}}{local}"
+        return _clark(self.ns, local)
 
 
 def read(data: bytes, doc_type: DocType = "docx", _depth: int = 0) -> Document:
@@ -226,6 +227,11 @@ def _drop_invisible(root: etree._Element, w: _Names) -> None:
 
 
 _LOCAL: dict[str, str] = {}
+
+
+@functools.lru_cache(maxsize=512)
+def _clark(ns: str, local: str) -> str:
+    return f"{{{ns}}}{local}"
 
 
 def _local(tag: object) -> str:
@@ -382,6 +388,12 @@ def _grid(tbl: etree._Element, w: _Names) -> tuple[list[list[Cell]], list[list[B
     # of a merge), None for a position no cell covers (gridBefore/gridAfter, short rows).
     rows: list[list[tuple[int | None, str]]] = []
     cell_blocks: list[list[Block]] = []  # every cell's own blocks, in reading order
+    tcpr_tag, span_tag, vmerge_tag, hmerge_tag = (
+        w("tcPr"),
+        w("gridSpan"),
+        w("vMerge"),
+        w("hMerge"),
+    )
     next_id = 0
     for tr in _children(tbl, "tr"):
         trpr = tr.find(w("trPr"))
@@ -390,15 +402,18 @@ def _grid(tbl: etree._Element, w: _Names) -> tuple[list[list[Cell]], list[list[B
         before = _int_val(trpr.find(w("gridBefore")) if trpr is not None else None, w, 0)
         row: list[tuple[int | None, str]] = [(None, "")] * min(before, _MAX_SPAN)
         for tc in _children(tr, "tc"):
-            tcpr = tc.find(w("tcPr"))
             span = 1
             vmerge = hmerge = None
+            tcpr = tc[0] if len(tc) and tc[0].tag == tcpr_tag else tc.find(tcpr_tag)
             if tcpr is not None:
-                span = min(max(_int_val(tcpr.find(w("gridSpan")), w, 1), 1), _MAX_SPAN)
-                vm = tcpr.find(w("vMerge"))
-                vmerge = _val(vm, w, "continue") if vm is not None else None
-                hm = tcpr.find(w("hMerge"))
-                hmerge = _val(hm, w, "continue") if hm is not None else None
+                for prop in tcpr:  # one pass over the few properties instead of three finds
+                    tag = prop.tag
+                    if tag == span_tag:
+                        span = min(max(_int_val(prop, w, 1), 1), _MAX_SPAN)
+                    elif tag == vmerge_tag:
+                        vmerge = prop.get(w.val, "continue")
+                    elif tag == hmerge_tag:
+                        hmerge = prop.get(w.val, "continue")
             blocks = _cell_blocks(tc, w)
             cell_blocks.append(blocks)
             col = len(row)
