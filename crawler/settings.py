@@ -100,7 +100,7 @@ TELNETCONSOLE_ENABLED = False
 USER_AGENT = "yingji/0.1 (+collects annual government-information-disclosure reports)"
 
 # --- yingji's own settings ---
-YINGJI_MAX_HOPS = 5  # column links followed from a start URL (pagination is free)
+YINGJI_MAX_HOPS = 6  # column links followed from a start URL (pagination is free)
 YINGJI_MAX_PAGES_PER_SITE = 400  # requests per site, all kinds; a capped site is flagged
 YINGJI_MAX_PER_TEMPLATE = 60  # requests per URL shape (digits as N) per site: bounds traps
 YINGJI_PAGE_MAXSIZE = 5 * 1024 * 1024  # an HTML page larger than this is not a page

@@ -34,7 +34,7 @@ FORM_FIELDS = (
     "permissiontype",
 )
 FIELD_RE = re.compile(
-    r"\b(col|appid|webid|path|columnid|sourceContentType|unitid|webname|permissiontype)"
+    r"\b(col|appid|webid|path|columnid|sourceContentType|unitid|webname|permissiontype)['\"]?"
     r"\s*[:=]\s*(?:'([^']*)'|\"([^\"]*)\"|([^,&}\s;'\"]+))",
     re.I,
 )

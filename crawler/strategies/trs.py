@@ -18,6 +18,11 @@ CREATE_PAGE_RE = re.compile(
     r"createPageHTML\s*\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?"
     r"(?:\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"])?"
 )
+#: Variant with a target element first: ``createPageHTML('page_div', 5, 0, 'index', 'shtml', 96)``.
+CREATE_PAGE_EL_RE = re.compile(
+    r"createPageHTML\s*\(\s*['\"][\w-]+['\"]\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?"
+    r"\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
 #: Newer TRS templates: ``new Pager({size:19, current:0, prefix:'index', suffix:'html'})``.
 PAGER_RE = re.compile(
     r"Pager\(\s*\{\s*size\s*:\s*['\"]?(\d+)['\"]?\s*,\s*current\s*:\s*['\"]?(\d+)['\"]?"
@@ -35,7 +40,7 @@ def applies(url: str, text: str) -> bool:
 
 def page_count(text: str) -> tuple[int, int, str, str] | None:
     """(count, current, name, ext) from the page script, or None when the page has none."""
-    m = CREATE_PAGE_RE.search(text) or PAGER_RE.search(text)
+    m = CREATE_PAGE_RE.search(text) or CREATE_PAGE_EL_RE.search(text) or PAGER_RE.search(text)
     if m:
         return int(m.group(1)), int(m.group(2)), m.group(3) or "index", m.group(4) or "html"
     m = COUNT_PAGE_RE.search(text)

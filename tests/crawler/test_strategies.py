@@ -41,6 +41,14 @@ def test_trs_shtml_and_count_page_variants() -> None:
     ]
 
 
+def test_trs_create_page_html_with_a_target_element_first() -> None:
+    text = "createPageHTML('page_div', 3, 0, 'index', 'shtml', 41);"
+    assert trs.page_urls("http://x.gov.cn/a/", text) == [
+        "http://x.gov.cn/a/index_1.shtml",
+        "http://x.gov.cn/a/index_2.shtml",
+    ]
+
+
 def test_trs_pager_object_of_newer_templates() -> None:
     text = "new Pager({size:3, current:0, prefix:'index',suffix:'shtml'});"
     assert trs.page_urls("http://x.gov.cn/a/", text) == [
@@ -106,6 +114,12 @@ def test_hanweb_proxy_answers_continue_until_the_total() -> None:
     assert "startrecord=46" in nxt.url and dict(nxt.formdata)["columnid"] == "1"
     last = hanweb.extract_proxy(url, answer(10, 10), form)
     assert len(last.entries) == 10 and last.followups == []
+
+
+def test_hanweb_form_fields_with_quoted_keys() -> None:
+    text = "ajaxParam:{'col':1,'appid':1,'webid':2,'path':'/','columnid':58398,'unitid':181870}"
+    fields = hanweb.form_fields(text)
+    assert fields["columnid"] == "58398" and fields["unitid"] == "181870" and fields["path"] == "/"
 
 
 def test_hanweb_form_fields_can_come_from_the_script_alone() -> None:
