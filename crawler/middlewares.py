@@ -76,8 +76,9 @@ class SiteGuardMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_pages = crawler.settings.getint("YINGJI_MAX_PAGES_PER_SITE")
-        self.max_per_template = crawler.settings.getint("YINGJI_MAX_PER_TEMPLATE")
+        # defaults as in crawler/settings.py, for crawlers built without the project settings
+        self.max_pages = crawler.settings.getint("YINGJI_MAX_PAGES_PER_SITE", 400)
+        self.max_per_template = crawler.settings.getint("YINGJI_MAX_PER_TEMPLATE", 60)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteGuardMiddleware:

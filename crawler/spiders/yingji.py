@@ -43,6 +43,8 @@ from crawler.strategies import (
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+PAGE_MAXSIZE = 5 * 1024 * 1024  # default of YINGJI_PAGE_MAXSIZE: never 0 (= no cap)
+
 #: Statuses that only anti-bot services send (加速乐 521/412 challenges, 567 …).
 BLOCK_STATUSES = frozenset({412, 521, 567})
 
@@ -114,7 +116,7 @@ class YingjiSpider(Spider):
         start: bool = False,
         priority: int = 0,
     ) -> Request:
-        maxsize = self.settings.getint("YINGJI_PAGE_MAXSIZE")
+        maxsize = self.settings.getint("YINGJI_PAGE_MAXSIZE", PAGE_MAXSIZE)
         return Request(
             discovery.canonical_url(url),
             callback=self.parse_page,
@@ -137,7 +139,7 @@ class YingjiSpider(Spider):
             hops=meta["hops"],
             em=meta["em"],
             kind=meta["kind"],
-            download_maxsize=self.settings.getint("YINGJI_PAGE_MAXSIZE"),
+            download_maxsize=self.settings.getint("YINGJI_PAGE_MAXSIZE", PAGE_MAXSIZE),
         )
         if f.kind == KIND_PAGE:
             return self._page(
@@ -243,7 +245,7 @@ class YingjiSpider(Spider):
     ) -> Iterator[Request | ReportItem]:
         meta = response.meta
         hops, em, kind = meta.get("hops", 0), meta.get("em", False), meta.get("kind", 0)
-        max_hops = self.settings.getint("YINGJI_MAX_HOPS")
+        max_hops = self.settings.getint("YINGJI_MAX_HOPS", 6)
         for entry in listing.entries:
             if discovery.is_skippable_url(entry.url):
                 continue
@@ -306,7 +308,7 @@ class YingjiSpider(Spider):
                 em=em,
                 title=entry.title,
                 published=entry.published,
-                download_maxsize=self.settings.getint("YINGJI_PAGE_MAXSIZE"),
+                download_maxsize=self.settings.getint("YINGJI_PAGE_MAXSIZE", PAGE_MAXSIZE),
             ),
         )
 

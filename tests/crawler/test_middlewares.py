@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from scrapy import Request
+from pathlib import Path
 
-from crawler.middlewares import CanonicalRequestFingerprinter, same_site, site_key
+import pytest
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.test import get_crawler
+
+from crawler.middlewares import (
+    CanonicalRequestFingerprinter,
+    SiteGuardMiddleware,
+    same_site,
+    site_key,
+)
+from crawler.spiders.yingji import YingjiSpider
 
 
 def test_a_site_is_its_registrable_domain_with_subdomains() -> None:
@@ -31,3 +42,48 @@ def test_tracking_parameters_share_a_fingerprint() -> None:
     assert fp.fingerprint(post) != fp.fingerprint(
         Request(base, method="POST", body=b"startrecord=46")
     )
+
+
+def _guarded(tmp_path: Path, **settings: object) -> tuple[SiteGuardMiddleware, YingjiSpider]:
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text(
+        "name,region,url\n孟津区人民政府,河南省洛阳市孟津区,http://www.mengjin.gov.cn/\n", "utf-8"
+    )
+    crawler = get_crawler(YingjiSpider, {"YINGJI_MAX_PAGES_PER_SITE": 5, **settings})
+    crawler.spider = crawler._create_spider(seeds=str(seeds))
+    return SiteGuardMiddleware.from_crawler(crawler), crawler.spider
+
+
+def _request(url: str) -> Request:
+    return Request(url, meta={"seed_url": "http://www.mengjin.gov.cn/"})
+
+
+def test_the_guard_drops_off_site_requests_and_shares_one_slot_per_site(tmp_path: Path) -> None:
+    guard, _ = _guarded(tmp_path)
+    sub = _request("http://yjglj.mengjin.gov.cn/ndbg/")
+    assert guard.process_request(sub) is None
+    assert sub.meta["download_slot"] == "site:mengjin.gov.cn"
+    with pytest.raises(IgnoreRequest, match="off-site"):
+        guard.process_request(_request("http://www.156152.com/mengjin/copy.html"))
+    assert guard.process_request(Request("http://www.mengjin.gov.cn/robots.txt")) is None
+
+
+def test_the_guard_caps_pages_per_site_and_per_url_template(tmp_path: Path) -> None:
+    guard, spider = _guarded(tmp_path, YINGJI_MAX_PER_TEMPLATE=3)
+    for day in (1, 2, 3):
+        guard.process_request(_request(f"http://www.mengjin.gov.cn/rl?date=2024-01-0{day}"))
+    with pytest.raises(IgnoreRequest, match="template cap"):
+        guard.process_request(_request("http://www.mengjin.gov.cn/rl?date=2024-01-04"))
+    guard.process_request(_request("http://www.mengjin.gov.cn/a/"))
+    guard.process_request(_request("http://www.mengjin.gov.cn/b/"))
+    with pytest.raises(IgnoreRequest, match="page cap"):
+        guard.process_request(_request("http://www.mengjin.gov.cn/c/"))
+    state = spider.sites["http://www.mengjin.gov.cn/"]
+    assert state.capped and state.requests_dropped == 2
+
+
+def test_a_blocked_site_gets_no_more_requests(tmp_path: Path) -> None:
+    guard, spider = _guarded(tmp_path)
+    spider.sites["http://www.mengjin.gov.cn/"].blocked = True
+    with pytest.raises(IgnoreRequest, match="blocked"):
+        guard.process_request(_request("http://www.mengjin.gov.cn/a/"))

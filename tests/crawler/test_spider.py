@@ -4,9 +4,11 @@ every nuisance handled (see yingji/sites/manifest.json for what each site holds)
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from crawler.discovery import canonical_url
+from crawler.spiders.yingji import YingjiSpider
 
 
 def _by_site(crawl: Any, key: str) -> dict[str, int]:
@@ -105,3 +107,13 @@ def test_titles_cut_short_in_lists_are_decided_by_the_article(crawl: Any) -> Non
 def test_a_challenge_status_marks_the_site_blocked(crawl: Any) -> None:
     state = crawl.sites[crawl.served.url_for("yichuan")]
     assert state["status"] == "blocked" and "521" in state["last_error"]
+
+
+def test_a_shard_crawls_only_its_sites(tmp_path: Path) -> None:
+    from crawler.seeds import load_seeds, shard_of
+
+    seeds = load_seeds()
+    spiders = [YingjiSpider(shard=f"{k}/4") for k in (1, 2, 3, 4)]
+    assert sorted(url for s in spiders for url in s.sites) == sorted(s.url for s in seeds)
+    for k, spider in enumerate(spiders, start=1):
+        assert all(shard_of(url, 4) == k for url in spider.sites)
