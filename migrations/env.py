@@ -8,9 +8,10 @@ database (YINGJI_DATABASE_URL, default yingji.db). SQLite needs batch mode to al
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 import models
@@ -21,7 +22,7 @@ config = context.config
 target_metadata = models.Base.metadata
 
 
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render project column types as their plain SQLAlchemy implementation.
 
     Migrations must not import models: a migration is a frozen description of the schema.

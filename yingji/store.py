@@ -501,7 +501,7 @@ class Store:
         ins = self._insert(conn, Document).values(
             sha256=sha256, doc_type=doc_type, first_seen=when, last_seen=when, **meta
         )
-        fill = {
+        fill: dict[str, Any] = {
             name: func.coalesce(getattr(ins.excluded, name), getattr(Document, name))
             for name in ("doc_type", *meta)
         }
@@ -803,7 +803,7 @@ class Store:
             r = conn.execute(select(CrawlRun).where(CrawlRun.id == run_id)).scalar_one_or_none()
             return _run_info(r) if r is not None else None
 
-        return self._read(query)  # type: ignore[no-any-return]
+        return self._read(query)
 
     def recent_runs(self, limit: int = 10) -> list[RunInfo]:
         """The latest runs, newest first."""
@@ -816,7 +816,7 @@ class Store:
             ).scalars()
             return [_run_info(r) for r in rows]
 
-        return self._read(query)  # type: ignore[no-any-return]
+        return self._read(query)
 
     def run_sites(self, run_id: int) -> list[SiteResult]:
         def query(conn: Session) -> list[SiteResult]:
@@ -825,7 +825,7 @@ class Store:
             ).scalars()
             return [_site_result(s) for s in rows]
 
-        return self._read(query)  # type: ignore[no-any-return]
+        return self._read(query)
 
     def site_history(
         self, site_url: str, *, before_run_id: int | None = None, limit: int = 5
@@ -840,7 +840,7 @@ class Store:
             rows = conn.execute(stmt.order_by(RunSite.run_id.desc()).limit(limit)).scalars()
             return [_site_result(s) for s in rows]
 
-        return self._read(query)  # type: ignore[no-any-return]
+        return self._read(query)
 
 
 def _run_info(r: CrawlRun) -> RunInfo:

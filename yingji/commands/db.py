@@ -7,7 +7,7 @@ import argparse
 from yingji import db
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("db", help="database schema: upgrade to this yingji's schema, or show it")
     dbsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     for name, help_text, func in (

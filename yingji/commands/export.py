@@ -9,7 +9,7 @@ from yingji.export import FORMATS, export
 from yingji.store import Store
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
         help="print the current version of every stored report (JSON lines or CSV)",

@@ -14,7 +14,7 @@ from yingji.export import iso
 from yingji.store import RunInfo, SiteResult, Store
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("runs", help="list recent crawl runs with their per-site results")
     p.add_argument(
         "--database",
