@@ -273,3 +273,17 @@ def test_one_column_frame_tables_are_unwrapped_into_reading_order() -> None:
         Paragraph("二、主动公开政府信息情况"),
         Table(rows=[[Cell("规章"), Cell("3")], [Cell("行政规范性文件"), Cell("4")]]),
     ]
+
+
+def test_pathologically_nested_xml_is_refused_not_a_crash() -> None:
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    depth = 3000
+    xml = (
+        f'<w:document xmlns:w="{w}"><w:body>'
+        + "<w:sdt><w:sdtContent>" * depth
+        + "<w:p/>"
+        + "</w:sdtContent></w:sdt>" * depth
+        + "</w:body></w:document>"
+    ).encode()
+    with pytest.raises(CorruptDocument):
+        docx.read(_zip({"word/document.xml": xml}))

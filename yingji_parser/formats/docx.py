@@ -36,8 +36,10 @@ OFFICE_DOC_RELS = (
     "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
 )
 
+# libxml2's default limits stay on (huge_tree=False: depth 256, 10 MB text nodes): no real
+# report comes near them and they stop pathological XML before Python recursion does.
 _PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True, remove_pis=True
+    resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True
 )
 
 # Elements whose children are (block-level or row/cell-level) content to walk through as if the
@@ -108,7 +110,10 @@ def read(data: bytes, doc_type: DocType = "docx", _depth: int = 0) -> Document:
         raise CorruptDocument("the Word document has no body")
     _drop_invisible(root, w)
     doc = Document(doc_type=doc_type)
-    doc.blocks = list(_blocks(body, w))
+    try:
+        doc.blocks = list(_blocks(body, w))
+    except RecursionError as exc:  # libxml2 caps depth at 256; this is a second guard
+        raise CorruptDocument("the Word document is nested too deeply to read") from exc
     title = _core_title(zf)
     if title:
         doc.title_hints.append(title)
