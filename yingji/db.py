@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -147,7 +148,11 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(orig, sqlite3.OperationalError):
         return any(m in str(orig).lower() for m in _SQLITE_TRANSIENT)
     state = getattr(orig, "sqlstate", None)
-    return bool(state and (state in _PG_TRANSIENT_STATES or state.startswith("08")))
+    if state:
+        return state in _PG_TRANSIENT_STATES or state.startswith("08")
+    # psycopg's OperationalError without a server state: the connection failed or broke on the
+    # client side (server restarting after a drop); a new connection may well succeed
+    return isinstance(orig, psycopg.OperationalError)
 
 
 def retrying(*, max_attempts: int = 10, max_delay: float = 60.0) -> Retrying:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import sqlite3
+
 import pytest
 from sqlalchemy import text
 
@@ -42,3 +45,36 @@ def test_sqlite_engines_use_wal_foreign_keys_and_a_busy_timeout(tmp_path) -> Non
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 2500
     engine.dispose()
+
+
+def real_error(engine, sql: str) -> BaseException:  # type: ignore[no-untyped-def]
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(sql)
+    except Exception as exc:
+        return exc
+    raise AssertionError("no error")
+
+
+def test_transient_errors_are_told_from_permanent_ones(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "x.db"
+    engine = db.make_engine(f"sqlite:///{path}", sqlite_busy_timeout=0)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (k INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+    locker = sqlite3.connect(path, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")
+    locked = real_error(engine.execution_options(**{db.BEGIN_OPTION: "IMMEDIATE"}), "SELECT 1")
+    locker.execute("ROLLBACK")
+    locker.close()
+    assert db.is_transient(locked), locked
+    assert not db.is_transient(real_error(engine, "INSERT INTO t VALUES (1)"))  # a constraint
+    assert not db.is_transient(real_error(engine, "SELECT * FROM missing"))  # a bug
+    assert not db.is_transient(ValueError("not a database error"))
+    engine.dispose()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    refused = db.make_engine(f"postgresql://u@127.0.0.1:{port}/x")
+    assert db.is_transient(real_error(refused, "SELECT 1"))  # a server restarting after a drop
+    refused.dispose()
