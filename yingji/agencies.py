@@ -354,7 +354,10 @@ def agency_identity(name: str, region: str | None = None) -> AgencyIdentity:
     parts = split_name(alias)
     kind = KIND_EMERGENCY if parts.kind_word else None
     predecessor = parts.kind_word in _PREDECESSOR_WORDS
-    division = resolve_division(alias, region) if kind else None
+    # text after the kind word, other than a parenthesis (应急管理局（地震局）), names a sub-unit
+    # (应急管理局执法支队): not the bureau itself, so it must not take the bureau's identity
+    tail = re.sub(r"\([^)]*\)", "", parts.rest[len(parts.kind_word or "") :])
+    division = resolve_division(alias, region) if kind and not tail else None
     if division is not None and kind is not None:
         canonical = division.name + canonical_kind_name(division)
         return AgencyIdentity(

@@ -110,6 +110,13 @@ def test_unresolved_names_fall_back_to_the_normalised_name() -> None:
     assert a.division is None and a.predecessor and not b.predecessor
 
 
+def test_a_sub_unit_of_a_bureau_is_not_the_bureau() -> None:
+    bureau = agency_identity("洛阳市应急管理局")
+    assert agency_identity("洛阳市应急管理局（洛阳市地震局）").key == bureau.key
+    squad = agency_identity("洛阳市应急管理局综合行政执法支队")
+    assert squad.key != bureau.key and squad.division is None
+
+
 def test_placeless_unresolved_names_are_qualified_by_the_region() -> None:
     one = agency_identity("应急管理局", "某某开发区")
     other = agency_identity("应急管理局", "另一个园区")
