@@ -331,9 +331,18 @@ class YingjiSpider(Spider):
             return
         if self._blocked(response, site):
             return
-        item = self._article_item(response, seed, site, listed, response.meta.get("em", True))
+        em = response.meta.get("em", True)
+        item = self._article_item(response, seed, site, listed, em)
         if item is not None:
             yield item
+        # 上一篇/下一篇 and 相关链接 often lead to other years' reports of the same bureau
+        # (its own document links are the item's attachments, not other reports)
+        for entry in generic.links(response.url, Selector(text=response.text)):
+            if discovery.is_document_url(entry.url) or discovery.is_skippable_url(entry.url):
+                continue
+            verdict = discovery.classify_title(entry.title, em_context=em)
+            if verdict and not verdict.graphic:
+                yield from self._report(entry, seed, site, em)
 
     def _article_item(
         self, response: TextResponse, seed: Seed, site: SiteState, listed: str, em: bool

@@ -117,3 +117,35 @@ def test_a_shard_crawls_only_its_sites(tmp_path: Path) -> None:
     assert sorted(url for s in spiders for url in s.sites) == sorted(s.url for s in seeds)
     for k, spider in enumerate(spiders, start=1):
         assert all(shard_of(url, 4) == k for url in spider.sites)
+
+
+def test_an_article_leads_to_the_bureaus_other_reports(tmp_path: Path) -> None:
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("name,region,url\n某区人民政府,某省某市某区,http://www.x.gov.cn/\n", "utf-8")
+    crawler = get_crawler(YingjiSpider)
+    spider = crawler._create_spider(seeds=str(seeds))
+    url = "http://www.x.gov.cn/bm/yjglj/ndbg/202401/t20240125_1.html"
+    title = "某区应急管理局2023年政府信息公开工作年度报告"
+    page = (
+        f'<html><head><meta name="ArticleTitle" content="{title}"></head><body>'
+        '<div class="TRS_Editor"><p>一、总体情况</p></div>'
+        f'<a href="./P020240125.pdf">{title}.pdf</a>'
+        '<p>上一篇：<a href="../202301/t20230120_2.html">'
+        "某区应急管理局2022年政府信息公开工作年度报告</a></p>"
+        '<p>下一篇：<a href="../202402/t20240201_3.html">'
+        "某区应急管理局2024年安全生产工作要点</a></p></body></html>"
+    )
+    request = Request(url, meta={"seed_url": "http://www.x.gov.cn/", "title": "", "em": True})
+    response = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=request)
+    out = list(spider.parse_article(response))
+    items = [o for o in out if not isinstance(o, Request)]
+    requests = [o.url for o in out if isinstance(o, Request)]
+    assert [i.title for i in items] == [title]
+    assert [a.url for a in items[0].attachments] == [
+        "http://www.x.gov.cn/bm/yjglj/ndbg/202401/P020240125.pdf"
+    ]
+    assert requests == ["http://www.x.gov.cn/bm/yjglj/ndbg/202301/t20230120_2.html"]
+    assert spider.sites["http://www.x.gov.cn/"].items_yielded == 1
