@@ -255,6 +255,13 @@ def test_image_only_pdf_has_no_text_layer() -> None:
     assert [code for code, _ in doc.notes] == ["pdf_no_text_layer"]
 
 
+def test_page_images_with_a_few_stamped_words_have_no_text_layer() -> None:
+    """A scan whose only text is a page number stamped on the page still needs OCR."""
+    doc = read(OWN / "stamped_scan.pdf")
+    assert doc.has_text_layer is False
+    assert doc.blocks == []
+
+
 def test_password_protected_pdf_is_refused_as_encrypted() -> None:
     with pytest.raises(EncryptedDocument):
         read(OWN / "encrypted.pdf")
@@ -302,6 +309,9 @@ def test_wrapped_lines_join_without_separator_in_chinese_only() -> None:
     assert join_wrapped(["2024", "年"]) == "2024年"
     assert join_wrapped(["Annual", "report"]) == "Annual\nreport"
     assert join_wrapped(["", " 规章 ", ""]) == "规章"
+    # A number wrapped by a narrow column is one number again.
+    assert join_wrapped(["39857", "58"]) == "3985758"
+    assert join_wrapped(["96171.", "6"]) == "96171.6"
 
 
 @pytest.mark.parametrize("text", ["-2-", "— 3 —", "- 4 -", "第 5 页", "第3页 共6页", "7", "3/6"])

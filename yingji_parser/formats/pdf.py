@@ -39,6 +39,7 @@ from yingji_parser.grid import Block, Cell, Document, Paragraph, Table
 MAX_PAGES = 200  # an annual report has 3-15 pages; a 1000-page PDF is not one
 TIME_BUDGET = 30.0  # seconds of page reading before the rest of a document is skipped
 EDGE_TOLERANCE = 6.0  # points: the same table's outer edges on two pages
+MIN_GLYPHS_PER_PAGE = 20  # fewer, on pages with images, and the text is not the report's
 MARGIN_BAND = 0.07  # top/bottom fraction of a page where running headers and footers sit
 
 # PDFium is not thread-safe: one document at a time per process.
@@ -73,21 +74,33 @@ def _read(data: bytes) -> Document:
         pdf.close()
     if not pages:
         raise CorruptDocument("no page of the PDF can be read")
-    if not any(not c.text.isspace() for p in pages for c in p.chars):
+    glyphs = sum(len(c.text.strip()) for p in pages for c in p.chars)
+    images = sum(p.images for p in pages)
+    if glyphs == 0 or (images and glyphs < MIN_GLYPHS_PER_PAGE * len(pages)):
+        # No text, or pictures of pages with a few words stamped on (a page number, a
+        # watermark): the report itself is in the images.
         doc.has_text_layer = False
         doc.notes.append(
-            ("pdf_no_text_layer", "no page has a text layer (a scanned or image-only PDF)")
+            ("pdf_no_text_layer", f"no text layer to read: {glyphs} characters, {images} images")
         )
         return doc
     doc.blocks = _assemble(pages)
     return doc
 
 
+_TITLE_NOISE = re.compile(
+    r"^\s*(?:Microsoft\s+Word|WPS\s*文字|Word)\s*[-–—]\s*|\.(?:docx?|wps|pdf|txt)\s*$",
+    re.IGNORECASE,
+)
+
+
 def _metadata_title(pdf: pdfium.PdfDocument) -> str:
+    """The Title of the document information, without "Microsoft Word - " and ".docx"."""
     try:
-        return (pdf.get_metadata_value("Title") or "").strip()
+        title = pdf.get_metadata_value("Title") or ""
     except Exception:  # broken metadata is no reason to refuse the document
         return ""
+    return _TITLE_NOISE.sub("", title).strip()
 
 
 def _read_pages(pdf: pdfium.PdfDocument, total: int, doc: Document) -> list[PageContent]:

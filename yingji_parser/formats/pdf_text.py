@@ -47,15 +47,24 @@ def is_wide(ch: str) -> bool:
     )
 
 
+_NUMBER_CHARS = frozenset("0123456789.,")
+
+
 def join_wrapped(parts: list[str]) -> str:
-    """Join the lines of one cell or paragraph: nothing at a Chinese wrap, a newline otherwise."""
+    """Join the lines of one cell or paragraph.
+
+    Nothing at a Chinese wrap, nor inside a number that a narrow column wrapped ("39857" /
+    "58"); a newline otherwise (between Latin words the break may be a space or two words).
+    """
     out = ""
     for part in parts:
         part = part.strip()
         if not part:
             continue
-        if out and not (is_wide(out[-1]) or is_wide(part[0])):
-            out += "\n"
+        if out:
+            a, b = out[-1], part[0]
+            if not (is_wide(a) or is_wide(b) or (a in _NUMBER_CHARS and b in _NUMBER_CHARS)):
+                out += "\n"
         out += part
     return out
 
