@@ -21,6 +21,8 @@ from crawler.strategies import KIND_GKMLPT_API, Entry, Followup, Listing
 SID_RE = re.compile(r"\bSID\s*[:=]\s*['\"]?(\d+)", re.I)
 CAT_HREF_RE = re.compile(r"(?:gkmlpt/index)?#(\d+)$")
 API_PATH_RE = re.compile(r"/gkmlpt/api/all/(\d+)")
+#: A category with more pages than this is not a report column.
+MAX_PAGES = 100
 
 
 def applies(url: str, text: str) -> bool:
@@ -68,7 +70,7 @@ def _date(value: object) -> str | None:
 
 
 def extract_api(url: str, text: str) -> Listing:
-    """One API page: its articles, and the next page while ``total`` says more remain.
+    """One API page: its articles and, from the first page, the other pages ``total`` implies.
 
     Raises ValueError for an answer that is not the API's JSON (a WAF page, an error page).
     """
@@ -90,8 +92,11 @@ def extract_api(url: str, text: str) -> Listing:
     total = int(data.get("total") or 0)
     per_page = len(data["articles"])
     m = API_PATH_RE.search(url)
-    if m and per_page and page < math.ceil(total / per_page):
-        listing.followups.append(
-            Followup(api_url(url, m.group(1), page + 1, query.get("sid", "")), KIND_GKMLPT_API)
+    if m and per_page and page == 1:
+        # the first page's size tells how many pages there are; later pages add nothing
+        pages = min(math.ceil(total / per_page), MAX_PAGES)
+        listing.followups.extend(
+            Followup(api_url(url, m.group(1), n, query.get("sid", "")), KIND_GKMLPT_API)
+            for n in range(2, pages + 1)
         )
     return listing

@@ -168,10 +168,11 @@ def test_gkmlpt_api_pages_follow_the_total() -> None:
     ]
     assert listing.entries[0].published == "2024-01-23"
     assert [f.url for f in listing.followups] == [
-        "http://jr.sz.gov.cn/gkmlpt/api/all/2983?page=2&sid=755031"
+        "http://jr.sz.gov.cn/gkmlpt/api/all/2983?page=2&sid=755031",
+        "http://jr.sz.gov.cn/gkmlpt/api/all/2983?page=3&sid=755031",
     ]
-    last = gkmlpt.extract_api(url.replace("page=1", "page=3"), body)
-    assert last.followups == []
+    later = gkmlpt.extract_api(url.replace("page=1", "page=2"), body)
+    assert later.followups == []
 
 
 def test_gkmlpt_refuses_what_is_not_its_json() -> None:
