@@ -389,8 +389,9 @@ def script_redirect(text: str) -> str | None:
 def block_reason(text: str) -> str | None:
     """Why a page served with status 200 is a WAF or captcha page rather than content, or None.
 
-    Markers count only on short pages (a real page may mention 验证码 in a login box); a tiny page
-    whose only content is a script that sets a cookie or reloads is a JS challenge.
+    Markers count only on short pages with hardly any links (a real page may ask for a 验证码 in
+    its comment box, but it has navigation); a tiny page whose only content is a script that
+    sets a cookie or reloads is a JS challenge.
     """
     body = text or ""
     if len(body) > 20000:
@@ -399,6 +400,8 @@ def block_reason(text: str) -> str | None:
         r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", " ", body, flags=re.S | re.I
     )
     lowered = visible.lower()
+    if len(re.findall(r"<a\s", body, flags=re.I)) >= 10:
+        return None  # a page with navigation is content, whatever its comment box asks
     for marker in BLOCK_MARKERS:
         if marker.lower() in lowered:
             return f"block page ({marker})"

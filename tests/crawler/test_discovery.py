@@ -208,6 +208,11 @@ def test_ordinary_pages_are_not_block_pages() -> None:
     assert block_reason(article) is None
     login_box = "<html><body>" + "<a href='/x'>新闻</a>" * 3000 + "请输入验证码</body></html>"
     assert block_reason(login_box) is None
+    comment_form = (
+        "<html><body>" + "<a href='/x'>栏目</a>" * 12 + "<p>详见附件</p>"
+        "<form>留言：<textarea></textarea>请输入验证码<input name=code></form></body></html>"
+    )
+    assert block_reason(comment_form) is None
 
 
 def test_truncated_list_titles_count_until_the_article_says_otherwise() -> None:
