@@ -147,8 +147,13 @@ def _is_report_table(table: lxml.html.HtmlElement) -> bool:
 
 
 def _headings(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Block elements whose text is a section heading ("三、收到和处理…")."""
+    """Block elements whose text is a section heading ("三、收到和处理…").
+
+    Each block's text is measured once: a page of thousands of numbered lines in one block
+    must not cost thousands of passes over that block.
+    """
     found: list[lxml.html.HtmlElement] = []
+    checked: dict[lxml.html.HtmlElement, bool] = {}
     for node in root.xpath("//text()[normalize-space()]"):
         text = node.strip()
         if text[:1] not in "一二三四五六" or len(text) > 40:
@@ -156,10 +161,11 @@ def _headings(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         el = node.getparent()
         while el is not None and isinstance(el.tag, str) and el.tag not in _BLOCK:
             el = el.getparent()
-        if el is None or not isinstance(el.tag, str) or el.tag in _SKIP:
+        if el is None or not isinstance(el.tag, str) or el.tag in _SKIP or el in checked:
             continue
         full = _squash_ws(el.text_content())
-        if len(full) <= 40 and _HEADING.match(full.lstrip("#")):
+        checked[el] = len(full) <= 40 and bool(_HEADING.match(full.lstrip("#")))
+        if checked[el]:
             found.append(el)
     return found
 
