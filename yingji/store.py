@@ -292,7 +292,10 @@ class Store:
 
     @staticmethod
     def _insert(conn: Connection, model: Any) -> Any:
-        return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(model)
+        """The dialect's INSERT (for ON CONFLICT), on the Core table: ORM-enabled inserts cost
+        several times more to build and storing is on the crawl's hot path."""
+        table = model.__table__
+        return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
 
     # -- reports --
 
