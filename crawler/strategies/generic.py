@@ -33,10 +33,21 @@ TITLE_QUERIES = (
 )
 
 
+MORE_RE = re.compile(r"^(?:更多|查看更多|more|更多>+|>+|\+|more>+|更多\+)$", re.I)
+
+
 def _anchor_text(a: Selector) -> str:
+    """The text a visitor reads for a link; for a bare 更多/more link, the heading of its box
+    (``<div><h3>政府信息公开年报</h3><a href="…">更多>></a></div>``)."""
     text = normalise_title("".join(a.css("::text").getall()))
     title = normalise_title(a.attrib.get("title", ""))
-    return title if len(title) > len(text) else text
+    best = title if len(title) > len(text) else text
+    if MORE_RE.match(best) or not best:
+        for parent in (*a.xpath(".."), *a.xpath("../..")):  # nearest box first
+            heading = normalise_title("".join(parent.css("::text").getall())).replace(text, "")
+            if heading and len(heading) <= 20:
+                return heading
+    return best
 
 
 def _published(a: Selector) -> str | None:

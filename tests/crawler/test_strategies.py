@@ -205,6 +205,16 @@ def test_generic_links_keep_full_titles_dates_and_relative_targets() -> None:
     assert not any(e.url.startswith("javascript") for e in entries)
 
 
+def test_a_more_link_takes_the_heading_of_its_box() -> None:
+    page = (
+        '<div class="box"><div class="hd"><h3>政府信息公开年报</h3><a href="/xxgk/a1/">更多>></a></div>'
+        '<ul><li><a href="/x/1.html">某文</a></li></ul></div>'
+    )
+    entries = generic.links("http://x.gov.cn/", Selector(text=page))
+    assert entries[0].url == "http://x.gov.cn/xxgk/a1/"
+    assert entries[0].title == "政府信息公开年报"
+
+
 def test_generic_pagination_follows_next_and_numbered_pages_not_itself() -> None:
     url = "http://x.gov.cn/xxgk/nb/list.jsp?cat=1&page=1"
     follow = {f.url for f in generic.pagination(url, Selector(text=LIST_PAGE))}
