@@ -298,6 +298,8 @@ class YingjiSpider(Spider):
                 published=entry.published,
             )
             return
+        # no page-size cap here: a report link may serve a large scanned PDF after all; the
+        # global DOWNLOAD_MAXSIZE still bounds it
         yield Request(
             discovery.canonical_url(entry.url),
             callback=self.parse_article,
@@ -308,7 +310,6 @@ class YingjiSpider(Spider):
                 em=em,
                 title=entry.title,
                 published=entry.published,
-                download_maxsize=self.settings.getint("YINGJI_PAGE_MAXSIZE", PAGE_MAXSIZE),
             ),
         )
 
