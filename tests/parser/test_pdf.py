@@ -248,6 +248,19 @@ def test_long_table_over_two_pages_with_repeated_header_running_head_and_blank_c
     assert doc.paragraphs[-1] == "四、政府信息公开行政复议、行政诉讼情况"
 
 
+def test_borders_drawn_as_thin_filled_rectangles_under_a_scaling_matrix() -> None:
+    doc = read(OWN / "filled_borders.pdf")
+    assert len(doc.tables) == 1
+    assert doc.tables[0].texts() == [
+        ["Item", "Applicants", "Applicants", "Applicants"],
+        ["Rules", "1", "0", "11"],
+        ["Licences", "447228", "", "3"],
+        ["Fees", "96171.6", "2", "0"],
+    ]
+    assert [c.merged for c in doc.tables[0].rows[0]] == [False, False, True, True]
+    assert doc.paragraphs == []
+
+
 def test_image_only_pdf_has_no_text_layer() -> None:
     doc = read(OWN / "image_only.pdf")
     assert doc.has_text_layer is False

@@ -89,7 +89,7 @@ def _read(data: bytes) -> Document:
 
 
 _TITLE_NOISE = re.compile(
-    r"^\s*(?:Microsoft\s+Word|WPS\s*文字|Word)\s*[-–—]\s*|\.(?:docx?|wps|pdf|txt)\s*$",
+    r"^\s*(?:Microsoft\s+Word|WPS\s*文字|Word)\s*[-–—]\s*|\.(?:docx?|wps|pdf|txt|html?)\s*$",
     re.IGNORECASE,
 )
 
