@@ -356,6 +356,24 @@ def test_a_row_cut_by_the_page_break_is_mended() -> None:
     ]
 
 
+def test_a_row_cut_by_the_page_break_with_its_numbers_below_is_mended() -> None:
+    upper = _part([["2.重复申请", "3", "4"], ["1.申请人无正", "", ""]], page=1)
+    lower = _part([["当理由逾期不补正", "1", "2"]], page=2)
+    assert to_grid(join_tables(upper, lower)).texts() == [
+        ["2.重复申请", "3", "4"],
+        ["1.申请人无正当理由逾期不补正", "1", "2"],
+    ]
+
+
+def test_a_header_at_the_foot_of_a_page_is_not_merged_into_the_first_row() -> None:
+    upper = _part([["事项", "自然人", "总计"]], page=1)
+    lower = _part([["规章", "1", "2"]], page=2)
+    assert to_grid(join_tables(upper, lower)).texts() == [
+        ["事项", "自然人", "总计"],
+        ["规章", "1", "2"],
+    ]
+
+
 def test_a_new_row_after_the_break_is_not_merged_even_when_blank() -> None:
     upper = _part([["1.信访举报投诉类申请", "1", "2"]], page=1)
     lower = _part([["2.重复申请", "", ""]], page=2)
