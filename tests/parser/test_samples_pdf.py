@@ -207,7 +207,16 @@ def test_hongze_wps_pdfs_every_printed_cell(name: str) -> None:
 def test_hongze_2023_total_that_does_not_add_up_is_a_warning_not_a_fix() -> None:
     result = parse(REAL / "kirogovcompare" / "hongze_qzf_2023_annual_report.pdf")
     assert result.record["review_litigation"]["review"]["total"] == 0
-    assert any("review" in (w.where + w.message) for w in result.warnings)
+    failed = [w.where for w in result.warnings if w.code == "check_failed"]
+    assert "四/review" in failed
+
+
+@pytest.mark.parametrize("name", sorted(HONGZE))
+def test_hongze_other_handling_printed_as_one_row(name: str) -> None:
+    result = parse(REAL / "kirogovcompare" / name)
+    # （六）其他处理 without its three sub-rows: documented as going to `other`, with a warning.
+    assert result.record["applications"]["other"] == applicants("0 0 0 0 0 0 0")
+    assert "other_not_split" in [w.code for w in result.warnings]
 
 
 def test_scanned_pdf_needs_ocr() -> None:
