@@ -71,11 +71,24 @@ def counts(url: str) -> dict[str, int]:
 def test_same_report_at_the_same_moment_is_stored_once(db_url: str) -> None:
     record = load_record()
     spelled = dict(record, agency="洛阳市栾川县应急管理局")  # the same agency, another spelling
+    # each process has its own document of the report (the district's PDF, the city's page), as
+    # when two shards meet: nothing but the report itself is shared between them
     rounds = [
         # both insert at once, under two spellings of a new agency: one insert, one noop
-        [(record, {"source_url": "http://a/1"}), (spelled, {"source_url": "http://ly/1"})],
-        [(record, {"source_url": "http://a/2"})],  # both noop at once
-        [(changed(record), {"source_url": "http://a/3"})],  # one new version, one noop
+        [
+            (record, {"source_url": "http://a/1", "raw_sha256": "1" * 64}),
+            (spelled, {"source_url": "http://ly/1", "raw_sha256": "2" * 64}),
+        ],
+        # both noop at once
+        [
+            (record, {"source_url": "http://a/2", "raw_sha256": "1" * 64}),
+            (record, {"source_url": "http://ly/2", "raw_sha256": "2" * 64}),
+        ],
+        # one new version, one noop
+        [
+            (changed(record), {"source_url": "http://a/3", "raw_sha256": "3" * 64}),
+            (changed(record), {"source_url": "http://ly/3", "raw_sha256": "4" * 64}),
+        ],
     ]
     results = run_workers(db_url, rounds)
     by_round = [sorted(r[1] for r in results if r[0] == n) for n in range(len(rounds))]
