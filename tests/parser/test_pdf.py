@@ -275,6 +275,14 @@ def test_page_images_with_a_few_stamped_words_have_no_text_layer() -> None:
     assert doc.blocks == []
 
 
+def test_text_with_tables_only_as_pictures_says_so() -> None:
+    doc = read(OWN / "pictured_table.pdf")
+    assert doc.has_text_layer is True
+    assert doc.paragraphs == ["Annual report on government information disclosure, 2022"]
+    assert doc.tables == []
+    assert [code for code, _ in doc.notes] == ["pdf_tables_as_images"]
+
+
 def test_password_protected_pdf_is_refused_as_encrypted() -> None:
     with pytest.raises(EncryptedDocument):
         read(OWN / "encrypted.pdf")

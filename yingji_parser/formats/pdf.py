@@ -85,6 +85,15 @@ def _read(data: bytes) -> Document:
         )
         return doc
     doc.blocks = _assemble(pages)
+    pictured = sum(1 for p in pages if p.images)
+    if not doc.tables and pictured:
+        doc.notes.append(
+            (
+                "pdf_tables_as_images",
+                f"no ruled table in the text layer and {pictured} page(s) carry pictures: "
+                "the tables may be images (they need OCR)",
+            )
+        )
     return doc
 
 
