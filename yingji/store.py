@@ -28,6 +28,7 @@ end with one report and one version.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -426,16 +427,7 @@ class Store:
             return StoreOutcome(action, report_id, version_id, number, agency_id)
 
         outcome, attempts = self._write(txn)
-        if attempts == 1:
-            return outcome
-        return StoreOutcome(
-            outcome.action,
-            outcome.report_id,
-            outcome.version_id,
-            outcome.version,
-            outcome.agency_id,
-            attempts,
-        )
+        return dataclasses.replace(outcome, attempts=attempts)
 
     def _ensure_agency(self, conn: Connection, ident: AgencyIdentity, when: datetime) -> int:
         if ident.division is not None:
