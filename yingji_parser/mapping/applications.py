@@ -19,6 +19,7 @@ from yingji_parser.result import ParseWarning
 from yingji_parser.warnings import warn
 
 Cells = dict[str, int | float | None]
+MAX_HEADER_ROWS = 6  # the format's header has three rows; more is text, not header
 
 
 @cache
@@ -119,7 +120,7 @@ def map_applications(
         if is_header(row):
             if not prev_header:
                 header = []
-            header.append(row)
+            header = [*header[-(MAX_HEADER_ROWS - 1) :], row]
             positions = column_positions(header)
             prev_header = True
             continue

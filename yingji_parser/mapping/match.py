@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 EXACT = 100.0
 THRESHOLD = 75.0
@@ -31,6 +31,12 @@ def score(label: str, official: str, *, allow_contain: bool = True) -> float:
     return best
 
 
+@lru_cache(maxsize=64)
+def _flat(candidates: tuple[tuple[str, Sequence[str]], ...]) -> list[tuple[str, int]]:
+    """(label, candidate index) for every label of every candidate, in candidate order."""
+    return [(lab, i) for i, (_, labels) in enumerate(candidates) for lab in labels]
+
+
 @lru_cache(maxsize=16384)
 def best_match(
     label: str,
@@ -45,6 +51,12 @@ def best_match(
     ``after`` is the index of the candidate matched last: on equal scores the first candidate
     after it wins, which resolves labels the format uses twice.
     """
+    if not allow_contain and after < 0:  # plain edit distance: rapidfuzz's C loop, first best
+        flat = _flat(tuple(candidates))
+        hit = process.extractOne(
+            label, [lab for lab, _ in flat], scorer=fuzz.ratio, score_cutoff=threshold
+        )
+        return None if hit is None else (flat[hit[2]][1], float(hit[1]))
     scored: list[tuple[float, int, int]] = []
     n = len(candidates)
     for i, (_, labels) in enumerate(candidates):

@@ -19,6 +19,7 @@ from yingji_parser.result import ParseWarning
 from yingji_parser.warnings import warn
 
 Cells = dict[str, int | float | None]
+MAX_HEADER_ROWS = 6  # the format's header has three rows; more is text, not header
 _COLUMNS = tuple((k, tuple(core(x) for x in labels)) for k, labels in cat.REVIEW_COLUMNS)
 _DOTTED = [f"{g}.{k}" for g in cat.REVIEW_GROUP_ORDER for k in cat.REVIEW_KEYS]
 _N = len(_DOTTED)
@@ -80,7 +81,7 @@ def map_review(rows: list[Row], warnings: list[ParseWarning]) -> tuple[dict[str,
     for row in rows:
         if not row.has_numbers:
             if any(row.cores):
-                header.append(row)
+                header = [*header[-(MAX_HEADER_ROWS - 1) :], row]
                 positions = column_positions(header)
             continue
         group = _group_of(row.leaf) if row.leaf else None

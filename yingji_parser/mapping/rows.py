@@ -16,6 +16,7 @@ from functools import cached_property
 from yingji_parser.grid import Cell, Document, Paragraph, Table
 from yingji_parser.labels import core, is_number_text, is_value_text, normalise
 
+MAX_ALTERNATIVES = 3
 _HEADING = re.compile(r"^([一二三四五六七八])[、.]")
 _HEADING_WORDS = {
     "一": ("总体情况", "概述"),
@@ -87,6 +88,8 @@ class Row:
             text = self.cells[i].text.strip()
             if text and text != self.cells[i + 1].text.strip():
                 out.append(self.label_at(i))
+                if len(out) == MAX_ALTERNATIVES:  # a label spans three cells at most
+                    break
         return out
 
     @property
