@@ -15,7 +15,12 @@ from yingji_parser.errors import CorruptDocument, EncryptedDocument, ParseError
 from yingji_parser.formats import pdf as pdf_reader
 from yingji_parser.formats.pdf import join_tables, to_grid
 from yingji_parser.formats.pdf_lattice import LCell, LTable
-from yingji_parser.formats.pdf_text import Line, is_page_number, join_wrapped
+from yingji_parser.formats.pdf_text import (
+    Line,
+    is_continuation_mark,
+    is_page_number,
+    join_wrapped,
+)
 from yingji_parser.grid import Document, Table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -248,6 +253,15 @@ def test_long_table_over_two_pages_with_repeated_header_running_head_and_blank_c
     assert doc.paragraphs[-1] == "四、政府信息公开行政复议、行政诉讼情况"
 
 
+def test_table_split_by_hand_under_a_continued_mark_is_one_table() -> None:
+    doc = read(OWN / "continued_table.pdf")
+    assert len(doc.tables) == 1
+    rows = doc.tables[0].texts()
+    assert rows[0] == rows[21] == ["事项", "自然人", "法人", "总计"]
+    assert [r[0] for r in rows if r[0] != "事项"] == [f"{i}.事项第{i}行" for i in range(1, 31)]
+    assert "续表" not in doc.paragraphs
+
+
 def test_borders_drawn_as_thin_filled_rectangles_under_a_scaling_matrix() -> None:
     doc = read(OWN / "filled_borders.pdf")
     assert len(doc.tables) == 1
@@ -341,6 +355,15 @@ def test_folios_in_the_margin_are_page_numbers(text: str) -> None:
     assert is_page_number(footer, page_height=842)
     body = Line(text, 280, 400, 320, 412)
     assert not is_page_number(body, page_height=842)
+
+
+@pytest.mark.parametrize("text", ["续表", "（续表）", "续上表", "(续表2)", "续 表"])
+def test_continued_table_marks_are_recognised(text: str) -> None:
+    assert is_continuation_mark(Line(text, 80, 70, 120, 82))
+
+
+def test_text_about_a_table_is_not_a_continuation_mark() -> None:
+    assert not is_continuation_mark(Line("续表明本年度数据", 80, 70, 200, 82))
 
 
 @pytest.mark.parametrize("text", ["2024年", "一、总体情况", "-2-3-", "12345"])

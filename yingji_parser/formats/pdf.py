@@ -4,13 +4,15 @@ Built on PDFium (pypdfium2's raw API) rather than pdfplumber/pdfminer: PDFium re
 page in milliseconds where pdfminer's Python layout engine takes a large fraction of a second,
 and the crawler parses every report it finds. Tables are rebuilt from ruling lines
 (:mod:`pdf_lattice`), text from character boxes (:mod:`pdf_text`); here the pages are put
-together: page-number folios dropped, a table that runs over a page break joined into one
-:class:`Table` (with a row the break cut in two put back together), prose grouped into
-paragraphs in reading order.
+together: page-number folios, running headers/footers and “续表” marks dropped, a table that
+runs over a page break joined into one :class:`Table` (with a row or a merged label that the
+break cut in two put back together), prose grouped into paragraphs in reading order.
 
 Refusals: a PDF that needs a password -> :class:`EncryptedDocument`; anything PDFium cannot
-open -> :class:`CorruptDocument`. A PDF with no text on any page (a scan) is returned with
-``has_text_layer=False`` so the caller reports ``needs_ocr`` instead of an empty record.
+open -> :class:`CorruptDocument`. A PDF with no text (a scan, or pictures of pages with a page
+number stamped on) is returned with ``has_text_layer=False`` so the caller reports
+``needs_ocr`` instead of an empty record. Work is bounded by a page cap and a time budget; what
+was skipped is said in ``Document.notes``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from yingji_parser.formats.pdf_text import (
     Line,
     body_margins,
     group_lines,
+    is_continuation_mark,
     is_page_number,
     join_wrapped,
     paragraphs,
@@ -150,8 +153,13 @@ def _assemble(pages: list[PageContent]) -> list[Block]:
     per_page: list[tuple[PageContent, list[LTable], list[Line]]] = []
     for page in pages:
         tables, free = find_tables(page)
-        lines = [ln for ln in group_lines(free) if not is_page_number(ln, page.height)]
-        lines = [ln for ln in lines if ln.text.strip()]
+        lines = [
+            ln
+            for ln in group_lines(free)
+            if ln.text.strip()
+            and not is_page_number(ln, page.height)
+            and not is_continuation_mark(ln)
+        ]
         for ln in lines:
             ln.page = page.number
         per_page.append((page, tables, lines))

@@ -174,6 +174,16 @@ def is_page_number(line: Line, page_height: float) -> bool:
     return in_margin and bool(_PAGE_NUMBER.match(line.text))
 
 
+_CONTINUED = re.compile(
+    r"^[（(\[【]?\s*续\s*(?:上\s*)?表\s*[\d一二三四五六七八九十]*\s*[）)\]】]?$"
+)
+
+
+def is_continuation_mark(line: Line) -> bool:
+    """“续表” / “（续上表）” over the rest of a table on a new page: a mark, not report text."""
+    return bool(_CONTINUED.match(line.text.strip()))
+
+
 @dataclass(slots=True)
 class Margins:
     left: float
