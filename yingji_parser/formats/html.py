@@ -207,6 +207,10 @@ def _span(value: str | None) -> int:
 
 def cell_text(el: lxml.html.HtmlElement) -> str:
     """All text nodes joined as they are (split digits rejoin); block children become lines."""
+    blocks = el.xpath(".//br | .//p | .//div | .//li | .//script | .//style")
+    if not blocks or (len(blocks) == 1 and blocks[0].tag in ("p", "div")):
+        # the usual cell: text (in one <p>) without line structure, joined in C
+        return re.sub(r"[ \t\r\n\f\v\u00a0]+", " ", "".join(el.itertext())).strip()
     parts: list[str] = []
 
     def walk(node: lxml.html.HtmlElement) -> None:
