@@ -35,8 +35,11 @@ def crawl_command(
     jobdir: Path | None = None,
     shard: str | None = None,
     settings: dict[str, str] | None = None,
+    health: bool = True,
 ) -> list[str]:
     cmd = [sys.executable, "-m", "yingji.cli", "crawl", "--seeds", str(seeds)]
+    if not health:
+        cmd.append("--no-health")
     cmd += ["--database", database]
     if jobdir is not None:
         cmd += ["--jobdir", str(jobdir)]
