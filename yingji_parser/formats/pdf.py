@@ -40,7 +40,7 @@ from yingji_parser.formats.pdf_text import (
 from yingji_parser.grid import Block, Cell, Document, Paragraph, Table
 
 MAX_PAGES = 200  # an annual report has 3-15 pages; a 1000-page PDF is not one
-TIME_BUDGET = 30.0  # seconds of page reading before the rest of a document is skipped
+TIME_BUDGET = 30.0  # seconds of reading and layout before the rest of a document is skipped
 EDGE_TOLERANCE = 6.0  # points: the same table's outer edges on two pages
 MIN_GLYPHS_PER_PAGE = 20  # fewer, on pages with images, and the text is not the report's
 MARGIN_BAND = 0.07  # top/bottom fraction of a page where running headers and footers sit
@@ -72,7 +72,8 @@ def _read(data: bytes) -> Document:
         total = len(pdf)
         title = _metadata_title(pdf)
         doc = Document(doc_type="pdf", pages=total, title_hints=[title] if title else [])
-        pages = _read_pages(pdf, total, doc)
+        started = time.monotonic()
+        pages = _read_pages(pdf, total, doc, started)
     finally:
         pdf.close()
     if not pages:
@@ -87,7 +88,7 @@ def _read(data: bytes) -> Document:
             ("pdf_no_text_layer", f"no text layer to read: {glyphs} characters, {images} images")
         )
         return doc
-    doc.blocks = _assemble(pages)
+    doc.blocks = _assemble(pages, doc.notes, deadline=started + TIME_BUDGET)
     pictured = sum(1 for p in pages if p.images)
     if not doc.tables and pictured:
         doc.notes.append(
@@ -115,13 +116,14 @@ def _metadata_title(pdf: pdfium.PdfDocument) -> str:
     return _TITLE_NOISE.sub("", title).strip()
 
 
-def _read_pages(pdf: pdfium.PdfDocument, total: int, doc: Document) -> list[PageContent]:
+def _read_pages(
+    pdf: pdfium.PdfDocument, total: int, doc: Document, started: float
+) -> list[PageContent]:
     pages: list[PageContent] = []
     if total > MAX_PAGES:
         doc.notes.append(
             ("pdf_page_limit", f"only the first {MAX_PAGES} of {total} pages were read")
         )
-    started = time.monotonic()
     for index in range(min(total, MAX_PAGES)):
         if index and time.monotonic() - started > TIME_BUDGET:
             doc.notes.append(
@@ -149,9 +151,16 @@ def _read_pages(pdf: pdfium.PdfDocument, total: int, doc: Document) -> list[Page
 # --- putting the pages together -------------------------------------------------------------
 
 
-def _assemble(pages: list[PageContent]) -> list[Block]:
+def _assemble(
+    pages: list[PageContent], notes: list[tuple[str, str]], deadline: float
+) -> list[Block]:
     per_page: list[tuple[PageContent, list[LTable], list[Line]]] = []
-    for page in pages:
+    for n, page in enumerate(pages):
+        if n and time.monotonic() > deadline:
+            notes.append(
+                ("pdf_time_limit", f"layout stopped after {n} pages ({TIME_BUDGET:.0f} s)")
+            )
+            break
         tables, free = find_tables(page)
         lines = [
             ln

@@ -19,7 +19,8 @@ JOIN = 3.0  # collinear pieces closer than this are one line (borders drawn cell
 TOUCH = 2.5  # a horizontal and a vertical line this close belong to one table
 MIN_LINE = 3.0  # shorter strokes are glyph fragments or dots, not rulings
 SLIVER = 4.0  # a row/column band narrower than this with no text of its own is an artefact
-MAX_SEGMENTS = 4000  # more rulings than this on one page: not a table page (a chart, a map)
+MAX_SEGMENTS = 4000  # more strokes than this on one page: not a table page (a chart, a map)
+MAX_LINES = 600  # nor more whole lines once touching strokes are joined (a table has ~100)
 
 
 @dataclass(slots=True)
@@ -88,12 +89,19 @@ def _components(hs: list[Segment], vs: list[Segment]) -> list[tuple[list[Segment
             i = parent[i]
         return i
 
+    # Verticals sorted by x: each horizontal only looks at those within its own x extent.
+    order = sorted(range(len(vs)), key=lambda j: vs[j].pos)
+    xs = [vs[j].pos for j in order]
     for i, h in enumerate(hs):
-        for j, v in enumerate(vs):
-            if h.a - TOUCH <= v.pos <= h.b + TOUCH and v.a - TOUCH <= h.pos <= v.b + TOUCH:
+        k = bisect.bisect_left(xs, h.a - TOUCH)
+        while k < len(xs) and xs[k] <= h.b + TOUCH:
+            j = order[k]
+            v = vs[j]
+            if v.a - TOUCH <= h.pos <= v.b + TOUCH:
                 ri, rj = find(i), find(len(hs) + j)
                 if ri != rj:
                     parent[ri] = rj
+            k += 1
     groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
     for i, h in enumerate(hs):
         groups.setdefault(find(i), ([], []))[0].append(h)
@@ -158,6 +166,8 @@ def find_tables(page: PageContent) -> tuple[list[LTable], list[Char]]:
     if not page.segments or len(page.segments) > MAX_SEGMENTS:
         return [], list(page.chars)
     merged = _merge_collinear(page.segments)
+    if len(merged) > MAX_LINES:
+        return [], list(page.chars)
     hs = [s for s in merged if s.horizontal]
     vs = [s for s in merged if not s.horizontal]
     found: list[tuple[list[float], list[float], list[int]]] = []
