@@ -90,7 +90,11 @@ class SiteGuardMiddleware:
         if seed_url is None or sites is None or seed_url not in sites:
             return None  # robots.txt and other engine-made requests
         site = sites[seed_url]
-        if not same_site(request.url, seed_url):
+        if request.meta.get("start") and request.meta.get("redirect_urls"):
+            # the portal moved (http://old.gov.cn/ -> https://new.gov.cn/): the new domain is
+            # the site now
+            site.domains.add(site_key(request.url))
+        if not same_site(request.url, seed_url) and site_key(request.url) not in site.domains:
             site.requests_dropped += 1
             logger.debug("off-site, dropped: %s (seed %s)", request.url, seed_url)
             raise IgnoreRequest(f"off-site: {request.url}")

@@ -34,6 +34,8 @@ class SiteState:
     last_error: str | None = None
     capped: bool = False  # a cap stopped the site early: the result may be incomplete
     templates: Counter[str] = field(default_factory=Counter, repr=False)
+    #: other registrable domains of the site: where its start page redirected (a moved portal)
+    domains: set[str] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
 
     @property
@@ -56,5 +58,6 @@ class SiteState:
         d = asdict(self)
         d.pop("templates")
         d["years"] = sorted(self.years)
+        d["domains"] = sorted(self.domains)
         d["status"] = self.status
         return d

@@ -68,6 +68,17 @@ def test_the_guard_drops_off_site_requests_and_shares_one_slot_per_site(tmp_path
     assert guard.process_request(Request("http://www.mengjin.gov.cn/robots.txt")) is None
 
 
+def test_a_start_page_redirected_to_a_new_domain_takes_the_domain_along(tmp_path: Path) -> None:
+    guard, spider = _guarded(tmp_path)
+    moved = _request("https://www.lymj.gov.cn/")
+    moved.meta.update(start=True, redirect_urls=["http://www.mengjin.gov.cn/"], redirect_times=1)
+    assert guard.process_request(moved) is None
+    assert guard.process_request(_request("https://xxgk.lymj.gov.cn/ndbg/")) is None
+    assert spider.sites["http://www.mengjin.gov.cn/"].domains == {"lymj.gov.cn"}
+    with pytest.raises(IgnoreRequest, match="off-site"):
+        guard.process_request(_request("http://www.156152.com/"))
+
+
 def test_the_guard_caps_pages_per_site_and_per_url_template(tmp_path: Path) -> None:
     guard, spider = _guarded(tmp_path, YINGJI_MAX_PER_TEMPLATE=3)
     for day in (1, 2, 3):
