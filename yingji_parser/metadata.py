@@ -24,6 +24,10 @@ from yingji_parser.warnings import warn
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _YEAR = r"((?:19|20)\d{2}|[〇零○一二][〇零○一二三四五六七八九]{3})"
 TITLE_RE = re.compile(_YEAR + r"年度?.{0,20}?(?:政府信息公开|政务公开|信息公开).{0,12}?报告")
+# "XX局政府信息公开工作年度报告（2023年度）": the year after the report word, in brackets
+TITLE_TAIL_RE = re.compile(
+    r"(?:政府信息公开|政务公开|信息公开).{0,12}?报告[(（]" + _YEAR + r"年?度?[)）]"
+)
 _STAT_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|-|—|～|~)")
 _MAX_TITLE = 80
 _ORGANISATION = re.compile(r"(局|委员会|委|办公室|办|人民政府|中心|院|署|厅)$")
@@ -39,18 +43,24 @@ class Metadata:
 
 
 def _clean_title(text: str) -> str:
+    """Spaces removed; anything after the report word (a site's suffix) cut, except the
+    bracketed year some titles end with."""
     text = _SPACES.sub("", text).lstrip("#*")
     end = text.rfind("报告")
-    return text[: end + 2] if end >= 0 else text
+    if end < 0:
+        return text
+    bracket = re.match(r"[(（][^()（）]{4,8}[)）]", text[end + 2 :])
+    return text[: end + 2 + (bracket.end() if bracket else 0)]
 
 
 def _is_title(text: str) -> bool:
     flat = unicodedata.normalize("NFKC", text)
     if len(flat) > _MAX_TITLE or any(p in flat for p in ",;。"):  # a sentence, not a title
         return False
-    return TITLE_RE.search(flat) is not None
+    return TITLE_RE.search(flat) is not None or TITLE_TAIL_RE.search(flat) is not None
 
 
+_ENDS_AS_TITLE = re.compile(r"报告(?:[(（][^()（）]{4,8}[)）])?$")
 _NEXT_HEADING = re.compile(r"^[一二三四五六][、.．]")
 
 
@@ -86,7 +96,7 @@ def title_from_lines(lines: list[str]) -> str | None:
             joined = "".join(lines[i : i + n])
             if any(len(part) > _MAX_TITLE for part in lines[i : i + n]):
                 continue
-            if _is_title(joined) and joined.rstrip("。").endswith("报告"):
+            if _is_title(joined) and _ENDS_AS_TITLE.search(joined.rstrip("。")):
                 return _with_agency_above(lines, i, _clean_title(joined))
     return None
 
@@ -126,7 +136,11 @@ def split_title(title: str) -> tuple[str | None, int | None]:
     flat = unicodedata.normalize("NFKC", title)
     m = TITLE_RE.search(flat)
     if not m:
-        return None, None
+        tail = TITLE_TAIL_RE.search(flat)
+        if not tail:
+            return None, None
+        agency = re.sub(r"(关于|的)$", "", flat[: tail.start()]).strip("-—_:：") or None
+        return agency, int(cn_digits(tail.group(1)))
     year = int(cn_digits(m.group(1)))
     agency = flat[: m.start()]
     agency = re.sub(r"^[【\[(（].*?[】\])）]", "", agency)
