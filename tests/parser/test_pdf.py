@@ -302,6 +302,12 @@ def test_password_protected_pdf_is_refused_as_encrypted() -> None:
         read(OWN / "encrypted.pdf")
 
 
+def test_pdf_that_only_restricts_copying_and_printing_is_read() -> None:
+    assert (OWN / "restricted.pdf").read_bytes().count(b"/Encrypt") == 1
+    doc = read(OWN / "restricted.pdf")
+    assert doc.paragraphs == ["年度报告正文", "第二行文字，用于检验复制限制不影响读取。"]
+
+
 @pytest.mark.parametrize("fraction", [0.05, 0.5, 0.95])
 def test_truncated_pdf_is_corrupt(fraction: float) -> None:
     data = HUAIAN.read_bytes()
