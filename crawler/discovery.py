@@ -194,6 +194,13 @@ def _names_dated_org(text: str) -> bool:
     return bool(EM_AGENCY_RE.search(rest) or ORG_SUFFIX_RE.search(rest))
 
 
+def is_under(url: str, base: str) -> bool:
+    """Whether ``url`` lies in the directory of ``base`` (same host): a sub-column of a section."""
+    u, b = urlsplit(url), urlsplit(base)
+    directory = b.path[: b.path.rfind("/") + 1] or "/"
+    return u.netloc.lower() == b.netloc.lower() and (u.path or "/").startswith(directory)
+
+
 def is_bureau_url(url: str) -> bool:
     """Whether a URL lies inside an emergency-management bureau's section (ajj/yjglj/yjj …)."""
     return any(BUREAU_SLUG_RE.match(s) for s in _path_segments(url))

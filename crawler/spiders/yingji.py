@@ -261,8 +261,10 @@ class YingjiSpider(Spider):
             # inside a report column only sub-columns (per-year, per-bureau) lead further
             if col is None or (kind == ColumnKind.REPORTS and col < ColumnKind.BUREAU):
                 continue
+            # the bureau's context carries into its sub-columns, not into the portal's own
+            # navigation (a 政府信息公开 link in the page header leads out of the section)
             col_em = (
-                em
+                (em and (col >= ColumnKind.BUREAU or discovery.is_under(entry.url, response.url)))
                 or col == ColumnKind.BUREAU
                 or discovery.is_bureau_url(entry.url)
                 or (col == ColumnKind.REPORTS and bool(discovery.EM_AGENCY_RE.search(entry.title)))

@@ -14,6 +14,7 @@ from crawler.discovery import (
     is_document_url,
     is_pagination_link,
     is_truncated,
+    is_under,
     script_redirect,
     title_year,
     url_template,
@@ -124,6 +125,14 @@ def test_column_links_are_ranked(text: str, url: str, kind: ColumnKind) -> None:
 )
 def test_other_links_are_not_columns(text: str, url: str) -> None:
     assert column_kind(text, url) is None
+
+
+def test_sub_columns_lie_under_their_section() -> None:
+    assert is_under("http://x.gov.cn/bm/yjglj/zfxxgknb/", "http://x.gov.cn/bm/yjglj/")
+    assert is_under("http://x.gov.cn/bm/yjglj/zfxxgknb/", "http://x.gov.cn/bm/yjglj/index.html")
+    assert not is_under("http://x.gov.cn/xxgk/", "http://x.gov.cn/bm/yjglj/")
+    assert is_under("http://x.gov.cn/xxgk/", "http://x.gov.cn/")
+    assert not is_under("http://y.x.gov.cn/bm/yjglj/a/", "http://x.gov.cn/bm/yjglj/")
 
 
 def test_bureau_sections_are_recognised_by_path() -> None:
