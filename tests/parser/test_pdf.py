@@ -262,6 +262,15 @@ def test_table_split_by_hand_under_a_continued_mark_is_one_table() -> None:
     assert "续表" not in doc.paragraphs
 
 
+def test_page_turned_by_rotate_is_read_as_displayed() -> None:
+    doc = read(OWN / "rotated.pdf")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert t.width == 10
+    assert values(t, "4.保护第三方合法权益", 7) == cells("5 13 13 0 5 3 39")
+    assert values(t, "1.本机关不掌握相关政府信息", 9)[0] == "（四）无法提供"
+
+
 def test_borders_drawn_as_thin_filled_rectangles_under_a_scaling_matrix() -> None:
     doc = read(OWN / "filled_borders.pdf")
     assert len(doc.tables) == 1

@@ -113,6 +113,36 @@ def _object_matrix(obj: ctypes.c_void_p) -> Matrix:
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """From top-down page coordinates to those of the page as displayed after /Rotate.
+
+    ``quarter`` is the number of clockwise quarter turns; ``width``/``height`` are the page's
+    size before turning.
+    """
+
+    quarter: int
+    width: float
+    height: float
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        w, h = self.width, self.height
+        if self.quarter == 1:
+            return h - y1, x0, h - y0, x1
+        if self.quarter == 2:
+            return w - x1, h - y1, w - x0, h - y0
+        return y0, w - x1, y1, w - x0
+
+    def segment(self, s: Segment) -> Segment:
+        if s.horizontal:
+            x0, y0, x1, y1 = self.box(s.a, s.pos, s.b, s.pos)
+        else:
+            x0, y0, x1, y1 = self.box(s.pos, s.a, s.pos, s.b)
+        if x1 - x0 >= y1 - y0:
+            return Segment(True, (y0 + y1) / 2, x0, x1)
+        return Segment(False, (x0 + x1) / 2, y0, y1)
+
+
 def extract_page(doc: ctypes.c_void_p, index: int) -> PageContent | None:
     """Characters, ruling lines and image count of page ``index``; None if PDFium cannot load it."""
     page = pdfium_c.FPDF_LoadPage(doc, index)
@@ -126,9 +156,19 @@ def extract_page(doc: ctypes.c_void_p, index: int) -> PageContent | None:
         else:  # pragma: no cover - PDFium always answers for a loaded page
             left, top = 0.0, pdfium_c.FPDF_GetPageHeightF(page)
             width, height = pdfium_c.FPDF_GetPageWidthF(page), top
+        rotation = pdfium_c.FPDFPage_GetRotation(page) % 4
         content = PageContent(number=index + 1, width=width, height=height)
         _read_objects(page, content, left, top)
-        _read_chars(page, content, left, top)
+        if rotation:
+            # /Rotate turns the page for display: landscape tables are often drawn sideways
+            # on a portrait page and turned upright this way. Read the page as displayed.
+            turn = Turn(rotation, width, height)
+            content.segments = [turn.segment(s) for s in content.segments]
+            if rotation % 2:
+                content.width, content.height = height, width
+        else:
+            turn = None
+        _read_chars(page, content, left, top, turn)
         return content
     finally:
         pdfium_c.FPDF_ClosePage(page)
@@ -143,7 +183,13 @@ def _page_text(textpage: ctypes.c_void_p, count: int) -> str:
     return text if len(text) == count else ""
 
 
-def _read_chars(page: ctypes.c_void_p, content: PageContent, left: float, top: float) -> None:
+def _read_chars(
+    page: ctypes.c_void_p,
+    content: PageContent,
+    left: float,
+    top: float,
+    turn: Turn | None = None,
+) -> None:
     textpage = pdfium_c.FPDFText_LoadPage(page)
     if not textpage:
         return
@@ -182,6 +228,8 @@ def _read_chars(page: ctypes.c_void_p, content: PageContent, left: float, top: f
                 # matrix (WPS vertical labels): then the tight glyph box is the truth.
                 lx0, lx1, ly0, ly1 = _tight_box(textpage, i, (lx0, lx1, ly0, ly1))
             x0, x1, y0, y1 = lx0 - left, lx1 - left, top - ly1, top - ly0
+            if turn is not None:
+                x0, y0, x1, y1 = turn.box(x0, y0, x1, y1)
             if (
                 run
                 and -RUN_OVERLAP <= x0 - r_x1 <= RUN_GAP
