@@ -295,3 +295,12 @@ def test_a_large_table_of_unrelated_text_under_a_heading_is_mapped_in_linear_tim
     rows = "\n".join("\t".join(f"文字{i}_{j}" for j in range(20)) for i in range(9000))
     data = ("三、收到和处理政府信息公开申请情况\n自然人\t商业企业\n" + rows).encode()
     assert parse_document(data).status == "unstructured"
+
+
+def test_unknown_column_header_in_section_two_is_read_in_format_order_with_a_warning() -> None:
+    two = table_from_texts(
+        [["信息内容", "本年发布件数", "本年作废件数", "有效件数"], ["规章", "1", "2", "3"]]
+    )
+    mapped = map_document(_doc(Paragraph("二、主动公开政府信息情况"), two), "2021")
+    assert mapped.active_disclosure["rules"] == {"issued": 1, "repealed": 2, "in_force": 3}
+    assert "columns_assumed" in [w.code for w in mapped.warnings]

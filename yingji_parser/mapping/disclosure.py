@@ -56,6 +56,15 @@ def _assign(
             if len(set(order)) == len(order):
                 got = numbers(texts, order, what, row, warnings)
                 return {k: got.get(k) for k in keys}
+    if header is not None and len(keys) > 1:
+        warnings.append(
+            warn(
+                "columns_assumed",
+                f"{what}: header {header!r} does not match the format's columns; values read "
+                "in the format's order",
+                row.where,
+            )
+        )
     got_texts = by_order(row, len(keys), what, warnings, total_last=False)
     return numbers(got_texts, keys, what, row, warnings)
 
