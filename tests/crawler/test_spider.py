@@ -152,3 +152,28 @@ def test_an_article_leads_to_the_bureaus_other_reports(tmp_path: Path) -> None:
     ]
     assert requests == ["http://www.x.gov.cn/bm/yjglj/ndbg/202301/t20230120_2.html"]
     assert spider.sites["http://www.x.gov.cn/"].items_yielded == 1
+
+
+def test_the_bureaus_context_reaches_its_sub_columns_not_the_portal(tmp_path: Path) -> None:
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("name,region,url\n某区人民政府,某省某市某区,http://www.x.gov.cn/\n", "utf-8")
+    spider = get_crawler(YingjiSpider)._create_spider(seeds=str(seeds))
+    url = "http://www.x.gov.cn/bm/yjglj/"
+    page = (
+        '<html><body><div class="nav"><a href="/xxgk/">政府信息公开</a></div>'
+        '<ul><li><a href="./xxgk/">信息公开</a></li><li><a href="./nb/">政府信息公开年报</a></li>'
+        "</ul></body></html>"
+    )
+    meta = {"seed_url": "http://www.x.gov.cn/", "hops": 2, "em": True, "kind": 2}
+    response = HtmlResponse(
+        url, body=page.encode(), encoding="utf-8", request=Request(url, meta=meta)
+    )
+    em = {r.url: r.meta["em"] for r in spider.parse_page(response) if isinstance(r, Request)}
+    assert em == {
+        "http://www.x.gov.cn/xxgk/": False,
+        "http://www.x.gov.cn/bm/yjglj/xxgk/": True,
+        "http://www.x.gov.cn/bm/yjglj/nb/": True,
+    }
