@@ -87,7 +87,13 @@ def build_result(doc: Document) -> ParseResult:
         template, by_labels = detect_template(doc, meta.year)
         mapped = map_document(doc, template)
         old = meta.year is not None and meta.year < FIRST_FORMAT_YEAR
-        if old or not any(mapped.found.values()):
+        pictured = any(code.endswith("tables_as_images") for code, _ in doc.notes)
+        if not old and pictured and not any(mapped.found.values()):
+            # text around tables that are pictures: the numbers need OCR, not a text parse
+            warnings.append(warn("needs_ocr", "the tables are images: no numbers to read"))
+            record["unstructured_text"] = all_text(doc)
+            status = "needs_ocr"
+        elif old or not any(mapped.found.values()):
             why = f"a report on {meta.year}" if old else "no table of a national format"
             warnings.append(warn("unstructured", f"{why}: text kept in unstructured_text"))
             record["unstructured_text"] = all_text(doc)

@@ -178,3 +178,20 @@ def test_heading_run_onto_the_title_line_still_opens_its_section() -> None:
     assert result.record["title"] == "栾川县应急管理局2022年政府信息公开工作年度报告"
     assert result.record["sections"]["overview"] == "我局严格落实《条例》。"
     assert result.record["sections"]["problems"] == "无。"
+
+
+def test_text_around_tables_that_are_pictures_needs_ocr() -> None:
+    doc = Document(
+        doc_type="pdf",
+        blocks=[
+            Paragraph("某县应急管理局2023年政府信息公开工作年度报告"),
+            Paragraph("一、总体情况"),
+        ],
+        notes=[
+            ("pdf_tables_as_images", "no ruled table in the text layer; 2 pages carry pictures")
+        ],
+    )
+    result = build_result(doc)
+    assert result.status == "needs_ocr"
+    assert result.record["year"] == 2023
+    assert [w.code for w in result.warnings] == ["pdf_tables_as_images", "needs_ocr"]
