@@ -36,6 +36,8 @@ def test_demo_crawls_the_bundled_sites_into_the_working_directory(tmp_path: Path
             lines.append(line.rstrip("\n"))
             if "stay up until Ctrl-C" in line:
                 break
+        else:
+            pytest.fail("the demo ended early:\n" + "\n".join(lines) + proc.stderr.read()[-3000:])  # type: ignore[union-attr]
         # the sites are still served: the first address listed answers
         url = next(x.split()[0] for x in proc.stdout if x.strip().startswith("http://"))
         with urllib.request.urlopen(url, timeout=10) as resp:
