@@ -423,7 +423,7 @@ class YingjiSpider(Spider):
                 site.note_error(f"robots.txt forbids {request.url}")
             return
         if failure.check(HttpError):
-            response = failure.value.response  # type: ignore[attr-defined]
+            response = failure.value.response
             message = f"HTTP {response.status} at {request.url}"
             text = response.text if isinstance(response, TextResponse) else ""
             reason = discovery.block_reason(text) if text else None
