@@ -262,6 +262,45 @@ def test_table_split_by_hand_under_a_continued_mark_is_one_table() -> None:
     assert "续表" not in doc.paragraphs
 
 
+def _turned_sample_page(turn: str, rotate: int) -> bytes:
+    """Page 2 of a sample drawn turned (``up``: text runs upwards, ``down``, ``over``: upside
+    down) on a new page, with /Rotate ``rotate``: how landscape tables end up in PDFs."""
+    import io
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    src = pdfium.PdfDocument((FIXTURES / "samples" / "synth0.pdf").read_bytes())
+    w, h = src[1].get_size()
+    matrix, size = {
+        "up": ((0, 1, -1, 0, h, 0), (h, w)),
+        "down": ((0, -1, 1, 0, 0, w), (h, w)),
+        "over": ((-1, 0, 0, -1, w, h), (w, h)),
+    }[turn]
+    dst = pdfium.PdfDocument.new()
+    page = dst.new_page(*size)
+    xobject = pdfium_c.FPDF_NewXObjectFromPage(dst.raw, src.raw, 1)
+    form = pdfium_c.FPDF_NewFormObjectFromXObject(xobject)
+    pdfium_c.FPDFPageObj_Transform(form, *matrix)
+    pdfium_c.FPDFPage_InsertObject(page, form)
+    pdfium_c.FPDF_CloseXObject(xobject)
+    page.gen_content()
+    if rotate:
+        pdfium_c.FPDFPage_SetRotation(page, rotate)
+    out = io.BytesIO()
+    dst.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("turn", "rotate"), [("up", 0), ("down", 0), ("down", 3), ("over", 0), ("over", 2)]
+)
+def test_sideways_or_upside_down_text_is_read_level(turn: str, rotate: int) -> None:
+    doc = pdf_reader.read(_turned_sample_page(turn, rotate))
+    assert len(doc.tables) == 1
+    assert values(doc.tables[0], "4.保护第三方合法权益", 7) == cells("5 13 13 0 5 3 39")
+
+
 def test_page_turned_by_rotate_is_read_as_displayed() -> None:
     doc = read(OWN / "rotated.pdf")
     assert len(doc.tables) == 1

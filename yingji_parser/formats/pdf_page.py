@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,8 @@ THIN_RECT = 4.0
 MAX_OBJECTS = 100_000
 MAX_CHARS = 60_000
 MAX_FORM_DEPTH = 8
+# Characters whose writing angle is sampled to find pages set sideways.
+ANGLE_SAMPLES = 64
 # A loose glyph box taller or wider than this (points) is PDFium's artefact, not a font size.
 ABSURD_LOOSE_BOX = 36.0
 # Glyphs that touch on one baseline (gap under RUN_GAP points, boxes level within RUN_LEVEL)
@@ -115,10 +118,11 @@ def _object_matrix(obj: ctypes.c_void_p) -> Matrix:
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """From top-down page coordinates to those of the page as displayed after /Rotate.
+    """From top-down page coordinates to those of the page turned so that its text is level.
 
     ``quarter`` is the number of clockwise quarter turns; ``width``/``height`` are the page's
-    size before turning.
+    size before turning. The text decides, not /Rotate: a viewer's /Rotate may or may not
+    accompany content drawn sideways.
     """
 
     quarter: int
@@ -156,19 +160,23 @@ def extract_page(doc: ctypes.c_void_p, index: int) -> PageContent | None:
         else:  # pragma: no cover - PDFium always answers for a loaded page
             left, top = 0.0, pdfium_c.FPDF_GetPageHeightF(page)
             width, height = pdfium_c.FPDF_GetPageWidthF(page), top
-        rotation = pdfium_c.FPDFPage_GetRotation(page) % 4
         content = PageContent(number=index + 1, width=width, height=height)
         _read_objects(page, content, left, top)
-        if rotation:
-            # /Rotate turns the page for display: landscape tables are often drawn sideways
-            # on a portrait page and turned upright this way. Read the page as displayed.
-            turn = Turn(rotation, width, height)
-            content.segments = [turn.segment(s) for s in content.segments]
-            if rotation % 2:
-                content.width, content.height = height, width
-        else:
-            turn = None
-        _read_chars(page, content, left, top, turn)
+        textpage = pdfium_c.FPDFText_LoadPage(page)
+        if not textpage:
+            return content
+        try:
+            quarter = _text_turn(textpage)
+            turn = Turn(quarter, width, height) if quarter else None
+            if turn is not None:
+                # The text runs sideways (a landscape table set on a portrait page, whether or
+                # not /Rotate turns it for display): read the page turned so the text is level.
+                content.segments = [turn.segment(s) for s in content.segments]
+                if quarter % 2:
+                    content.width, content.height = height, width
+            _read_chars(textpage, content, left, top, turn)
+        finally:
+            pdfium_c.FPDFText_ClosePage(textpage)
         return content
     finally:
         pdfium_c.FPDF_ClosePage(page)
@@ -183,71 +191,83 @@ def _page_text(textpage: ctypes.c_void_p, count: int) -> str:
     return text if len(text) == count else ""
 
 
+def _text_turn(textpage: ctypes.c_void_p) -> int:
+    """Clockwise quarter turns that make most of the page's text level (0 when it already is)."""
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count <= 0:
+        return 0
+    step = max(count // ANGLE_SAMPLES, 1)
+    votes = [0, 0, 0, 0]
+    for i in range(0, count, step):
+        angle = pdfium_c.FPDFText_GetCharAngle(textpage, i)
+        if angle >= 0:
+            votes[round(angle / (math.pi / 2)) % 4] += 1
+    quarter = max(range(4), key=votes.__getitem__)
+    if quarter == 0 or votes[quarter] < 0.6 * sum(votes):
+        return 0
+    # PDFium measures the angle clockwise on the page as shown: turn it back.
+    return (4 - quarter) % 4
+
+
 def _read_chars(
-    page: ctypes.c_void_p,
+    textpage: ctypes.c_void_p,
     content: PageContent,
     left: float,
     top: float,
     turn: Turn | None = None,
 ) -> None:
-    textpage = pdfium_c.FPDFText_LoadPage(page)
-    if not textpage:
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count > MAX_CHARS:
+        count = MAX_CHARS
+        content.truncated = True
+    if count <= 0:
         return
-    try:
-        count = pdfium_c.FPDFText_CountChars(textpage)
-        if count > MAX_CHARS:
-            count = MAX_CHARS
-            content.truncated = True
-        if count <= 0:
-            return
-        text: str | list[str] = _page_text(textpage, count) or [
-            _safe_chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count)
-        ]
-        rect = pdfium_c.FS_RECTF()
-        rect_ref = ctypes.addressof(rect)
-        textpage_ref = _address(textpage)
-        get_box = _LOOSE_BOX
-        special = _SPECIAL_CHARS
-        absurd = ABSURD_LOOSE_BOX
-        walls = sorted(s.pos for s in content.segments if not s.horizontal)
-        chars = content.chars
-        # The glyph run being built: text, x0, top, x1, bottom.
-        run: list[str] = []
-        r_x0 = r_top = r_x1 = r_bottom = 0.0
-        for i, ch in enumerate(text):
-            # PDFium adds spaces and line breaks of its own between text runs: drop them (the
-            # layout decides where words and lines break); keep real spaces.
-            if ch in special and (ch != " " or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1):
-                continue
-            if not get_box(textpage_ref, i, rect_ref):
-                continue
-            lx0, lx1, ly0, ly1 = rect.left, rect.right, rect.bottom, rect.top
-            if lx1 - lx0 > absurd or ly1 - ly0 > absurd:
-                # The loose box (font ascent to descent) keeps a line's glyphs level, but
-                # PDFium makes it absurd for glyphs drawn with a rotated or vertical-writing
-                # matrix (WPS vertical labels): then the tight glyph box is the truth.
-                lx0, lx1, ly0, ly1 = _tight_box(textpage, i, (lx0, lx1, ly0, ly1))
-            x0, x1, y0, y1 = lx0 - left, lx1 - left, top - ly1, top - ly0
-            if turn is not None:
-                x0, y0, x1, y1 = turn.box(x0, y0, x1, y1)
-            if (
-                run
-                and -RUN_OVERLAP <= x0 - r_x1 <= RUN_GAP
-                and -RUN_LEVEL <= y0 - r_top <= RUN_LEVEL
-                and -RUN_LEVEL <= y1 - r_bottom <= RUN_LEVEL
-                and not (walls and _wall_between(walls, r_x1, x0))
-            ):
-                run.append(ch)
-                r_x1 = x1
-                continue
-            if run:
-                chars.append(Char("".join(run), r_x0, r_top, r_x1, r_bottom))
-            run = [ch]
-            r_x0, r_top, r_x1, r_bottom = x0, y0, x1, y1
+    text: str | list[str] = _page_text(textpage, count) or [
+        _safe_chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count)
+    ]
+    rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.addressof(rect)
+    textpage_ref = _address(textpage)
+    get_box = _LOOSE_BOX
+    special = _SPECIAL_CHARS
+    absurd = ABSURD_LOOSE_BOX
+    walls = sorted(s.pos for s in content.segments if not s.horizontal)
+    chars = content.chars
+    # The glyph run being built: text, x0, top, x1, bottom.
+    run: list[str] = []
+    r_x0 = r_top = r_x1 = r_bottom = 0.0
+    for i, ch in enumerate(text):
+        # PDFium adds spaces and line breaks of its own between text runs: drop them (the
+        # layout decides where words and lines break); keep real spaces.
+        if ch in special and (ch != " " or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1):
+            continue
+        if not get_box(textpage_ref, i, rect_ref):
+            continue
+        lx0, lx1, ly0, ly1 = rect.left, rect.right, rect.bottom, rect.top
+        if lx1 - lx0 > absurd or ly1 - ly0 > absurd:
+            # The loose box (font ascent to descent) keeps a line's glyphs level, but
+            # PDFium makes it absurd for glyphs drawn with a rotated or vertical-writing
+            # matrix (WPS vertical labels): then the tight glyph box is the truth.
+            lx0, lx1, ly0, ly1 = _tight_box(textpage, i, (lx0, lx1, ly0, ly1))
+        x0, x1, y0, y1 = lx0 - left, lx1 - left, top - ly1, top - ly0
+        if turn is not None:
+            x0, y0, x1, y1 = turn.box(x0, y0, x1, y1)
+        if (
+            run
+            and -RUN_OVERLAP <= x0 - r_x1 <= RUN_GAP
+            and -RUN_LEVEL <= y0 - r_top <= RUN_LEVEL
+            and -RUN_LEVEL <= y1 - r_bottom <= RUN_LEVEL
+            and not (walls and _wall_between(walls, r_x1, x0))
+        ):
+            run.append(ch)
+            r_x1 = x1
+            continue
         if run:
             chars.append(Char("".join(run), r_x0, r_top, r_x1, r_bottom))
-    finally:
-        pdfium_c.FPDFText_ClosePage(textpage)
+        run = [ch]
+        r_x0, r_top, r_x1, r_bottom = x0, y0, x1, y1
+    if run:
+        chars.append(Char("".join(run), r_x0, r_top, r_x1, r_bottom))
 
 
 def _wall_between(walls: list[float], a: float, b: float) -> bool:
