@@ -13,6 +13,7 @@ spread shards 1..N over the nodes round-robin, and watch the jobs. The HTTP call
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -163,6 +164,36 @@ def schedule(
         )
         jobs.append(ShardJob(node, shard, job_id))
     return jobs
+
+
+def curl_lines(
+    nodes: Sequence[str],
+    shards: int,
+    *,
+    seeds: str | None = None,
+    database: str | None = None,
+    jobdir: str | None = None,
+    cache_dir: str | None = None,
+    settings: Iterable[str] = (),
+    project: str = PROJECT,
+) -> list[str]:
+    """The ``schedule.json`` calls :func:`schedule` would make, as curl command lines."""
+    extra = list(settings)
+    lines = []
+    for node, shard in plan_shards(nodes, shards):
+        args = spider_args(
+            shard,
+            seeds=seeds,
+            database=database,
+            jobdir=jobdir,
+            cache_dir=cache_dir,
+            settings=extra,
+        )
+        fields = [("project", project), ("spider", SPIDER), *args]
+        # --data-urlencode: a "+" (postgresql+psycopg) sent raw would arrive as a space
+        parts = " ".join(f"--data-urlencode {shlex.quote(f'{k}={v}')}" for k, v in fields)
+        lines.append(f"curl {node}/schedule.json {parts}")
+    return lines
 
 
 def job_states(nodes: Sequence[str], project: str = PROJECT) -> list[JobState]:

@@ -61,6 +61,18 @@ def test_the_http_cache_needs_an_absolute_directory_on_the_node() -> None:
     assert "HTTPCACHE_ENABLED=False" in bare and "HTTPCACHE_ENABLED=True" not in bare
 
 
+def test_the_schedule_calls_can_be_printed_as_curl_lines() -> None:
+    lines = cluster.curl_lines(
+        ["http://a:6800", "http://b:6800"], 2, database="postgresql+psycopg://d/y"
+    )
+    assert [line.split()[1] for line in lines] == [
+        "http://a:6800/schedule.json",
+        "http://b:6800/schedule.json",
+    ]
+    assert "--data-urlencode shard=2/2" in lines[1]  # urlencoded: the + of the URL survives
+    assert "--data-urlencode setting=DATABASE_URL=postgresql+psycopg://d/y" in lines[0]
+
+
 def test_an_unreachable_node_is_one_readable_line(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["cluster", "status", "--nodes", "http://127.0.0.1:9"])
     assert code == 2

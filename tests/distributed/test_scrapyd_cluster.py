@@ -21,6 +21,7 @@ from tests.conftest import create_postgres_database, drop_postgres_database, pos
 from tests.distributed.conftest import ScrapydNode
 from tests.distributed.sitecrawl import FAST, run_crawl, snapshot
 from yingji import cluster
+from yingji.cli import main
 from yingji.siteserver import serve_sites
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +74,11 @@ def egg(tmp_path: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_two_shards_on_two_scrapyd_nodes_store_what_one_crawl_stores(
-    scrapyd_nodes: list[ScrapydNode], two_databases: tuple[str, str], egg: Path, tmp_path: Path
+    scrapyd_nodes: list[ScrapydNode],
+    two_databases: tuple[str, str],
+    egg: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     sharded_db, single_db = two_databases
     nodes = [n.url for n in scrapyd_nodes]
@@ -81,17 +86,16 @@ def test_two_shards_on_two_scrapyd_nodes_store_what_one_crawl_stores(
         cluster.upload_egg(node, egg, "1")
     with serve_sites() as sites:
         seeds = sites.seeds_csv(tmp_path / "seeds.csv")
-        jobs = cluster.schedule(
-            nodes,
-            2,
-            seeds=str(seeds),
-            database=sharded_db,
-            jobdir=str(tmp_path / "jobs"),
-            settings=[f"{k}={v}" for k, v in FAST.items()],
-        )
-        assert [(j.node, j.shard) for j in jobs] == [(nodes[0], "1/2"), (nodes[1], "2/2")]
-        states = cluster.wait(nodes, [j.job_id for j in jobs], timeout=90, interval=0.5)
-        assert {s.job_id for s in states} == {j.job_id for j in jobs}
+        argv = ["cluster", "schedule", "--nodes", ",".join(nodes), "--shards", "2"]
+        argv += ["--seeds", str(seeds), "--database", sharded_db, "--jobdir", str(tmp_path / "j")]
+        for name, value in FAST.items():
+            argv += ["-s", f"{name}={value}"]
+        assert main([*argv, "--wait", "--timeout", "90"]) == 0  # finished, and healthy
+        out = capsys.readouterr().out
+        assert "shard 1/2: job" in out and f"on {nodes[0]}" in out
+        assert "shard 2/2: job" in out and f"on {nodes[1]}" in out
+        assert main(["cluster", "status", "--nodes", ",".join(nodes)]) == 0
+        assert capsys.readouterr().out.count("finished") == 2
 
         single = run_crawl(seeds, single_db, tmp_path, health=False)
         assert single.returncode == 0, single.stderr[-3000:]

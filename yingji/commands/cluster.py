@@ -3,14 +3,21 @@
 A national crawl outgrows one machine: deploy the project egg to every Scrapyd node, schedule
 shard K/N of the seed list on the nodes round-robin, all writing to one PostgreSQL, and watch
 the jobs (yingji.cluster). ``--nodes`` defaults to ``YINGJI_SCRAPYD_NODES``.
+
+``schedule --wait`` waits for the shards and then checks each shard's run record like
+``yingji crawl`` does (exit status 3 on a regression), so a cron line on the coordinating
+machine can run the whole cluster crawl; ``schedule --dry-run`` prints the equivalent curl
+calls of Scrapyd's ``schedule.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+from datetime import UTC, datetime, timedelta
 
 from yingji import cluster
+from yingji.commands.crawl import EXIT_UNHEALTHY, report_health
 from yingji.errors import UserError
 
 NODES_ENV = "YINGJI_SCRAPYD_NODES"
@@ -63,6 +70,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="NAME=VALUE",
         help="a Scrapy setting for every shard (repeatable)",
     )
+    s.add_argument(
+        "--dry-run", action="store_true", help="print the schedule.json calls as curl lines only"
+    )
     _wait_options(s)
     s.set_defaults(func=schedule)
 
@@ -102,21 +112,27 @@ def schedule(args: argparse.Namespace) -> int:
         )
     if args.database.startswith("sqlite"):
         print("yingji cluster: warning: an SQLite file is only shared by nodes on one machine")
-    jobs = cluster.schedule(
-        nodes,
-        args.shards,
-        seeds=args.seeds,
-        database=args.database,
-        jobdir=args.jobdir,
-        cache_dir=args.cache_dir,
-        settings=args.settings,
-    )
+    options = {
+        "seeds": args.seeds,
+        "database": args.database,
+        "jobdir": args.jobdir,
+        "cache_dir": args.cache_dir,
+        "settings": args.settings,
+    }
+    if args.dry_run:
+        print("\n".join(cluster.curl_lines(nodes, args.shards, **options)))
+        return 0
+    started = datetime.now(UTC) - timedelta(seconds=2)
+    jobs = cluster.schedule(nodes, args.shards, **options)
     for job in jobs:
         print(f"shard {job.shard}: job {job.job_id} on {job.node}")
-    if args.wait:
-        states = cluster.wait(nodes, [j.job_id for j in jobs], timeout=args.timeout)
-        print(cluster.format_states(states))
-    return 0
+    if not args.wait:
+        return 0
+    states = cluster.wait(nodes, [j.job_id for j in jobs], timeout=args.timeout)
+    print(cluster.format_states(states))
+    # every shard leaves its own run record: check each as yingji crawl does
+    unhealthy = report_health(args.database, started, runs_expected=len(jobs))
+    return EXIT_UNHEALTHY if unhealthy else 0
 
 
 def status(args: argparse.Namespace) -> int:

@@ -139,27 +139,44 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_UNHEALTHY if unhealthy else 0
 
 
-def report_health(database: str, started: datetime, shard: str | None) -> bool:
-    """Print the health lines of the run that started after ``started``; True if unhealthy."""
+def report_health(
+    database: str, started: datetime, shard: str | None = None, *, runs_expected: int = 1
+) -> bool:
+    """Print the health lines of the run(s) that started after ``started``; True if unhealthy.
+
+    One run for ``yingji crawl`` (the one of ``shard`` when the run record names shards);
+    ``runs_expected`` runs, one per shard, after a cluster crawl.
+    """
     from yingji import health
     from yingji.store import Store
 
+    unhealthy = False
     with Store(database) as store:
-        runs = [
-            r
-            for r in store.recent_runs(limit=50)
-            if _utc(r.started_at) >= started and (r.shard or None) == (shard or None)
-        ]
-        if not runs:
-            print("HEALTH no_run_record: the crawl left no run record in the database")
-            return True
-        run = min(runs, key=lambda r: r.id)
-        alerts = health.check_run(store, run.id)
-    for alert in alerts:
-        print(alert.line())
-    verdict = f"{len(alerts)} alert(s)" if alerts else "ok"
-    print(f"health of run {run.id}: {verdict}")
-    return bool(alerts)
+        runs = sorted(
+            (
+                r
+                for r in store.recent_runs(limit=50 + 5 * runs_expected)
+                if _utc(r.started_at) >= started
+            ),
+            key=lambda r: r.id,
+        )
+        if shard:
+            runs = [r for r in runs if r.shard == shard] or runs
+        runs = runs[:runs_expected]
+        if len(runs) < runs_expected:
+            missing = runs_expected - len(runs)
+            print(f"HEALTH no_run_record: {missing} crawl(s) left no run record in the database")
+            unhealthy = True
+        for run in runs:
+            alerts = health.check_run(store, run.id)
+            for alert in alerts:
+                print(alert.line())
+            verdict = f"{len(alerts)} alert(s)" if alerts else "ok"
+            print(
+                f"health of run {run.id}{f' (shard {run.shard})' if run.shard else ''}: {verdict}"
+            )
+            unhealthy = unhealthy or bool(alerts)
+    return unhealthy
 
 
 def _utc(when: datetime) -> datetime:
