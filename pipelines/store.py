@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import logging
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,13 +229,18 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler, config.database_url(crawler.settings.get("DATABASE_URL") or None))
-
-    def open_spider(self) -> None:
+        from yingji.errors import UserError
         from yingji.store import Store
 
-        # migrates a fresh database; a bad URL or a newer schema stops the crawl here, at once
-        self.store = Store(self.url)
+        pipeline = cls(crawler, config.database_url(crawler.settings.get("DATABASE_URL") or None))
+        try:
+            # migrates a fresh database; a bad URL, an unreachable server or a newer schema
+            # stops the crawl here, before any request, with one line instead of a traceback
+            pipeline.store = Store(pipeline.url)
+        except UserError as exc:
+            print(f"scrapy crawl: error: {exc}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
+        return pipeline
 
     def close_spider(self) -> None:
         self._writer.shutdown(wait=True)
