@@ -3,7 +3,8 @@
 Each site of ``yingji/sites/manifest.json`` gets its own address (127.0.0.2, 127.0.0.3 …; Linux
 routes all of 127/8 to loopback) so that hosts differ as they do between real sites and the
 spider's "stay on the seed's site" rule is exercised for real. Pages are files under
-``yingji/sites/<site>/``; ``<!--#report NAME-->`` in a page pulls in the HTML body of a bundled
+``yingji/sites/<site>/`` (``.html`` appended to names that lack it, ``file@query`` for URLs with
+a query); ``<!--#report NAME-->`` in a page pulls in the HTML body of a bundled
 sample report and ``<!--#datastore COLUMN N-->`` renders a Hanweb column's first N records.
 Behaviours that files cannot express are listed per site in the manifest and implemented here:
 Hanweb's dataproxy.jsp, gkmlpt's JSON API, downfile.jsp downloads named only by
@@ -93,12 +94,19 @@ class SiteRuntime:
 
 
 def _read_site_file(site_dir: str, rel: str) -> bytes | None:
+    """A page file of a site. Files whose URL does not end in .html (``.shtml``, ``.htm``,
+    ``list.jsp@page=2``) are stored with ``.html`` appended, so that the package data glob
+    ``*.html`` ships them."""
+    parts = rel.split("/")
+    if any(not p or p in (".", "..") for p in parts):
+        return None
     node = SITES_ROOT / site_dir
-    for part in rel.split("/"):
-        if not part or part in (".", ".."):
-            return None
+    for part in parts[:-1]:
         node = node / part
-    return node.read_bytes() if node.is_file() else None
+    for name in (parts[-1], parts[-1] + ".html"):
+        if (node / name).is_file():
+            return (node / name).read_bytes()
+    return None
 
 
 def _report_body(name: str) -> str:

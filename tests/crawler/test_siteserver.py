@@ -181,5 +181,9 @@ def test_bundled_files_are_small_copies_of_the_samples() -> None:
     for path in root.rglob("*"):
         if path.is_file():
             assert path.stat().st_size < 1024 * 1024, path
+    pages = [p for p in root.rglob("*") if p.is_file() and p.parent.name != "reports"]
+    assert all(p.name.endswith(".html") or p.name == "manifest.json" for p in pages), (
+        "page files end in .html, the package data glob that ships them"
+    )
     for copy in (root / "reports").iterdir():
         assert copy.read_bytes() == (SAMPLES / copy.name).read_bytes(), copy.name
