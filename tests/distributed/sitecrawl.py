@@ -22,8 +22,8 @@ FAST = {
     "DOWNLOAD_DELAY": "0",
     "AUTOTHROTTLE_ENABLED": "False",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "4",
-    "RETRY_TIMES": "1",
-    "DOWNLOAD_TIMEOUT": "5",
+    "RETRY_TIMES": "2",
+    "DOWNLOAD_TIMEOUT": "30",  # generous: a loaded CI machine must not turn into lost reports
     "YINGJI_PROGRESS_INTERVAL": "1",
 }
 
