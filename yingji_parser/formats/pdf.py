@@ -406,15 +406,18 @@ def _nearest(xs: list[float], x: float) -> int:
 
 def to_grid(table: LTable) -> Table:
     """Expand merged cells into a plain rectangle; rows with no text at all are dropped."""
-    ncols = len(table.xs) - 1
-    grid: list[list[Cell | None]] = [[None] * ncols for _ in range(table.nrows)]
+    ncols, nrows = len(table.xs) - 1, table.nrows
+    grid: list[list[Cell | None]] = [[None] * ncols for _ in range(nrows)]
     for cell in sorted(table.cells, key=lambda c: (c.r0, c.c0)):
+        own, copy = Cell(cell.text), Cell(cell.text, merged=True)  # immutable: shared
         first = True
-        for r in range(max(cell.r0, 0), min(cell.r1, table.nrows)):
+        for r in range(max(cell.r0, 0), min(cell.r1, nrows)):
+            row = grid[r]
             for c in range(max(cell.c0, 0), min(cell.c1, ncols)):
-                if grid[r][c] is None:
-                    grid[r][c] = Cell(cell.text, merged=not first)
+                if row[c] is None:
+                    row[c] = own if first else copy
                     first = False
-    rows = [[c if c is not None else Cell("") for c in row] for row in grid]
+    blank = Cell("")
+    rows = [[c if c is not None else blank for c in row] for row in grid]
     rows = [row for row in rows if any(c.text.strip() for c in row)]
     return Table(rows=rows, page=table.page)

@@ -47,6 +47,11 @@ def is_wide(ch: str) -> bool:
     )
 
 
+_WIDE_RANGES = (
+    "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f\u2010-\u2027"
+    "\U00020000-\U0002fa1f"
+)
+_ALL_WIDE = re.compile(f"[{_WIDE_RANGES}]+")
 _NUMBER_CHARS = frozenset("0123456789.,")
 
 
@@ -118,7 +123,7 @@ def _row_text(row: list[Char]) -> str:
 def _glyph_width(c: Char) -> float:
     """Width of one Chinese glyph of a run made only of them (the font size), else 0."""
     text = c.text
-    if text and is_wide(text[0]) and is_wide(text[-1]) and all(map(is_wide, text)):
+    if _ALL_WIDE.fullmatch(text):
         return (c.x1 - c.x0) / len(text)
     return 0.0
 
