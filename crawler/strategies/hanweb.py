@@ -41,6 +41,9 @@ FIELD_RE = re.compile(
 TOTAL_JS_RE = re.compile(r"\btotalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
 PERPAGE_JS_RE = re.compile(r"\bperPage\s*[:=]\s*['\"]?(\d+)", re.I)
 DATE_RE = re.compile(r"(\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{4}\.\d{1,2}\.\d{1,2})")
+#: The element that holds the datastore: its id is the ``uid`` of static jpage URLs.
+UID_RE = re.compile(r"<div[^>]*\bid=['\"]?(\d+)['\"]?[^>]*>\s*(?:<script[^>]*>)?\s*$", re.I)
+MAX_STATIC_PAGES = 100
 #: Records asked for per proxy call (jpage asks for 3 pages at a time).
 GROUP = 45
 
@@ -107,23 +110,31 @@ def proxy_followup(page_url: str, fields: dict[str, str], start: int, perpage: i
 
 
 def extract(url: str, text: str, sel: Selector) -> Listing:
-    """Records embedded in the column page, and the proxy call for the records after them."""
+    """Records embedded in the column page, and how to get the records after them: the proxy
+    call when the page names its column, else the ``?uid=…&pageNum=N`` pages of the static
+    jpage mode (``uid`` is the id of the element holding the datastore)."""
     m = DATASTORE_RE.search(text)
     if not m:
         return Listing()
     entries = parse_records(m.group(1), url)
+    embedded = len(RECORD_RE.findall(m.group(1)))
     fields = form_fields(text)
     total = total_records(text)
+    pm = PERPAGE_JS_RE.search(text)
+    perpage = int(pm.group(1)) if pm else 15
     listing = Listing(entries=entries)
-    if (
-        "columnid" in {k.lower() for k in fields}
-        and entries
-        and (total is None or total > len(entries))
-    ):
-        pm = PERPAGE_JS_RE.search(text)
-        perpage = int(pm.group(1)) if pm else 15
-        listing.followups.append(
-            proxy_followup(url, fields, len(RECORD_RE.findall(m.group(1))) + 1, perpage)
+    if not entries or (total is not None and total <= embedded):
+        return listing
+    if "columnid" in {k.lower() for k in fields}:
+        listing.followups.append(proxy_followup(url, fields, embedded + 1, perpage))
+        return listing
+    holder = UID_RE.search(text[: m.start()][-400:])
+    if holder and total is not None:
+        base = url.split("?", 1)[0]
+        pages = min(-(-total // perpage), MAX_STATIC_PAGES)
+        listing.followups.extend(
+            Followup(f"{base}?{urlencode({'uid': holder.group(1), 'pageNum': n})}")
+            for n in range(2, pages + 1)
         )
     return listing
 

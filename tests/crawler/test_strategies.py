@@ -116,6 +116,24 @@ def test_hanweb_proxy_answers_continue_until_the_total() -> None:
     assert len(last.entries) == 10 and last.followups == []
 
 
+def test_hanweb_static_pages_when_the_page_names_no_column() -> None:
+    page = (
+        '<div id="380055"><script type="text/xml"><datastore><recordset>'
+        + "".join(
+            f'<record><![CDATA[<li><a href="/art/2024/1/{i}/art_42150_{i}.html">t{i}</a></li>]]></record>'
+            for i in range(1, 4)
+        )
+        + "</recordset></datastore></script></div><script>var totalRecord = 7; perPage: 3</script>"
+    )
+    url = "http://sthjt.jiangxi.gov.cn/jxssthjt/col/col42150/index.html"
+    listing = hanweb.extract(url, page, Selector(text=page))
+    assert len(listing.entries) == 3
+    assert [f.url for f in listing.followups] == [
+        url + "?uid=380055&pageNum=2",
+        url + "?uid=380055&pageNum=3",
+    ]
+
+
 def test_hanweb_form_fields_with_quoted_keys() -> None:
     text = "ajaxParam:{'col':1,'appid':1,'webid':2,'path':'/','columnid':58398,'unitid':181870}"
     fields = hanweb.form_fields(text)
