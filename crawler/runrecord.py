@@ -167,12 +167,15 @@ class SiteActivity:
 
     Scrapy has no per-site queue, so this counts the engine's signals by ``meta["seed_url"]``:
     +1 when a request is scheduled, -1 when it leaves the downloader or the scheduler drops it.
+    A response's callback schedules the next requests just after its request left, so a site
+    counts as done only once nothing is pending and ``settle`` seconds passed without an event.
     A request a middleware refuses (robots.txt, a cap) never leaves the downloader, so a site
     with nothing in the downloader and no event for ``quiet`` seconds also counts as done.
     """
 
-    def __init__(self, quiet: float) -> None:
+    def __init__(self, quiet: float, settle: float = 1.0) -> None:
         self.quiet = quiet
+        self.settle = settle
         self.pending: Counter[str] = Counter()
         self.last_event: dict[str, float] = {}
 
@@ -190,11 +193,10 @@ class SiteActivity:
         """How many of ``sites`` are done; ``active``: sites with a request in the downloader."""
         count = 0
         for site in sites:
-            if site not in self.last_event:
-                continue  # not started
-            if self.pending[site] <= 0 or (
-                site not in active and now - self.last_event[site] >= self.quiet
-            ):
+            if site not in self.last_event or site in active:
+                continue  # not started, or still downloading
+            idle = now - self.last_event[site]
+            if (self.pending[site] <= 0 and idle >= self.settle) or idle >= self.quiet:
                 count += 1
         return count
 

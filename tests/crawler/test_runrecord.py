@@ -69,12 +69,13 @@ def test_progress_counts_sites_done_and_reports() -> None:
 
 
 def test_a_site_is_done_when_its_requests_are_finished_or_it_went_quiet() -> None:
-    act = SiteActivity(quiet=30)
+    act = SiteActivity(quiet=30, settle=1)
     sites = ["http://a/", "http://b/", "http://c/", "http://d/"]
     act.scheduled("http://a/", 0)
-    act.finished("http://a/", 1)  # all its requests answered
+    act.finished("http://a/", 1)  # all its requests answered …
     act.scheduled("http://b/", 0)  # one still pending …
     act.scheduled("http://c/", 0)  # … one refused by a middleware long ago, never left
     # d has not started
+    assert act.done(sites, active=set(), now=1.5) == 0  # … a's callback may still schedule more
     assert act.done(sites, active={"http://b/"}, now=10) == 1
     assert act.done(sites, active={"http://b/"}, now=40) == 2  # c went quiet, b is downloading
