@@ -9,6 +9,17 @@ from __future__ import annotations
 
 import importlib.util
 
+
+def _existing(components: dict[str, int]) -> dict[str, int]:
+    """Components whose modules exist: parts written in parallel join when they land."""
+    return {
+        path: order
+        for path, order in components.items()
+        if importlib.util.find_spec(path.rsplit(".", 1)[0]) is not None
+    }
+
+
+# Polite by default: AutoThrottle adapts the delay to each server's latency.
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_START_DELAY = 2.0
@@ -30,6 +41,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteGuardMiddleware": 60,
 }
 
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # no report is larger; a decoy archive is cut off here
+DOWNLOAD_TIMEOUT = 60  # county servers are slow; a timeout is retried (RETRY_TIMES)
+DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+
 # Resume after a kill (-s JOBDIR=…): a request journal that marks a page done only after its
 # items left the pipelines (crawler/dupefilter.py); without a job directory these behave like
 # Scrapy's defaults.
@@ -38,20 +54,6 @@ DUPEFILTER_CLASS = (
     if importlib.util.find_spec("crawler.dupefilter")
     else "scrapy.dupefilters.RFPDupeFilter"
 )
-
-DOWNLOAD_DELAY = 1.0
-DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # no report is larger; a decoy archive is cut off here
-DOWNLOAD_TIMEOUT = 60
-DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
-
-
-def _existing(components: dict[str, int]) -> dict[str, int]:
-    """Components whose modules exist: parts written in parallel join when they land."""
-    return {
-        path: order
-        for path, order in components.items()
-        if importlib.util.find_spec(path.rsplit(".", 1)[0]) is not None
-    }
 
 
 # The run record: per-site status, progress lines, the final table (crawler/runrecord.py).
@@ -79,6 +81,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # URLs differing only in tracking parameters are one request (dupe filter, cache, job dir).
 REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.CanonicalRequestFingerprinter"
 
+# 5xx, gateway timeouts and 429 recover on retry often enough; timeouts are retried as well.
 RETRY_ENABLED = True
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_TIMES = 3
