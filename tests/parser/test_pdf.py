@@ -450,6 +450,19 @@ def test_a_row_cut_by_the_page_break_with_its_numbers_below_is_mended() -> None:
     ]
 
 
+def test_a_row_cut_by_the_page_break_is_mended_under_a_repeated_header() -> None:
+    upper = _part([["事项", "自然人", "总计"], ["1.申请人无正", "1", "2"]], page=1)
+    lower = _part(
+        [["事项", "自然人", "总计"], ["当理由逾期不补正", "", ""], ["2.其他", "3", "4"]], 2
+    )
+    assert to_grid(join_tables(upper, lower)).texts() == [
+        ["事项", "自然人", "总计"],
+        ["1.申请人无正当理由逾期不补正", "1", "2"],
+        ["事项", "自然人", "总计"],
+        ["2.其他", "3", "4"],
+    ]
+
+
 def test_a_header_at_the_foot_of_a_page_is_not_merged_into_the_first_row() -> None:
     upper = _part([["事项", "自然人", "总计"]], page=1)
     lower = _part([["规章", "1", "2"]], page=2)

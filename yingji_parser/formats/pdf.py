@@ -287,34 +287,34 @@ def join_tables(upper: LTable, lower: LTable) -> LTable:
     b_cells = remap(lower.cells, lower.xs, upper.nrows)
     boundary = upper.nrows
     nrows = upper.nrows + lower.nrows
+    # A header repeated at the top of the new page stays (the mapper skips it); a row that the
+    # break cut in two continues under it.
+    header = _repeated_header_rows(a_cells, b_cells, boundary)
+    cut = boundary + header
     a_last = {(c.c0, c.c1): c for c in a_cells if c.r1 == boundary}
-    b_first = [c for c in b_cells if c.r0 == boundary]
+    b_first = [c for c in b_cells if c.r0 == cut]
 
     if _row_was_split(a_last, b_first):
         for b in b_first:
             a = a_last.get((b.c0, b.c1))
-            if a is not None and b.text:
+            if a is not None:
                 a.text = join_wrapped([a.text, b.text])
-            if a is not None and (b.text or b.r1 - b.r0 > 1):
-                a.r1 = b.r1
-            if a is not None or not b.text:
-                b.r0 = b.r1 = -1  # absorbed
-        for c in b_cells:
-            if c.r0 >= 0:
-                c.r0 = max(c.r0 - 1, boundary) if c.r0 > boundary else c.r0
-                c.r1 -= 1
-        for a in a_last.values():
-            if a.r1 > boundary:
-                a.r1 -= 1
+                if not header and b.r1 - b.r0 > 1:
+                    a.r1 = b.r1  # a merged cell that goes on below: one cell again
+                if not header or b.r1 - b.r0 == 1:
+                    b.r0 = b.r1 = -1  # absorbed
+            elif not b.text and b.r1 - b.r0 == 1:
+                b.r0 = b.r1 = -1
+        _delete_row(a_cells + b_cells, cut)
         nrows -= 1
-    else:
+    elif not header:
         for b in b_first:
             a = a_last.get((b.c0, b.c1))
             if a is not None and _same_cell_over_break(a, b):
                 a.text = join_wrapped([a.text, b.text])
                 a.r1 = b.r1
                 b.r0 = b.r1 = -1
-    cells = a_cells + [c for c in b_cells if c.r1 > c.r0 >= 0]
+    cells = [c for c in a_cells + b_cells if c.r1 > c.r0 >= 0]
     return LTable(
         xs=xs,
         nrows=nrows,
@@ -324,6 +324,43 @@ def join_tables(upper: LTable, lower: LTable) -> LTable:
         bottom=lower.bottom,
         last_page=lower.last_page,
     )
+
+
+MAX_HEADER_ROWS = 5
+
+
+def _repeated_header_rows(a_cells: list[LCell], b_cells: list[LCell], boundary: int) -> int:
+    """How many rows at the top of the lower part repeat the table's first rows (0 if none)."""
+
+    def band(cells: list[LCell], start: int, k: int) -> list[tuple[int, int, int, int, str]] | None:
+        inside = []
+        for c in cells:
+            if c.r0 < start + k < c.r1:
+                return None  # a cell straddles the band's lower edge: not a header band
+            if start <= c.r0 and c.r1 <= start + k:
+                inside.append((c.r0 - start, c.r1 - start, c.c0, c.c1, c.text.replace(" ", "")))
+        return sorted(inside)
+
+    found = 0
+    for k in range(1, MAX_HEADER_ROWS + 1):
+        top, below = band(a_cells, 0, k), band(b_cells, boundary, k)
+        if top and top == below and any(text for *_, text in top):
+            found = k
+    return found
+
+
+def _delete_row(cells: list[LCell], row: int) -> None:
+    """Remove one row from the cells' spans (cells marked absorbed, r0 == -1, are left alone)."""
+    for c in cells:
+        if c.r0 < 0:
+            continue
+        if c.r0 > row:
+            c.r0 -= 1
+            c.r1 -= 1
+        elif c.r0 <= row < c.r1:
+            c.r1 -= 1
+            if c.r1 <= c.r0:
+                c.r0 = c.r1 = -1
 
 
 def _row_was_split(a_last: dict[tuple[int, int], LCell], b_first: list[LCell]) -> bool:
