@@ -144,7 +144,7 @@ DISCLOSURE_SLUG_RE = re.compile(
 #: Links that are never a column: actions, other channels, files.
 SKIP_LINK_TEXT_RE = re.compile(
     r"登录|注册|English|无障碍|关怀|长者|搜索|检索|邮箱|留言|信箱|投诉|办事|互动|打印|关闭|收藏"
-    r"|依申请|申请表|指南$|上一页|首页$"
+    r"|依申请|申请表|指南$|上一页|首页$|预算|决算|招标|采购|招聘|视频|图片"
 )
 
 

@@ -121,6 +121,8 @@ def test_column_links_are_ranked(text: str, url: str, kind: ColumnKind) -> None:
         ("政府信息公开年报", "http://x.gov.cn/nb.zip.pdf"),
         ("关于做好年报工作的通知", "http://x.gov.cn/tz/"),
         ("依申请公开", "http://x.gov.cn/ysqgk/"),
+        ("部门预决算公开", "http://x.gov.cn/bmyjs/"),
+        ("政府采购信息公开", "http://x.gov.cn/zfcg/"),
     ],
 )
 def test_other_links_are_not_columns(text: str, url: str) -> None:
