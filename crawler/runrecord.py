@@ -61,7 +61,7 @@ class SiteTally:
 
     def add(self, outcome: str | None, error: str | None = None) -> None:
         if outcome in STORED:
-            setattr(self, outcome, getattr(self, outcome) + 1)  # type: ignore[arg-type]
+            setattr(self, outcome, getattr(self, outcome) + 1)
         else:
             self.failed += 1
             if error and len(self.errors) < 5:

@@ -37,7 +37,7 @@ def future_to_deferred(fut: cf.Future[T], timeout: float | None = None) -> defer
         else:
             d.callback(f.result())
 
-    fut.add_done_callback(lambda f: reactor.callFromThread(fire, f))  # type: ignore[attr-defined]
+    fut.add_done_callback(lambda f: reactor.callFromThread(fire, f))
     if timeout is not None:
         d.addTimeout(timeout, reactor)
     return d

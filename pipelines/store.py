@@ -84,7 +84,7 @@ def fill_from_title(
     from yingji_parser.metadata import split_title
 
     agency, year = split_title(title)
-    filled = {}
+    filled: dict[str, Any] = {}
     if not record.get("agency") and agency:
         filled["agency"] = agency
     if not record.get("year") and year:

@@ -36,7 +36,7 @@ DEMO_SETTINGS = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     desc = "crawl bundled demo sites on 127.0.0.1 into ./yingji.db and show what was found"
     p = sub.add_parser("demo", help=desc, description=desc)
     p.add_argument(

@@ -15,7 +15,7 @@ from yingji import config
 from yingji.errors import UserError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     desc = "parse the stored raw documents again with the current parser and store the results"
     p = sub.add_parser("reparse", help=desc, description=desc)
     p.add_argument(
