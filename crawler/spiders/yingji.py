@@ -262,9 +262,12 @@ class YingjiSpider(Spider):
             if col is None or (kind == ColumnKind.REPORTS and col < ColumnKind.BUREAU):
                 continue
             # the bureau's context carries into its sub-columns, not into the portal's own
-            # navigation (a 政府信息公开 link in the page header leads out of the section)
+            # navigation (a 政府信息公开年报 link in the page header leads out of the section)
+            inherits = discovery.is_under(entry.url, response.url) or (
+                col >= ColumnKind.BUREAU and not entry.in_nav
+            )
             col_em = (
-                (em and (col >= ColumnKind.BUREAU or discovery.is_under(entry.url, response.url)))
+                (em and inherits)
                 or col == ColumnKind.BUREAU
                 or discovery.is_bureau_url(entry.url)
                 or (col == ColumnKind.REPORTS and bool(discovery.EM_AGENCY_RE.search(entry.title)))

@@ -24,6 +24,7 @@ class Entry:
     url: str
     title: str
     published: str | None = None
+    in_nav: bool = False  # in the page's header, navigation or footer (site-wide links)
 
 
 @dataclass(frozen=True)

@@ -61,12 +61,14 @@ def _published(a: Selector) -> str | None:
 
 
 def _is_furniture(a: Selector) -> bool:
+    """Whether a link sits in the page header, navigation bar or footer (repeated site-wide)."""
     return bool(
         a.xpath("ancestor::*[self::header or self::footer or self::nav]")
         or a.xpath(
             "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' header ') or "
             "contains(concat(' ', normalize-space(@class), ' '), ' footer ') or "
-            "@id='header' or @id='footer']"
+            "contains(concat(' ', normalize-space(@class), ' '), ' nav ') or "
+            "@id='header' or @id='footer' or @id='nav']"
         )
     )
 
@@ -79,7 +81,14 @@ def links(url: str, sel: Selector) -> list[Entry]:
         href = a.attrib.get("href", "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "tel:")) or href == "#":
             continue
-        found.append(Entry(url=urljoin(url, href), title=_anchor_text(a), published=_published(a)))
+        found.append(
+            Entry(
+                url=urljoin(url, href),
+                title=_anchor_text(a),
+                published=_published(a),
+                in_nav=_is_furniture(a),
+            )
+        )
     return found
 
 

@@ -163,9 +163,10 @@ def test_the_bureaus_context_reaches_its_sub_columns_not_the_portal(tmp_path: Pa
     spider = get_crawler(YingjiSpider)._create_spider(seeds=str(seeds))
     url = "http://www.x.gov.cn/bm/yjglj/"
     page = (
-        '<html><body><div class="nav"><a href="/xxgk/">政府信息公开</a></div>'
+        '<html><body><div class="nav"><a href="/xxgk/">政府信息公开</a>'
+        '<a href="/xxgk/zfxxgknb/">政府信息公开年报</a></div>'
         '<ul><li><a href="./xxgk/">信息公开</a></li><li><a href="./nb/">政府信息公开年报</a></li>'
-        "</ul></body></html>"
+        '<li><a href="/col/col1229000101/index.html">政府信息公开年报</a></li></ul></body></html>'
     )
     meta = {"seed_url": "http://www.x.gov.cn/", "hops": 2, "em": True, "kind": 2}
     response = HtmlResponse(
@@ -173,7 +174,9 @@ def test_the_bureaus_context_reaches_its_sub_columns_not_the_portal(tmp_path: Pa
     )
     em = {r.url: r.meta["em"] for r in spider.parse_page(response) if isinstance(r, Request)}
     assert em == {
-        "http://www.x.gov.cn/xxgk/": False,
+        "http://www.x.gov.cn/xxgk/": False,  # the portal's navigation
+        "http://www.x.gov.cn/xxgk/zfxxgknb/": False,  # the portal's own report column
         "http://www.x.gov.cn/bm/yjglj/xxgk/": True,
         "http://www.x.gov.cn/bm/yjglj/nb/": True,
+        "http://www.x.gov.cn/col/col1229000101/index.html": True,  # Hanweb: not a sub-path
     }
