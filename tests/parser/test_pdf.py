@@ -253,6 +253,24 @@ def test_long_table_over_two_pages_with_repeated_header_running_head_and_blank_c
     assert doc.paragraphs[-1] == "四、政府信息公开行政复议、行政诉讼情况"
 
 
+def test_repeated_header_rows_and_rows_broken_under_them() -> None:
+    doc = read(OWN / "repeated_header.pdf")
+    three = table_with(doc, "一、本年新收政府信息公开申请数量")
+    header_starts = [i for i, row in enumerate(three.rows) if row[3].text == "申请人情况"]
+    assert len(header_starts) == 5  # on page 1, then again on each of the four pages after
+    # Rows broken by the page break under the repeated header are whole again.
+    labels = {c.text for row in three.rows for c in row}
+    assert "1.本机关不掌握相关政府信息" in labels
+    assert "5.要求行政机关确认或重新出具已获取信息" in labels
+    assert "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请" in labels
+    # A merged label cut by the break reads whole on both sides of the repeated header.
+    assert values(three, "2.没有现成信息需要另行制作", 9)[0] == "（四）无法提供"
+    assert values(three, "3.其他", 10)[:2] == ["三、本年度办理结果", "（六）其他处理"]
+    for row in three.rows:
+        if row[3].text != "申请人情况" and not row[3].merged and row[3].text not in ("自然人",):
+            assert all(c.text.isdigit() for c in row[3:]), [c.text for c in row]
+
+
 def test_table_split_by_hand_under_a_continued_mark_is_one_table() -> None:
     doc = read(OWN / "continued_table.pdf")
     assert len(doc.tables) == 1
@@ -460,6 +478,28 @@ def test_a_row_cut_by_the_page_break_is_mended_under_a_repeated_header() -> None
         ["1.申请人无正当理由逾期不补正", "1", "2"],
         ["事项", "自然人", "总计"],
         ["2.其他", "3", "4"],
+    ]
+
+
+def test_a_label_cut_by_the_break_under_a_repeated_header_is_whole_on_both_sides() -> None:
+    def part(rows: list[list[str]], label: str, first: int, page: int) -> LTable:
+        table = _part(rows, page)
+        # Column 0 below the header is one merged label cell.
+        table.cells = [c for c in table.cells if not (c.c0 == 0 and c.r0 >= first)]
+        table.cells.append(LCell(first, len(rows), 0, 1, label))
+        return table
+
+    upper = part([["事项", "一", "总计"], ["", "1.本机关不掌握", "7"]], "（四）无", 1, 1)
+    lower = part(
+        [["事项", "一", "总计"], ["", "2.没有现成信息", "8"], ["", "3.补正后", "9"]], "法提供", 1, 2
+    )
+    rows = to_grid(join_tables(upper, lower)).texts()
+    assert [r[0] for r in rows] == [
+        "事项",
+        "（四）无法提供",
+        "事项",
+        "（四）无法提供",
+        "（四）无法提供",
     ]
 
 

@@ -219,6 +219,13 @@ def test_hongze_other_handling_printed_as_one_row(name: str) -> None:
     assert "other_not_split" in [w.code for w in result.warnings]
 
 
+def test_sample_with_a_header_repeated_on_every_page_parses_to_its_answer_file() -> None:
+    expected = json.loads((FIXTURES / "samples" / "synth0.json").read_text(encoding="utf-8"))
+    record = parse(OWN / "repeated_header.pdf").record
+    for key, want in expected.items():
+        assert record[key] == want, key
+
+
 def test_scanned_pdf_needs_ocr() -> None:
     result = parse(OWN / "image_only.pdf")
     assert result.status == "needs_ocr"

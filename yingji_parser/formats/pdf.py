@@ -299,21 +299,28 @@ def join_tables(upper: LTable, lower: LTable) -> LTable:
             a = a_last.get((b.c0, b.c1))
             if a is not None:
                 a.text = join_wrapped([a.text, b.text])
-                if not header and b.r1 - b.r0 > 1:
-                    a.r1 = b.r1  # a merged cell that goes on below: one cell again
-                if not header or b.r1 - b.r0 == 1:
+                if not header:
+                    if b.r1 - b.r0 > 1:
+                        a.r1 = b.r1  # a merged cell that goes on below: one cell again
                     b.r0 = b.r1 = -1  # absorbed
+                elif b.r1 - b.r0 == 1:
+                    b.r0 = b.r1 = -1
+                elif _label_like(a.text):
+                    b.text = a.text  # the header stands between: both pieces carry the label
             elif not b.text and b.r1 - b.r0 == 1:
                 b.r0 = b.r1 = -1
         _delete_row(a_cells + b_cells, cut)
         nrows -= 1
-    elif not header:
+    else:
         for b in b_first:
             a = a_last.get((b.c0, b.c1))
             if a is not None and _same_cell_over_break(a, b):
                 a.text = join_wrapped([a.text, b.text])
-                a.r1 = b.r1
-                b.r0 = b.r1 = -1
+                if header:
+                    b.text = a.text  # the header stands between: both pieces carry the label
+                else:
+                    a.r1 = b.r1
+                    b.r0 = b.r1 = -1
     cells = [c for c in a_cells + b_cells if c.r1 > c.r0 >= 0]
     return LTable(
         xs=xs,
