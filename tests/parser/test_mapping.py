@@ -302,3 +302,20 @@ def test_unknown_column_header_in_section_two_is_read_in_format_order_with_a_war
     mapped = map_document(_doc(Paragraph("二、主动公开政府信息情况"), two), "2021")
     assert mapped.active_disclosure["rules"] == {"issued": 1, "repealed": 2, "in_force": 3}
     assert "columns_assumed" in [w.code for w in mapped.warnings]
+
+
+def test_review_header_with_short_column_names() -> None:
+    four = table_from_texts(
+        [
+            ["行政复议", "", "", "", "", "行政诉讼", "", "", "", "", "", "", "", "", ""],
+            ["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+            ["维持", "纠正", "其他", "未审结", "合计"] * 3,
+            [str(i) for i in range(15)],
+        ]
+    )
+    mapped = map_document(_doc(Paragraph("四、行政复议、行政诉讼情况"), four), "2021")
+    assert mapped.review_litigation["review"] == {
+        "upheld": 0, "corrected": 1, "other": 2, "pending": 3, "total": 4
+    }  # fmt: skip
+    assert mapped.review_litigation["litigation_after_review"]["total"] == 14
+    assert "columns_assumed" not in [w.code for w in mapped.warnings]

@@ -88,7 +88,7 @@ REVIEW_GROUP_ORDER = ("review", "litigation_direct", "litigation_after_review")
 REVIEW_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("upheld", ("结果维持", "维持")),
     ("corrected", ("结果纠正", "纠正")),
-    ("other", ("其他结果",)),
+    ("other", ("其他结果", "其他")),
     ("pending", ("尚未审结",)),
     ("total", ("总计", "合计")),
 )
