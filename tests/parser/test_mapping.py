@@ -15,6 +15,7 @@ from yingji_parser import parse_document
 from yingji_parser.grid import Document, Paragraph, table_from_texts
 from yingji_parser.labels import core, parse_number
 from yingji_parser.mapping import map_document
+from yingji_parser.mapping.applications import column_key
 
 from .conftest import QUIRKS, expected
 
@@ -319,3 +320,21 @@ def test_review_header_with_short_column_names() -> None:
     }  # fmt: skip
     assert mapped.review_litigation["litigation_after_review"]["total"] == 14
     assert "columns_assumed" not in [w.code for w in mapped.warnings]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("商业企业", "commercial"),
+        ("企业", "commercial"),
+        ("社会公益组识", "social_welfare"),
+        ("公益组织", "social_welfare"),
+        ("法律服务", "legal_service"),
+        ("其它", "other_org"),
+        ("合计", "total"),
+        ("法人或其他组织", None),
+        ("申请人情况", None),
+    ],
+)
+def test_applicant_columns_are_known_by_their_header_words(text: str, key: str | None) -> None:
+    assert column_key(core(text)) == key

@@ -57,6 +57,24 @@ def is_header(row: Row) -> bool:
     return any(word in c for c in row.cores for word in cat.APPLICANT_HEADER_WORDS)
 
 
+_GROUP_HEADERS = {"法人或其他组织", "申请人情况"}
+
+
+def column_key(text: str) -> str | None:
+    """The applicant column a header text names: the official label, a near miss, or a short
+    form of it ("企业", "公益组织"); never the group headers around them ("法人或其他组织")."""
+    if not text or text in _GROUP_HEADERS:
+        return None
+    hit = best_match(text, _COLUMNS, allow_contain=False, threshold=80)
+    if hit is not None:
+        return _COLUMNS[hit[0]][0]
+    if 2 <= len(text) <= 8:
+        for key, labels in _COLUMNS:
+            if any(text in lab or (lab in text and len(lab) > 2) for lab in labels):
+                return key
+    return None
+
+
 def column_positions(header: list[Row]) -> list[int] | None:
     """Positions of the seven columns from the header rows, or None if they are not all there."""
     width = max(len(r.cells) for r in header)
@@ -67,9 +85,8 @@ def column_positions(header: list[Row]) -> list[int] | None:
             if pos < len(r.cells) and r.cores[pos]:
                 bottom = r.cores[pos]
                 break
-        hit = best_match(bottom, _COLUMNS, allow_contain=False, threshold=80)
-        if hit is not None:
-            key = _COLUMNS[hit[0]][0]
+        key = column_key(bottom)
+        if key is not None:
             found.setdefault(key, pos)
     if len(found) != len(cat.APPLICANT_KEYS):
         return None
