@@ -338,3 +338,17 @@ def test_review_header_with_short_column_names() -> None:
 )
 def test_applicant_columns_are_known_by_their_header_words(text: str, key: str | None) -> None:
     assert column_key(core(text)) == key
+
+
+def test_a_group_label_on_a_row_of_its_own_is_not_taken_for_a_row_of_the_format() -> None:
+    three = table_from_texts(
+        [
+            ["（一）予以公开", "1", "0", "0", "0", "0", "0", "1"],
+            ["（三）不予公开", "", "", "", "", "", "", ""],
+            ["1.属于国家秘密", "2", "0", "0", "0", "0", "0", "2"],
+        ]
+    )
+    mapped = map_document(_doc(Paragraph("三、收到和处理政府信息公开申请情况"), three), "2021")
+    assert mapped.applications["granted"]["total"] == 1
+    assert mapped.applications["denied_state_secret"]["total"] == 2
+    assert "row_duplicate" not in [w.code for w in mapped.warnings]

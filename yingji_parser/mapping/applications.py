@@ -145,6 +145,8 @@ def map_applications(
         if not row.leaf:
             continue
         leaf = without_group(row.leaf)
+        if leaf in _GROUPS[:-1]:  # a group's own row ("（三）不予公开" alone): no values of its own
+            continue
         hit = best_match(leaf, candidates, after=last)
         for alt in row.alternatives() if hit is None else ():
             leaf = without_group(alt.leaf)
