@@ -39,10 +39,15 @@ FAST = {
 }
 
 BROKEN_SITE = {
-    "name": "伊川县应急管理局",
-    "region": "河南省洛阳市伊川县",
-    "title": "伊川县应急管理局2023年政府信息公开工作年度报告",
+    "name": "延津县应急管理局",
+    "region": "河南省新乡市延津县",
+    "title": "延津县应急管理局2023年政府信息公开工作年度报告",
 }
+QUIET_SITE = {"name": "原阳县人民政府", "region": "河南省新乡市原阳县", "path": "quiet/"}
+QUIET_PAGE = (
+    "<html><body><h1>原阳县人民政府</h1><ul><li><a href='/quiet/about.html'>关于我们</a></li>"
+    "<li><a href='/quiet/news.html'>原阳新闻</a></li></ul></body></html>"
+)
 BROKEN_PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntruncated"
 
 
@@ -59,6 +64,8 @@ class _BrokenSite(BaseHTTPRequestHandler):
                 f"<html><body><h1>{BROKEN_SITE['name']}</h1><ul>{link}</ul></body></html>".encode()
             )
             ctype = "text/html; charset=utf-8"
+        elif self.path.startswith("/quiet/"):  # a site without any report
+            body, ctype = QUIET_PAGE.encode(), "text/html; charset=utf-8"
         elif self.path == "/files/nb2023.pdf":
             body, ctype = BROKEN_PDF, "application/pdf"
         else:
@@ -90,7 +97,9 @@ class Crawl:
 def write_seeds(sites: object, broken_url: str, path: Path) -> Path:
     sites.seeds_csv(path)  # type: ignore[attr-defined]
     with path.open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerow([BROKEN_SITE["name"], BROKEN_SITE["region"], broken_url])
+        writer = csv.writer(fh)
+        writer.writerow([BROKEN_SITE["name"], BROKEN_SITE["region"], broken_url])
+        writer.writerow([QUIET_SITE["name"], QUIET_SITE["region"], broken_url + QUIET_SITE["path"]])
     return path
 
 
@@ -145,9 +154,15 @@ def test_a_crawl_stores_every_report_once_exactly_and_a_recrawl_changes_nothing(
         first = run_crawl(seeds, db_url, tmp_path / "files", tmp_path)
         assert first.returncode == 0, first.stderr[-3000:]
         expected = _expected(sites)
-        statuses = {**sites.expected_status(), broken_site: "failed to parse"}
+        quiet = broken_site + QUIET_SITE["path"]
+        statuses = {
+            **sites.expected_status(),
+            broken_site: "failed to parse",
+            quiet: "none found",
+        }
         names = {s.url: s.spec["name"] for s in sites.sites.values()} | {
-            broken_site: BROKEN_SITE["name"]
+            broken_site: BROKEN_SITE["name"],
+            quiet: QUIET_SITE["name"],
         }
 
         with Store(db_url, upgrade=False) as store:
