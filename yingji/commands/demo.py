@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     with Store(database):  # create or migrate it here: a problem is one line, before serving
         pass
     env = dict(os.environ)
-    env.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+    env["SCRAPY_SETTINGS_MODULE"] = SETTINGS_MODULE  # whatever project the directory holds
     env.pop("YINGJI_DATABASE_URL", None)  # the demo writes ./yingji.db, whatever is configured
     started = time.monotonic()
     with serve_sites() as sites, tempfile.TemporaryDirectory(prefix="yingji-demo-") as tmp:
