@@ -352,3 +352,24 @@ def test_a_group_label_on_a_row_of_its_own_is_not_taken_for_a_row_of_the_format(
     assert mapped.applications["granted"]["total"] == 1
     assert mapped.applications["denied_state_secret"]["total"] == 2
     assert "row_duplicate" not in [w.code for w in mapped.warnings]
+
+
+def test_other_group_on_a_row_of_its_own_is_followed_by_its_sub_rows() -> None:
+    three = table_from_texts(
+        [
+            ["（六）其他处理", "", "", "", "", "", "", ""],
+            ["1.申请人无正当理由逾期不补正", "1", "0", "0", "0", "0", "0", "1"],
+            ["2.申请人逾期未按收费通知要求缴纳费用", "2", "0", "0", "0", "0", "0", "2"],
+            ["3.其他", "3", "0", "0", "0", "0", "0", "3"],
+        ]
+    )
+    mapped = map_document(_doc(Paragraph("三、收到和处理政府信息公开申请情况"), three), "2021")
+    apps = mapped.applications
+    assert [
+        apps[k]["total"] for k in ("other_overdue_correction", "other_unpaid_fee", "other")
+    ] == [
+        1,
+        2,
+        3,
+    ]
+    assert "other_not_split" not in [w.code for w in mapped.warnings]

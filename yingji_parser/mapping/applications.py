@@ -157,6 +157,8 @@ def map_applications(
         if hit is None:
             continue
         index, s = hit
+        if candidates[index][1] == _GROUP_LABELS and template != "2019" and not row.has_numbers:
+            continue  # （六）其他处理 on a row of its own, its sub-rows follow
         key = candidates[index][0]
         what = f"三/{key}"
         if s < EXACT:
