@@ -232,6 +232,16 @@ def test_scanned_pdf_needs_ocr() -> None:
     assert result.doc_type == "pdf"
 
 
+def test_scan_with_a_stamped_page_number_needs_ocr() -> None:
+    assert parse(OWN / "stamped_scan.pdf").status == "needs_ocr"
+
+
+def test_text_pdf_whose_tables_are_pictures_needs_ocr() -> None:
+    result = parse(OWN / "pictured_table.pdf")
+    assert result.status == "needs_ocr"
+    assert "pdf_tables_as_images" in [w.code for w in result.warnings]
+
+
 def test_truncated_pdf_is_refused_as_corrupt() -> None:
     data = (REAL / "govnianbao" / "huaian_szf_2024_annual_report.pdf").read_bytes()
     with pytest.raises(CorruptDocument):
