@@ -3,8 +3,9 @@
 Labels in published reports differ from the template in ways that carry no meaning: spaces
 inside words ("本 年 度"), full- versus half-width punctuation, "1." / "1、" / "（1）" numbering,
 a header cell broken over two lines ("商业\\n企业"). Every comparison in the mapper therefore works
-on :func:`normalise` d text, and fuzzy matching (rapidfuzz) absorbs the rest (typos, shortened
-labels). Numbers are read by :func:`parse_number`, which keeps "blank" (None) apart from 0.
+on normalised text (:func:`core`), and fuzzy matching (rapidfuzz) absorbs the rest (typos,
+shortened labels). Numbers are read by :func:`parse_number`, which keeps "blank" (None) apart
+from 0.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _NUMBERING = re.compile(
     r"|(?:[①-⑳]))+"
 )
 # Remarks in brackets that are not part of the label: "(区分处理的，只计这一情形…)",
-# "(本列数据的勾稽关系为：…)", "(单位：万元)".
+# "(本列数据的勾稽关系为：…)", "(单位：万元)"; bracketed numbering "(一)" goes with them.
 _REMARK = re.compile(r"\([^()]*\)")
 
 
