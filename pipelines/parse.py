@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 
 from crawler.items import ReportItem
@@ -165,6 +166,9 @@ class ParsePool:
         self.workers = max(1, workers)
         self.timeout = timeout
         self._executor: cf.Executor | None = None
+        # at most one job per worker is submitted, so the time limit measures the parse itself,
+        # never the wait behind a burst of other items' documents
+        self._slots = defer.DeferredSemaphore(self.workers)
 
     def _make(self) -> cf.Executor:
         if self.kind == "thread":
@@ -174,6 +178,13 @@ class ParsePool:
         return cf.ProcessPoolExecutor(self.workers, mp_context=ctx)
 
     async def run(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        await maybe_deferred_to_future(self._slots.acquire())
+        try:
+            return await self._run(fn, *args)
+        finally:
+            self._slots.release()
+
+    async def _run(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
         for attempt in (1, 2):
             if self._executor is None:
                 self._executor = self._make()
