@@ -94,3 +94,24 @@ def test_page_chrome_is_not_read_as_report_text(page: str) -> None:
     for chrome in ("首页", "版权所有", "网站标识码", "索引号", "机构职能"):
         assert chrome not in text
     assert len(doc.tables) == 3
+
+
+def test_word_web_archive_served_as_doc_parses_like_its_html() -> None:
+    """Word's single-file web page (MHT, quoted-printable, GB2312) often comes named .doc."""
+    import quopri
+
+    body = (SAMPLES / "seed001.body.html").read_text(encoding="utf-8")
+    page = f'<html><head><meta charset="gb2312"></head><body>{body}</body></html>'
+    data = (
+        b"MIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
+        b"------=_NextPart_01\r\nContent-Location: file:///C:/report.htm\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n"
+        b'Content-Type: text/html; charset="gb2312"\r\n\r\n'
+        + quopri.encodestring(page.encode("gb18030")).replace(b"\n", b"\r\n")
+        + b"\r\n------=_NextPart_01--\r\n"
+    )
+    result = parse_document(data, filename="report.doc", content_type="application/msword")
+    assert result.doc_type == "html"
+    assert result.status == "parsed"
+    assert_record_matches(result.record, expected("seed001"), TABLE_KEYS)

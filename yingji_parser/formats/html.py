@@ -25,6 +25,7 @@ from w3lib.encoding import html_to_unicode
 
 from yingji_parser.errors import CorruptDocument, TooLarge
 from yingji_parser.grid import Block, Cell, Document, Paragraph, Table
+from yingji_parser.sniff import mht_html
 
 # Bounds that no report table comes near (the biggest, 三, is about 30 x 10) and that keep a
 # broken or hostile page from expanding into millions of cells.
@@ -315,6 +316,11 @@ def blocks_of(content: lxml.html.HtmlElement) -> list[Block]:
 
 
 def read(data: bytes, content_type: str | None = None) -> Document:
+    # Word's "web archive" (.mht, often served as .doc) wraps the HTML in MIME: unwrap it first.
+    unwrapped = mht_html(data)
+    if unwrapped is not None:
+        data, charset = unwrapped
+        content_type = f"text/html; charset={charset}" if charset else content_type
     root = _parse(decode(data, content_type))
     content = find_content(root)
     hints = _title_hints(root) + _near_title(content)
