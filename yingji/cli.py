@@ -18,7 +18,10 @@ COMMANDS = ("crawl", "parse", "db", "export", "reparse", "demo", "runs", "cluste
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="yingji",
-        description="Crawl, parse and keep the annual disclosure reports of emergency management bureaus.",
+        description=(
+            "Crawl, parse and keep the annual disclosure reports"
+            " of emergency management bureaus."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:

@@ -14,7 +14,9 @@ from yingji_parser.version import PARSER_VERSION
 __all__ = ["PARSER_VERSION", "ParseError", "ParseResult", "ParseWarning", "parse_document"]
 
 
-def parse_document(data: bytes, filename: str | None = None, content_type: str | None = None) -> ParseResult:
+def parse_document(
+    data: bytes, filename: str | None = None, content_type: str | None = None
+) -> ParseResult:
     """Parse one document (type detected from the bytes; name and content type are hints only).
 
     Raises :class:`ParseError` (with a readable reason) for unsupported, encrypted, corrupt or

@@ -62,7 +62,9 @@ class Document:
     title_hints: list[str] = field(default_factory=list)  # <title>, meta ArticleTitle, PDF Title…
     pages: int | None = None
     has_text_layer: bool = True  # False for an image-only (scanned) PDF
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (warning code, message) from the reader
+    notes: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (warning code, message) from the reader
 
     @property
     def tables(self) -> list[Table]:
