@@ -375,3 +375,19 @@ def resume_settings(project: BaseSettings) -> dict[str, str]:
         "DUPEFILTER_CLASS": f"{__name__}.ResumableDupeFilter",
         "SPIDER_MIDDLEWARES": json.dumps(middlewares),
     }
+
+
+def journal_unfinished(jobdir: str | os.PathLike[str]) -> bool:
+    """Whether the job directory holds a crawl that began and did not finish (cheap: the tail)."""
+    path = Path(jobdir) / JOURNAL_NAME
+    try:
+        with path.open("rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            if size == 0:
+                return False
+            fh.seek(max(0, size - 256))
+            tail = fh.read()
+    except FileNotFoundError:
+        return False
+    complete = tail.split(b"\n")[:-1]  # the last element is b"" or a torn line
+    return not complete or complete[-1] != FINISHED_RECORD.rstrip(b"\n")

@@ -11,6 +11,11 @@ compare it with what the same site gave before:
   their previous results, exceeds ``max(3, 2 × previous)``;
 * **run incomplete** — the run did not end as ``finished``.
 
+A crawl resumed after a kill records a run of its own, in which the sites finished before the
+kill look empty (their pages are done and not fetched again). So with ``since`` = when the
+interrupted crawl began, a site with a report source on its host seen since then is not
+"silent".
+
 The rules are plain functions over :class:`yingji.store.SiteResult` rows; :func:`check_run`
 reads them from the database through the store. ``yingji crawl`` prints every alert as a line
 of its report and exits non-zero when there is one.
@@ -18,9 +23,14 @@ of its report and exits non-zero when there is one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
 
+from sqlalchemy import select
+
+from models.reports import ReportSource
 from yingji.store import RunInfo, SiteResult, Store
 
 #: how many earlier results of a site count as "before" (a site silent for longer is gone)
@@ -53,15 +63,24 @@ def _name(result: SiteResult) -> str:
     return f"{result.site_name} ({result.site_url})" if result.site_name else result.site_url
 
 
+def host(url: str) -> str:
+    """Scheme and host:port of a URL, the unit a site is."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
 def check_sites(
-    current: Sequence[SiteResult], history: Mapping[str, Sequence[SiteResult]]
+    current: Sequence[SiteResult],
+    history: Mapping[str, Sequence[SiteResult]],
+    stored_hosts: Collection[str] = (),
 ) -> list[Alert]:
-    """Alerts for one run's site results; ``history[url]`` = earlier results, newest first."""
+    """Alerts for one run's site results; ``history[url]`` = earlier results, newest first;
+    ``stored_hosts`` = hosts (:func:`host`) that had a report stored during this crawl."""
     alerts: list[Alert] = []
     failed_now = failed_before = 0
     for site in current:
         earlier = list(history.get(site.site_url, ()))[:HISTORY]
-        if not _had_reports(site):
+        if not _had_reports(site) and host(site.site_url) not in stored_hosts:
             had = next((r for r in earlier if _had_reports(r)), None)
             if had is not None:
                 reason = site.status.replace("_", " ") + (f": {site.error}" if site.error else "")
@@ -104,12 +123,25 @@ def check_run_status(run: RunInfo) -> list[Alert]:
     return [Alert("run_incomplete", f"run {run.id} ended as {run.status!r}, not 'finished'")]
 
 
-def check_run(store: Store, run_id: int) -> list[Alert]:
-    """All alerts for run ``run_id``, reading the run record through the store."""
+def hosts_stored_since(store: Store, since: datetime) -> set[str]:
+    """Hosts of the report sources seen since ``since`` (the start of an interrupted crawl)."""
+    with store.engine.connect() as conn:
+        urls: Iterable[str] = conn.scalars(
+            select(ReportSource.url).where(ReportSource.last_seen >= since)
+        )
+        return {host(url) for url in urls}
+
+
+def check_run(store: Store, run_id: int, *, since: datetime | None = None) -> list[Alert]:
+    """All alerts for run ``run_id``, reading the run record through the store.
+
+    ``since``: the run resumed a crawl that began then (see the module docstring).
+    """
     run = store.run(run_id)
     current = store.run_sites(run_id)
     history = {
         s.site_url: store.site_history(s.site_url, before_run_id=run_id, limit=HISTORY)
         for s in current
     }
-    return check_run_status(run) + check_sites(current, history)
+    stored = hosts_stored_since(store, since) if since is not None else set()
+    return check_run_status(run) + check_sites(current, history, stored)

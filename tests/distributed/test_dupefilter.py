@@ -26,6 +26,7 @@ from crawler.dupefilter import (
     JOURNAL_NAME,
     RequestJournal,
     done_record,
+    journal_unfinished,
     parse_journal,
     scheduled_record,
 )
@@ -69,6 +70,17 @@ def test_opening_a_journal_compacts_it_and_a_finished_crawl_starts_afresh(tmp_pa
     assert again.open().done == set()
     again.close()
     assert path.read_bytes() == b""
+
+
+def test_a_job_directory_tells_whether_its_crawl_is_unfinished(tmp_path: Path) -> None:
+    assert not journal_unfinished(tmp_path)  # no journal: nothing to resume
+    path = tmp_path / JOURNAL_NAME
+    path.write_bytes(b"")
+    assert not journal_unfinished(tmp_path)
+    path.write_bytes(scheduled_record("aa", b"x" * 500) + done_record("aa"))
+    assert journal_unfinished(tmp_path)
+    path.write_bytes(path.read_bytes() + b"F\n")
+    assert not journal_unfinished(tmp_path)
 
 
 # --- real crawls, killed ------------------------------------------------------------------------

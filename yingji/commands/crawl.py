@@ -28,6 +28,7 @@ from yingji.errors import UserError
 
 EXIT_UNHEALTHY = 3
 SETTINGS_MODULE = "crawler.settings"
+CRAWL_MARK = "yingji-crawl-began"  # in the job directory: when the crawl there began
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -121,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     with Store(database):  # a bad URL or unreachable server fails here, before crawling
         pass
     started = datetime.now(UTC) - timedelta(seconds=2)
+    began = crawl_began(Path(args.jobdir), started) if args.jobdir else None
     env = dict(os.environ)
     env.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
     proc = subprocess.Popen(scrapy_command(args, database), env=env)
@@ -133,19 +135,41 @@ def run(args: argparse.Namespace) -> int:
         print(f"yingji crawl: the crawl exited with status {code}", file=sys.stderr)
     if args.no_health:
         return code
-    unhealthy = report_health(database, started, args.shard)
+    unhealthy = report_health(database, started, args.shard, since=began)
     if code != 0:
         return code
     return EXIT_UNHEALTHY if unhealthy else 0
 
 
+def crawl_began(jobdir: Path, now: datetime) -> datetime | None:
+    """When the interrupted crawl this one resumes began; ``None`` for a new crawl (whose start
+    ``now`` is then noted in the job directory for a later resume)."""
+    from crawler.dupefilter import journal_unfinished
+
+    mark = jobdir / CRAWL_MARK
+    if journal_unfinished(jobdir):
+        try:
+            return datetime.fromisoformat(mark.read_text("utf-8").strip())
+        except (OSError, ValueError):
+            return None
+    jobdir.mkdir(parents=True, exist_ok=True)
+    mark.write_text(now.isoformat(), "utf-8")
+    return None
+
+
 def report_health(
-    database: str, started: datetime, shard: str | None = None, *, runs_expected: int = 1
+    database: str,
+    started: datetime,
+    shard: str | None = None,
+    *,
+    runs_expected: int = 1,
+    since: datetime | None = None,
 ) -> bool:
     """Print the health lines of the run(s) that started after ``started``; True if unhealthy.
 
     One run for ``yingji crawl`` (the one of ``shard`` when the run record names shards);
-    ``runs_expected`` runs, one per shard, after a cluster crawl.
+    ``runs_expected`` runs, one per shard, after a cluster crawl. ``since``: the run resumed a
+    crawl that began then, whose sites finished before the interruption look empty in this run.
     """
     from yingji import health
     from yingji.store import Store
@@ -168,7 +192,7 @@ def report_health(
             print(f"HEALTH no_run_record: {missing} crawl(s) left no run record in the database")
             unhealthy = True
         for run in runs:
-            alerts = health.check_run(store, run.id)
+            alerts = health.check_run(store, run.id, since=since)
             for alert in alerts:
                 print(alert.line())
             verdict = f"{len(alerts)} alert(s)" if alerts else "ok"
