@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -196,8 +197,20 @@ def test_a_crawl_stores_every_report_once_exactly_and_a_recrawl_changes_nothing(
         progress = rf"progress: \d+ of {len(statuses)} sites done, \d+ reports found"
         assert re.search(progress, first.stderr)
 
+        # the documents (attachments, documents listed directly) and what they cost
+        docs = [
+            (rep["site"], urlsplit(url).path)
+            for reps in expected.values()
+            for rep in reps
+            for url in rep["attachments"] + ([rep["url"]] if rep["kind"] == "document" else [])
+        ]
+        assert docs
+        sent = {d: sites.bytes_sent(*d) for d in docs}
+
         second = run_crawl(seeds, db_url, tmp_path / "files", tmp_path)
         assert second.returncode == 0, second.stderr[-3000:]
+        # already in the store: revalidated (304), not downloaded again
+        assert {d: sites.bytes_sent(*d) for d in docs} == sent
         with Store(db_url, upgrade=False) as store:
             again = store.recent_runs(limit=1)[0]
             assert again.id != run.id
