@@ -206,6 +206,7 @@ def test_a_crawl_stores_every_report_once_exactly_and_a_recrawl_changes_nothing(
         ]
         assert docs
         sent = {d: sites.bytes_sent(*d) for d in docs}
+        assert all(sent.values()), sent  # each was downloaded once, whole
 
         second = run_crawl(seeds, db_url, tmp_path / "files", tmp_path)
         assert second.returncode == 0, second.stderr[-3000:]
