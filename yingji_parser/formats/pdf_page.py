@@ -28,7 +28,7 @@ MAX_OBJECTS = 100_000
 MAX_CHARS = 60_000
 MAX_FORM_DEPTH = 8
 # Characters whose writing angle is sampled to find pages set sideways.
-ANGLE_SAMPLES = 64
+ANGLE_SAMPLES = 24
 # A loose glyph box taller or wider than this (points) is PDFium's artefact, not a font size.
 ABSURD_LOOSE_BOX = 36.0
 # Glyphs that touch on one baseline (gap under RUN_GAP points, boxes level within RUN_LEVEL)
@@ -236,6 +236,8 @@ def _read_chars(
     # The glyph run being built: text, x0, top, x1, bottom.
     run: list[str] = []
     r_x0 = r_top = r_x1 = r_bottom = 0.0
+    next_wall = math.inf
+    bisect_left = bisect.bisect_left
     for i, ch in enumerate(text):
         # PDFium adds spaces and line breaks of its own between text runs: drop them (the
         # layout decides where words and lines break); keep real spaces.
@@ -257,7 +259,7 @@ def _read_chars(
             and -RUN_OVERLAP <= x0 - r_x1 <= RUN_GAP
             and -RUN_LEVEL <= y0 - r_top <= RUN_LEVEL
             and -RUN_LEVEL <= y1 - r_bottom <= RUN_LEVEL
-            and not (walls and _wall_between(walls, r_x1, x0))
+            and x0 + RUN_WALL < next_wall
         ):
             run.append(ch)
             r_x1 = x1
@@ -266,15 +268,12 @@ def _read_chars(
             chars.append(Char("".join(run), r_x0, r_top, r_x1, r_bottom))
         run = [ch]
         r_x0, r_top, r_x1, r_bottom = x0, y0, x1, y1
+        # The first cell border right of where the run ends: no glyph beyond it may join.
+        # (The run only grows while no border lies between, so this stays the next one.)
+        k = bisect_left(walls, x1 - RUN_WALL)
+        next_wall = walls[k] if k < len(walls) else math.inf
     if run:
         chars.append(Char("".join(run), r_x0, r_top, r_x1, r_bottom))
-
-
-def _wall_between(walls: list[float], a: float, b: float) -> bool:
-    """Is there a vertical ruling line between x ``a`` and x ``b`` (a cell border)?"""
-    lo, hi = (a, b) if a < b else (b, a)
-    i = bisect.bisect_left(walls, lo - RUN_WALL)
-    return i < len(walls) and walls[i] <= hi + RUN_WALL
 
 
 def _safe_chr(code: int) -> str:
