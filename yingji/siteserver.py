@@ -75,6 +75,8 @@ class SiteRuntime:
     bytes_sent: Counter[str] = field(default_factory=Counter)
     failed_once: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    max_in_flight: int = 0  # most requests served at once: politeness is measurable
 
     @property
     def key(self) -> str:
@@ -378,16 +380,26 @@ def make_handler(site: SiteRuntime, urls: dict[str, str]) -> type[BaseHTTPReques
                     return
             self._not_found()
 
+        def _serve(self, form: dict[str, str] | None = None) -> None:
+            with site.lock:
+                site.in_flight += 1
+                site.max_in_flight = max(site.max_in_flight, site.in_flight)
+            try:
+                self._route(form)
+            finally:
+                with site.lock:
+                    site.in_flight -= 1
+
         def do_GET(self) -> None:
-            self._route()
+            self._serve()
 
         def do_HEAD(self) -> None:
-            self._route()
+            self._serve()
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("utf-8", errors="replace") if length else ""
-            self._route(dict(parse_qsl(body, keep_blank_values=True)))
+            self._serve(dict(parse_qsl(body, keep_blank_values=True)))
 
     return Handler
 

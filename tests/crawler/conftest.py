@@ -47,6 +47,7 @@ class CrawlResult:
     sites: dict[str, dict[str, Any]]  # seed URL -> SiteState.to_dict()
     requests: dict[str, Counter[str]]  # site key -> path -> requests served
     bytes_sent: dict[str, Counter[str]]
+    max_in_flight: dict[str, int]  # site key -> most requests it served at once
     served: Sites
 
 
@@ -73,6 +74,7 @@ def run_crawl(
         sites=json.loads(states.read_text("utf-8")) if states.exists() else {},
         requests={k: Counter(s.counts) for k, s in sites.sites.items()},
         bytes_sent={k: Counter(s.bytes_sent) for k, s in sites.sites.items()},
+        max_in_flight={k: s.max_in_flight for k, s in sites.sites.items()},
         served=sites,
     )
 

@@ -89,6 +89,12 @@ def test_non_report_titles_are_not_fetched(crawl: Any) -> None:
     assert crawl.requests["mengjin"]["/xxgk/zfxxgknb/202401/t20240126_1104.html"] <= 1
 
 
+def test_each_site_gets_one_request_at_a_time(crawl: Any) -> None:
+    busy = {k: n for k, n in crawl.max_in_flight.items() if n > 1}
+    assert busy == {}
+    assert max(crawl.max_in_flight.values()) == 1
+
+
 def test_the_whole_crawl_costs_few_requests(crawl: Any) -> None:
     total = sum(sum(c.values()) for c in crawl.requests.values())
     assert total < 150, "a handful of sites must not cost hundreds of requests"
