@@ -181,13 +181,3 @@ def test_a_crawl_killed_twice_and_resumed_stores_every_page(tree_site: str, tmp_
     # a page is processed again only if it was in flight at a kill (6 requests at a time)
     assert sum(stored.values()) - len(ALL_LEAVES) <= 2 * 6
     assert parse_journal((jobdir / JOURNAL_NAME).read_bytes()).finished
-
-
-@pytest.mark.slow
-def test_after_a_finished_crawl_the_same_jobdir_crawls_afresh(
-    tree_site: str, tmp_path: Path
-) -> None:
-    db, jobdir = tmp_path / "items.db", tmp_path / "job"
-    assert _crawl(tree_site, db, jobdir, tmp_path).wait(timeout=60) == 0
-    assert _crawl(tree_site, db, jobdir, tmp_path).wait(timeout=60) == 0
-    assert _stored(db) == Counter({leaf: 2 for leaf in ALL_LEAVES})

@@ -56,6 +56,7 @@ def test_a_site_that_goes_silent_makes_the_scheduled_crawl_fail(tmp_path: Path) 
         assert "health of run 3: ok" in resumed.stdout  # run 2 was killed
 
         sites.sites["yiyang"].spec["blocked"] = True  # a captcha page from now on
+        # the same job directory after a finished crawl: a new crawl, every page asked again
         last = run_crawl(seeds, db, tmp_path, jobdir=job)
     assert last.returncode == EXIT_UNHEALTHY, last.stdout[-3000:] + last.stderr[-3000:]
     alerts = [line for line in last.stdout.splitlines() if line.startswith("HEALTH")]
