@@ -138,6 +138,8 @@ def check_run(store: Store, run_id: int, *, since: datetime | None = None) -> li
     ``since``: the run resumed a crawl that began then (see the module docstring).
     """
     run = store.run(run_id)
+    if run is None:
+        return [Alert("run_incomplete", f"there is no run {run_id} in the database")]
     current = store.run_sites(run_id)
     history = {
         s.site_url: store.site_history(s.site_url, before_run_id=run_id, limit=HISTORY)

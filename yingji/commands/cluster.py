@@ -23,7 +23,7 @@ from yingji.errors import UserError
 NODES_ENV = "YINGJI_SCRAPYD_NODES"
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     desc = "run the crawl as shards on Scrapyd nodes: deploy, schedule, status"
     p = sub.add_parser("cluster", help=desc, description=desc)
     csub = p.add_subparsers(dest="cluster_command", required=True, metavar="ACTION")

@@ -31,7 +31,7 @@ SETTINGS_MODULE = "crawler.settings"
 CRAWL_MARK = "yingji-crawl-began"  # in the job directory: when the crawl there began
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     desc = "crawl the seed sites (scrapy crawl yingji), then check the run for regressions"
     p = sub.add_parser("crawl", help=desc, description=desc)
     p.add_argument("--seeds", metavar="PATH", help="seed CSV (name,region,url); default: bundled")
