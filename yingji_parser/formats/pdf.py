@@ -267,7 +267,8 @@ def _label_like(text: str) -> bool:
 
 
 def join_tables(upper: LTable, lower: LTable) -> LTable:
-    """One table from two page parts: columns aligned by position, rows appended.
+    """One table from two page parts: columns aligned by position, rows appended (the parts'
+    cells are reused: the parts are consumed).
 
     Where the page break cut a row in two (its label goes on over the break while its numbers
     stayed above), the two halves are put back into one row; where it cut a merged label cell
@@ -276,12 +277,15 @@ def join_tables(upper: LTable, lower: LTable) -> LTable:
     xs = _union_positions(upper.xs + lower.xs)
 
     def remap(cells: list[LCell], old: list[float], row_offset: int) -> list[LCell]:
+        """The part's cells in the joined table's rows and columns (the parts are consumed)."""
         index = [_nearest(xs, x) for x in old]  # old column boundary -> joined boundary
-        out = []
+        same = index == list(range(len(old)))
         for c in cells:
-            c0, c1 = index[c.c0], index[c.c1]
-            out.append(LCell(c.r0 + row_offset, c.r1 + row_offset, c0, max(c1, c0 + 1), c.text))
-        return out
+            c.r0 += row_offset
+            c.r1 += row_offset
+            if not same:
+                c.c0, c.c1 = index[c.c0], max(index[c.c1], index[c.c0] + 1)
+        return cells
 
     a_cells = remap(upper.cells, upper.xs, 0)
     b_cells = remap(lower.cells, lower.xs, upper.nrows)
@@ -453,6 +457,11 @@ def to_grid(table: LTable) -> Table:
     ncols, nrows = len(table.xs) - 1, table.nrows
     grid: list[list[Cell | None]] = [[None] * ncols for _ in range(nrows)]
     for cell in sorted(table.cells, key=lambda c: (c.r0, c.c0)):
+        if cell.r1 - cell.r0 == 1 and cell.c1 - cell.c0 == 1:  # most cells: no span
+            row = grid[cell.r0] if 0 <= cell.r0 < nrows else None
+            if row is not None and 0 <= cell.c0 < ncols and row[cell.c0] is None:
+                row[cell.c0] = Cell(cell.text)
+            continue
         own, copy = Cell(cell.text), Cell(cell.text, merged=True)  # immutable: shared
         first = True
         for r in range(max(cell.r0, 0), min(cell.r1, nrows)):
