@@ -126,3 +126,42 @@ def test_reports_are_stored_exactly_failures_keep_reasons_and_a_recrawl_is_all_n
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM report_versions")).scalar() == 2
     engine.dispose()
+
+
+def test_a_scan_is_kept_as_needs_ocr_and_an_encrypted_file_fails_with_its_reason(
+    docserver: Any, tmp_path: Path, crawl: Any, db_url: str
+) -> None:
+    pdfs = SAMPLES.parent / "pdf"
+    docserver.add("/scan.pdf", (pdfs / "image_only.pdf").read_bytes())
+    docserver.add("/locked.pdf", (pdfs / "encrypted.pdf").read_bytes())
+    scan_title = "栾川县应急管理局2021年政府信息公开工作年度报告"
+    items = [
+        _item(docserver, "/scan.pdf", scan_title, "河南省洛阳市栾川县"),
+        _item(
+            docserver,
+            "/locked.pdf",
+            "栾川县应急管理局2022年政府信息公开工作年度报告",
+            "河南省洛阳市栾川县",
+        ),
+    ]
+    out, _ = crawl(items, _settings(tmp_path, db_url), tmp_path)
+    by_name = {row["url"].rsplit("/", 1)[-1]: row for row in out}
+    assert by_name["scan.pdf"]["outcome"] == "insert"
+    assert by_name["locked.pdf"]["outcome"] == "failed"
+    assert "password" in by_name["locked.pdf"]["parsed"]["error"]
+    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT v.agency_name, r.year, v.status FROM report_versions v "
+                "JOIN reports r ON r.id = v.report_id"
+            )
+        ).one()
+        assert tuple(row) == ("栾川县应急管理局", 2021, "needs_ocr")  # agency, year: the listing
+        locked = conn.execute(
+            text(
+                "SELECT parse_status, parse_error FROM documents WHERE original_name = 'locked.pdf'"
+            )
+        ).one()
+        assert locked[0] == "failed" and "password" in locked[1]
+    engine.dispose()
