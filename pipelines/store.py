@@ -12,9 +12,11 @@ What it does for one item:
 - an agency name that names no place (区应急管理局) is completed from the seed's region
   (河南省新乡市红旗区 -> 红旗区应急管理局) and the record says so with the parser's documented
   warning ``agency_incomplete``;
-- the record is stored with the seed's region and every source URL; identity is the agency's
-  division, so a city portal republishing a district's report adds a source to that report
-  instead of making a second one.
+- agency and year that the document does not state come from the listing's title
+  (``title_from_hint``);
+- the record is stored with its agency's region (the division, else the seed's region) and
+  every source URL; identity is the agency's division, so a city portal republishing a
+  district's report adds a source to that report instead of making a second one.
 """
 
 from __future__ import annotations
