@@ -130,19 +130,29 @@ def _by_boundary(lines: list[Segment], bounds: list[float]) -> list[list[tuple[f
     return out
 
 
-def _covered(extents: list[tuple[float, float]], a: float, b: float) -> bool:
-    """Does one of the lines on a boundary run across the middle of the interval ``a..b``?"""
-    mid = (a + b) / 2
-    return any(lo <= mid <= hi for lo, hi in extents)
+def _crossed(extents: list[list[tuple[float, float]]], mids: list[float]) -> list[list[bool]]:
+    """For each boundary, whether a line on it runs across the middle of each band."""
+    out = []
+    for lines in extents:
+        if not lines:
+            out.append([False] * len(mids))
+        elif len(lines) == 1:
+            lo, hi = lines[0]
+            out.append([lo <= m <= hi for m in mids])
+        else:
+            out.append([any(lo <= m <= hi for lo, hi in lines) for m in mids])
+    return out
 
 
 def _lattice(hs: list[Segment], vs: list[Segment]) -> tuple[list[float], list[float], list[int]]:
     """Boundaries and, per elementary cell (row-major), the id of the merged cell it belongs to."""
     xs = _cluster_positions([v.pos for v in vs] + [min(h.a for h in hs), max(h.b for h in hs)])
     ys = _cluster_positions([h.pos for h in hs] + [min(v.a for v in vs), max(v.b for v in vs)])
-    on_x = _by_boundary(vs, xs)
-    on_y = _by_boundary(hs, ys)
     nr, nc = len(ys) - 1, len(xs) - 1
+    row_mids = [(ys[r] + ys[r + 1]) / 2 for r in range(nr)]
+    col_mids = [(xs[c] + xs[c + 1]) / 2 for c in range(nc)]
+    wall = _crossed(_by_boundary(vs, xs), row_mids)  # wall[c][r]: line at xs[c] across row r
+    floor = _crossed(_by_boundary(hs, ys), col_mids)  # floor[r][c]: line at ys[r] across col c
     parent = list(range(max(nr * nc, 0)))
 
     def find(i: int) -> int:
@@ -152,11 +162,12 @@ def _lattice(hs: list[Segment], vs: list[Segment]) -> tuple[list[float], list[fl
         return i
 
     for r in range(nr):
+        below = floor[r + 1] if r + 1 < nr else None
         for c in range(nc):
             here = r * nc + c
-            if c + 1 < nc and not _covered(on_x[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < nc and not wall[c + 1][r]:
                 parent[find(here)] = find(here + 1)
-            if r + 1 < nr and not _covered(on_y[r + 1], xs[c], xs[c + 1]):
+            if below is not None and not below[c]:
                 parent[find(here)] = find(here + nc)
     return xs, ys, [find(i) for i in range(nr * nc)]
 
