@@ -50,8 +50,21 @@ def count_cells(record: dict[str, Any] | None) -> int:
     return sum(walk((record or {}).get(k)) for k in TABLE_KEYS)
 
 
+def other_agency(result: dict[str, Any]) -> str | None:
+    """The agency a parse names when it is not an emergency management bureau (a page that
+    bundles every department's report has the 财政局's next to the 应急管理局's), else None."""
+    from yingji.agencies import kind_of
+
+    agency = (result.get("record") or {}).get("agency")
+    if not isinstance(agency, str) or not agency.strip() or agency.startswith(("本", "我")):
+        return None  # no name, or "本局": the listing's title decides
+    return None if kind_of(agency) else agency
+
+
 def is_report(result: dict[str, Any]) -> bool:
-    """Whether a parse found a report, not just a page that points at one."""
+    """Whether a parse found a bureau's report, not just a page that points at one."""
+    if other_agency(result):
+        return False
     status = result.get("status")
     if status in ("parsed", "partial"):
         return count_cells(result.get("record")) > 0
@@ -61,10 +74,12 @@ def is_report(result: dict[str, Any]) -> bool:
     return status == "needs_ocr"  # a scanned report is a report we cannot read yet
 
 
-def rank(result: dict[str, Any]) -> tuple[int, int, int, int]:
-    """Sort key, best last: a report over a non-report, then status, more cells, fewer warnings."""
+def rank(result: dict[str, Any], year: int | None = None) -> tuple[int, int, int, int, int]:
+    """Sort key, best last: a report over a non-report, the listing's ``year`` over another,
+    then status, more cells, fewer warnings."""
     return (
         int(is_report(result)),
+        int(year is None or (result.get("record") or {}).get("year") in (year, None)),
         STATUS_RANK.get(str(result.get("status")), 0),
         count_cells(result.get("record")),
         -len(result.get("warnings") or []),
@@ -79,20 +94,25 @@ def _same_report(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def choose(
-    item_url: str, candidates: list[tuple[dict[str, Any], dict[str, Any]]]
+    item_url: str,
+    candidates: list[tuple[dict[str, Any], dict[str, Any]]],
+    title: str | None = None,
 ) -> dict[str, Any]:
     """Pick the item's report from ``(document, outcome)`` pairs; the value of ``item.parsed``.
 
-    ``outcome`` is :func:`yingji.reparse.parse_stored`'s answer. The result is the chosen
-    ``ParseResult.to_dict()`` plus ``source`` (its document), ``sources`` (the article URL and
-    every document that gave the same report) and ``candidates`` (what each document gave, for
-    the run record). Without any report it has ``status: failed`` and an ``error`` that says why.
+    ``outcome`` is :func:`yingji.reparse.parse_stored`'s answer; ``title`` the listing's title,
+    whose year is preferred when the documents hold reports of several years. The result is
+    the chosen ``ParseResult.to_dict()`` plus ``source`` (its document), ``sources`` (the
+    article URL and every document that gave the same report) and ``candidates`` (what each
+    document gave, for the run record). Without any report it has ``status: failed`` and an
+    ``error`` that says why. A report of another department is not the bureau's report.
     """
     summary = [_summary(doc, out) for doc, out in candidates]
     parsed = [(doc, out["result"]) for doc, out in candidates if "result" in out]
     reports = [(doc, res) for doc, res in parsed if is_report(res)]
     if reports:
-        best_doc, best = max(reports, key=lambda pair: rank(pair[1]))
+        year = _title_year(title)
+        best_doc, best = max(reports, key=lambda pair: rank(pair[1], year))
         sources = [item_url]
         for doc, res in reports:
             if _same_report(best, res) and doc["url"] not in sources:
@@ -109,6 +129,14 @@ def choose(
         "sources": [item_url],
         "candidates": summary,
     }
+
+
+def _title_year(title: str | None) -> int | None:
+    if not title:
+        return None
+    from yingji_parser.metadata import split_title
+
+    return split_title(title)[1]
 
 
 def _doc_ref(doc: dict[str, Any]) -> dict[str, Any]:
@@ -146,7 +174,9 @@ def _failure_reason(candidates: list[tuple[dict[str, Any], dict[str, Any]]]) -> 
     reasons = []
     for doc, out in candidates:
         res = out.get("result")
-        if res is not None:
+        if res is not None and other_agency(res):
+            why = f"a report of {other_agency(res)}, not of an emergency management bureau"
+        elif res is not None:
             why = res.get("error") or (
                 "the page holds no report tables (a pointer to attachments?)"
                 if doc.get("kind") == "article"
@@ -251,7 +281,7 @@ class ParsePipeline:
                 parse_stored, self.root, doc["sha256"], doc.get("name"), doc.get("content_type")
             )
             candidates.append((doc, out))
-        item.parsed = choose(item.url, candidates)
+        item.parsed = choose(item.url, candidates, item.title)
         if item.parsed["status"] == "failed":
             logger.info("no report in %s: %s", item.url, item.parsed["error"])
         return item

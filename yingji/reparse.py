@@ -132,10 +132,9 @@ def reparse(
     for group in group_documents(docs):
         pairs = [(_doc_dict(d), outcomes[d.sha256]) for d in group]
         first = group[0]
-        parsed = choose(pairs[0][0]["url"], pairs)
-        found = Found(
-            first.region, first.site_name, next((d.title for d in group if d.title), None)
-        )
+        title = next((d.title for d in group if d.title), None)
+        parsed = choose(pairs[0][0]["url"], pairs, title)
+        found = Found(first.region, first.site_name, title)
         outcome, reason = store_parsed(store, parsed, [doc for doc, _ in pairs], found)
         if outcome == "failed":
             errors = [out for _, out in pairs if "error" in out]

@@ -105,3 +105,35 @@ def test_nothing_parses_gives_a_failure_with_every_reason() -> None:
     assert chosen["source"]["url"] == "http://site/f/broken.pdf"
     assert "broken.pdf: corrupt PDF: no xref table" in chosen["error"]
     assert "t1.html: the page holds no report tables" in chosen["error"]
+
+
+def test_another_departments_report_is_not_the_bureaus() -> None:
+    assert not is_report(_result("parsed", 90, agency="新安县财政局"))
+    assert is_report(_result("parsed", 90, agency="新安县安全生产监督管理局"))  # predecessor name
+    assert is_report(_result("parsed", 90, agency="本局"))  # the title decides
+    czj, yjj = (
+        _doc("attachment", "http://site/f/czj.pdf"),
+        _doc("attachment", "http://site/f/yjj.pdf"),
+    )
+    bundle = [
+        (czj, {"result": _result("parsed", 90, agency="新安县财政局")}),
+        (yjj, {"result": _result("partial", 40, agency="新安县应急管理局")}),
+    ]
+    assert choose(ART, bundle)["source"]["url"] == "http://site/f/yjj.pdf"
+    only_other = choose(ART, bundle[:1])
+    assert only_other["status"] == "failed"
+    assert "a report of 新安县财政局, not of an emergency management bureau" in only_other["error"]
+
+
+def test_the_listing_years_report_wins_among_several_years() -> None:
+    old, new = (
+        _doc("attachment", "http://site/f/2022.pdf"),
+        _doc("attachment", "http://site/f/2023.pdf"),
+    )
+    docs = [
+        (old, {"result": _result("parsed", 90, year=2022)}),
+        (new, {"result": _result("partial", 50, year=2023)}),
+    ]
+    title = "红旗区应急管理局2023年政府信息公开工作年度报告"
+    assert choose(ART, docs, title)["source"]["url"] == "http://site/f/2023.pdf"
+    assert choose(ART, docs)["source"]["url"] == "http://site/f/2022.pdf"  # no title: the best
