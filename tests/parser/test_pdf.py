@@ -14,7 +14,8 @@ import pytest
 from yingji_parser.errors import CorruptDocument, EncryptedDocument, ParseError
 from yingji_parser.formats import pdf as pdf_reader
 from yingji_parser.formats.pdf import join_tables, to_grid
-from yingji_parser.formats.pdf_lattice import LCell, LTable
+from yingji_parser.formats.pdf_lattice import LCell, LTable, find_tables
+from yingji_parser.formats.pdf_page import Char, PageContent, Segment
 from yingji_parser.formats.pdf_text import (
     Line,
     is_continuation_mark,
@@ -441,6 +442,25 @@ def test_text_about_a_table_is_not_a_continuation_mark() -> None:
 @pytest.mark.parametrize("text", ["2024年", "一、总体情况", "-2-3-", "12345"])
 def test_other_footer_text_is_not_a_page_number(text: str) -> None:
     assert not is_page_number(Line(text, 280, 800, 320, 812), page_height=842)
+
+
+def _glyphs(text: str, x: float, top: float) -> list[Char]:
+    return [Char(ch, x + 10 * i, top, x + 10 * (i + 1), top + 10) for i, ch in enumerate(text)]
+
+
+def test_lattice_from_ruling_lines_with_a_merged_cell_and_a_hairline_double_border() -> None:
+    """Lines drawn twice 3 pt apart (a double border) make a sliver column, not a column."""
+    h = [Segment(True, y, 100, 400) for y in (100, 130, 160)]
+    v = [Segment(False, x, 100, 160) for x in (100, 200, 203, 400)]
+    v.append(Segment(False, 300, 130, 160))  # the top row's right cell spans two columns
+    chars = _glyphs("规章", 110, 110) + _glyphs("合计", 210, 110)
+    chars += _glyphs("许可", 110, 140) + _glyphs("12", 210, 140) + _glyphs("3", 310, 140)
+    chars += _glyphs("第一页", 110, 300)  # prose under the table
+    page = PageContent(number=1, width=600, height=800, chars=chars, segments=h + v)
+    tables, free = find_tables(page)
+    assert len(tables) == 1
+    assert to_grid(tables[0]).texts() == [["规章", "合计", "合计"], ["许可", "12", "3"]]
+    assert "".join(c.text for c in free) == "第一页"
 
 
 def _part(rows: list[list[str]], page: int) -> LTable:
