@@ -250,6 +250,9 @@ class RunRecord:
         parsed = getattr(item, "parsed", None) or {}
         outcome = getattr(item, "outcome", None)
         self._tally(item).add(outcome, parsed.get("error") if outcome not in STORED else None)
+        for other in parsed.get("others") or []:  # more reports the page carried
+            if other.get("outcome"):
+                self._tally(item).add(other["outcome"], other.get("error"))
 
     def item_dropped(self, item: Any, spider: Spider, exception: BaseException) -> None:
         self._tally(item).add("failed", f"dropped: {exception}")

@@ -112,12 +112,20 @@ def choose(
     reports = [(doc, res) for doc, res in parsed if is_report(res)]
     if reports:
         year = _title_year(title)
-        best_doc, best = max(reports, key=lambda pair: rank(pair[1], year))
-        sources = [item_url]
-        for doc, res in reports:
-            if _same_report(best, res) and doc["url"] not in sources:
-                sources.append(doc["url"])
-        return {**best, "source": _doc_ref(best_doc), "sources": sources, "candidates": summary}
+        chosen = _pick(item_url, reports, year)
+        # the page may carry reports of other years too (a bureau posting several at once):
+        # each is a report of its own, kept rather than lost
+        rest = [
+            (d, r)
+            for d, r in reports
+            if not _same_report(chosen, r) and (r.get("record") or {}).get("year")
+        ]
+        others = []
+        while rest:
+            other = _pick(item_url, rest, None, with_page=False)
+            others.append({**other, "candidates": []})
+            rest = [(d, r) for d, r in rest if not _same_report(other, r)]
+        return {**chosen, "candidates": summary, "others": others}
     return {
         "record": None,
         "status": "failed",
@@ -129,6 +137,22 @@ def choose(
         "sources": [item_url],
         "candidates": summary,
     }
+
+
+def _pick(
+    item_url: str,
+    reports: list[tuple[dict[str, Any], dict[str, Any]]],
+    year: int | None,
+    with_page: bool = True,
+) -> dict[str, Any]:
+    """The best of ``reports`` and every document that gave the same report as its sources
+    (the article page first, when the report is the one the listing is about)."""
+    best_doc, best = max(reports, key=lambda pair: rank(pair[1], year))
+    sources = [item_url] if with_page else []
+    for doc, res in reports:
+        if _same_report(best, res) and doc["url"] not in sources:
+            sources.append(doc["url"])
+    return {**best, "source": _doc_ref(best_doc), "sources": sources}
 
 
 def _title_year(title: str | None) -> int | None:

@@ -132,8 +132,8 @@ def store_parsed(
     store: Any, parsed: dict[str, Any], documents: list[dict[str, Any]], found: Found
 ) -> tuple[str, str | None]:
     """Store one item's parse; returns ``(outcome, reason)`` with outcome insert / noop /
-    new_version / failed (reason set for failed)."""
-    from yingji.store import UnstorableRecord
+    new_version / failed (reason set for failed). More reports the page carried
+    (``parsed["others"]``) are stored too, each getting its own ``outcome`` and ``error``."""
 
     candidates = {c.get("sha256"): c for c in parsed.get("candidates") or [] if c.get("sha256")}
     for doc in documents:
@@ -160,7 +160,19 @@ def store_parsed(
     if parsed.get("status") == "failed" or not parsed.get("record"):
         reason = parsed.get("error") or "no report found"
         return _failed(store, source, documents, reason, found, parsed)
+    result = _store_report(store, parsed, documents, found)
+    for other in parsed.get("others") or []:  # more reports on the same page (other years)
+        other["outcome"], other["error"] = _store_report(store, other, documents, found)
+    return result
 
+
+def _store_report(
+    store: Any, parsed: dict[str, Any], documents: list[dict[str, Any]], found: Found
+) -> tuple[str, str | None]:
+    """Complete one chosen record and store it with all its sources."""
+    from yingji.store import UnstorableRecord
+
+    source = parsed.get("source") or {}
     warnings = list(parsed.get("warnings") or [])
     record, hint = fill_from_title(parsed["record"], found.title)
     if hint is not None:

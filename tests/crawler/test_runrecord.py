@@ -79,3 +79,19 @@ def test_a_site_is_done_when_its_requests_are_finished_or_it_went_quiet() -> Non
     assert act.done(sites, active=set(), now=1.5) == 0  # … a's callback may still schedule more
     assert act.done(sites, active={"http://b/"}, now=10) == 1
     assert act.done(sites, active={"http://b/"}, now=40) == 2  # c went quiet, b is downloading
+
+
+def test_every_report_an_item_stored_is_counted_for_its_site() -> None:
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import ReportItem
+    from crawler.runrecord import RunRecord
+
+    ext = RunRecord(get_crawler(Spider, {"YINGJI_RECORD_RUNS": False}))
+    item = ReportItem("甲区人民政府", "r", "http://a/", "http://a/t1.html", "t")
+    item.outcome = "insert"
+    item.parsed = {"others": [{"outcome": "noop"}, {"outcome": "failed", "error": "not storable"}]}
+    ext.item_scraped(item, Spider("x"))
+    tally = ext.tallies["http://a/"]
+    assert (tally.insert, tally.noop, tally.failed, tally.errors) == (1, 1, 1, ["not storable"])

@@ -137,3 +137,19 @@ def test_the_listing_years_report_wins_among_several_years() -> None:
     title = "红旗区应急管理局2023年政府信息公开工作年度报告"
     assert choose(ART, docs, title)["source"]["url"] == "http://site/f/2023.pdf"
     assert choose(ART, docs)["source"]["url"] == "http://site/f/2022.pdf"  # no title: the best
+
+
+def test_reports_of_other_years_on_the_page_are_kept_as_reports_of_their_own() -> None:
+    y22, y23 = (
+        _doc("attachment", "http://site/f/2022.pdf"),
+        _doc("attachment", "http://site/f/2023.pdf"),
+    )
+    docs = [
+        (y22, {"result": _result("parsed", 90, year=2022)}),
+        (y23, {"result": _result("parsed", 90)}),
+    ]
+    chosen = choose(ART, docs, "红旗区应急管理局2022年、2023年政府信息公开工作年度报告")
+    assert chosen["record"]["year"] == 2022 and chosen["sources"] == [ART, "http://site/f/2022.pdf"]
+    [other] = chosen["others"]
+    assert other["record"]["year"] == 2023 and other["sources"] == ["http://site/f/2023.pdf"]
+    assert choose(ART, docs[:1])["others"] == []

@@ -199,3 +199,14 @@ def test_a_crawl_into_an_unreachable_database_stops_at_once_with_one_line(tmp_pa
     [line] = [x for x in proc.stderr.splitlines() if "error:" in x]
     assert line.startswith("scrapy crawl: error: cannot open the database")
     assert "Traceback" not in proc.stderr
+
+
+def test_more_reports_on_one_page_are_each_stored(db_url: str) -> None:
+    base = "http://www.hongqi.gov.cn/f"
+    parsed = _parsed(_sample("seed002"), base)
+    other = {**_parsed({**_sample("seed002"), "year": 2022}, base), "sources": [f"{base}/r.pdf"]}
+    parsed["others"] = [other]
+    with Store(db_url) as store:
+        assert store_parsed(store, parsed, _docs(base), Found(HONGQI)) == ("insert", None)
+        assert other["outcome"] == "insert" and other["error"] is None
+        assert _rows(store, "SELECT year FROM reports ORDER BY year") == [(2022,), (2023,)]
