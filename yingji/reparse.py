@@ -145,6 +145,12 @@ def reparse(
                 counts.no_report += 1
         else:
             setattr(counts, outcome, getattr(counts, outcome) + 1)
+        for other in parsed.get("others") or []:  # more reports the same page carried
+            if other.get("outcome") in ("insert", "noop", "new_version"):
+                setattr(counts, other["outcome"], getattr(counts, other["outcome"]) + 1)
+            elif other.get("outcome") == "failed":
+                counts.failed += 1
+                counts.errors.append(f"{first.original_name or first.sha256}: {other['error']}")
         if progress is not None:
             progress(f"{outcome:12} {first.original_name or first.sha256}")
     return counts
