@@ -57,18 +57,6 @@ class Char:
     x1: float
     bottom: float
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
-
 
 @dataclass(slots=True)
 class Segment:
