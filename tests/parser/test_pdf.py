@@ -479,12 +479,14 @@ def test_a_row_cut_by_the_page_break_is_mended() -> None:
     ]
 
 
-def test_a_row_cut_by_the_page_break_with_its_numbers_below_is_mended() -> None:
-    upper = _part([["2.重复申请", "3", "4"], ["1.申请人无正", "", ""]], page=1)
-    lower = _part([["当理由逾期不补正", "1", "2"]], page=2)
+def test_a_blank_row_above_the_break_is_not_glued_to_the_row_below() -> None:
+    """Labels without numbering, the last row above left blank: two rows, not one."""
+    upper = _part([["重复申请", "3", "4"], ["属于国家秘密", "", ""]], page=1)
+    lower = _part([["其他法律行政法规禁止公开", "1", "2"]], page=2)
     assert to_grid(join_tables(upper, lower)).texts() == [
-        ["2.重复申请", "3", "4"],
-        ["1.申请人无正当理由逾期不补正", "1", "2"],
+        ["重复申请", "3", "4"],
+        ["属于国家秘密", "", ""],
+        ["其他法律行政法规禁止公开", "1", "2"],
     ]
 
 

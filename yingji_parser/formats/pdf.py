@@ -377,51 +377,24 @@ def _delete_row(cells: list[LCell], row: int) -> None:
 def _row_was_split(a_last: dict[tuple[int, int], LCell], b_first: list[LCell]) -> bool:
     """Is the first row below the break the rest of the last row above it?
 
-    Either the numbers stayed above and only the rest of the labels went on (top-aligned
-    cells), or the labels began above and the numbers came below (centred cells). Each label
-    piece below must go on a label above in the same column and not start a new item
-    ("2.", "（三）"); each number must stand where the other half has nothing.
+    Word, WPS and LibreOffice lay a row that breaks across pages from the top: its numbers
+    stay above and only the rest of its longer labels goes on below. So: every label piece
+    below goes on a label above in the same column and does not start a new item ("2.",
+    "（三）"), and where the row above has numbers the row below has nothing.
     """
-    if not b_first or not any(b.text.strip() for b in b_first):
-        return False
-    b_by_cols = {(b.c0, b.c1): b for b in b_first}
-    return _labels_go_on(a_last, b_by_cols) or _numbers_come_below(a_last, b_by_cols)
-
-
-def _labels_go_on(above: dict[tuple[int, int], LCell], below: dict[tuple[int, int], LCell]) -> bool:
     numbers_above = False
-    for cols, b in below.items():
-        a = above.get(cols)
+    labels_below = False
+    for b in b_first:
+        a = a_last.get((b.c0, b.c1))
         if b.text.strip():
             if _numeric(b.text) or a is None or not _label_like(a.text):
                 return False
             if _ENUMERATED.match(b.text):
                 return False
+            labels_below = True
         elif a is not None and _numeric(a.text):
             numbers_above = True
-    return numbers_above
-
-
-def _numbers_come_below(
-    above: dict[tuple[int, int], LCell], below: dict[tuple[int, int], LCell]
-) -> bool:
-    if not any(a.text.strip() for a in above.values()):
-        return False
-    for cols, upper in above.items():
-        lower = below.get(cols)
-        if upper.text.strip():
-            if _numeric(upper.text) or lower is None or not _label_like(lower.text):
-                return False
-            if _ENUMERATED.match(lower.text):
-                return False
-    numbers_below = False
-    for cols, lower in below.items():
-        if _numeric(lower.text):
-            partner = above.get(cols)
-            if partner is None or partner.text.strip():
-                return False
-            numbers_below = True
-    return numbers_below
+    return labels_below and numbers_above
 
 
 def _same_cell_over_break(a: LCell, b: LCell) -> bool:
