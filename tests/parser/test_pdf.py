@@ -543,6 +543,16 @@ def test_a_new_row_after_the_break_is_not_merged_even_when_blank() -> None:
     ]
 
 
+def test_a_table_opening_with_a_section_title_row_is_not_a_continuation() -> None:
+    upper = _part([["行政事业性收费", "1.5", ""]], page=1)
+    lower = _part([["三、收到和处理政府信息公开申请情况", "", ""], ["事项", "自然人", "总计"]], 2)
+    lower.cells = [c for c in lower.cells if not (c.r0 == 0 and c.c0 > 0)]
+    lower.cells[0].c1 = 3  # the title spans the whole width
+    assert not pdf_reader._continues(upper, lower)
+    part_two = _part([["第二十条第（八）项", "", ""], ["信息内容", "本年收费金额", ""]], 2)
+    assert pdf_reader._continues(upper, part_two)
+
+
 def test_a_repeated_header_is_not_merged_into_the_last_row() -> None:
     upper = _part([["事项", "自然人", "总计"], ["1.其他", "1", "2"]], page=1)
     lower = _part([["事项", "自然人", "总计"], ["2.其他", "3", "4"]], page=2)

@@ -243,11 +243,25 @@ def _running_heads(
     return {key for key, count in seen.items() if count >= 2}
 
 
+_SECTION_TITLE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+
+
 def _continues(upper: LTable, lower: LTable) -> bool:
-    """Is ``lower`` (first on its page) the rest of ``upper`` (last on the page before)?"""
-    return (
-        abs(upper.left - lower.left) <= EDGE_TOLERANCE
-        and abs(upper.right - lower.right) <= EDGE_TOLERANCE
+    """Is ``lower`` (first on its page) the rest of ``upper`` (last on the page before)?
+
+    Same outer edges, unless ``lower`` opens with a section title across its whole width
+    (“三、收到和处理政府信息公开申请情况” set as the table's first row): that is a new table.
+    """
+    if abs(upper.left - lower.left) > EDGE_TOLERANCE:
+        return False
+    if abs(upper.right - lower.right) > EDGE_TOLERANCE:
+        return False
+    ncols = len(lower.xs) - 1
+    opening = [c for c in lower.cells if c.r0 == 0]
+    return not (
+        len(opening) == 1
+        and opening[0].c1 - opening[0].c0 == ncols
+        and _SECTION_TITLE.match(opening[0].text)
     )
 
 
