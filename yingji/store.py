@@ -7,6 +7,9 @@ Storing a parsed record for an (agency, year) answers one of three things:
   ``last_seen`` moves; the current version stays current. Content equal to an OLDER version
   (a portal still serving the document that was since corrected) is a noop on that version and
   does not change which version is current, so two sources never make versions flip-flop.
+  Unless the current version was parsed from the very same raw document: then the parser now
+  reads those bytes differently (a fix after a regression, found by ``yingji reparse`` or a
+  recrawl) and the content is stored again as a new, current version.
 * ``new_version``: content that differs from every stored version -> a new version, made
   current; the previous current one stays, marked superseded.
 
@@ -354,11 +357,23 @@ class Store:
                     ReportVersion.version,
                     ReportVersion.content_hash,
                     ReportVersion.is_current,
+                    ReportVersion.raw_sha256,
                 )
                 .where(ReportVersion.report_id == report_id)
                 .order_by(ReportVersion.is_current.desc(), ReportVersion.version.desc())
             ).all()
             same = next((v for v in versions if v.content_hash == digest), None)
+            current = next((v for v in versions if v.is_current), None)
+            if (
+                same is not None
+                and current is not None
+                and same.id != current.id
+                and current.raw_sha256 == raw_sha256
+            ):
+                # The document behind the current version now reads like an older version: the
+                # parser changed its mind about the same bytes (a fix after a regression), so the
+                # older content becomes current again as a new version; nothing is rewritten.
+                same = None
             if same is not None:
                 self._add_source(conn, same.id, source_url, when)
                 conn.execute(

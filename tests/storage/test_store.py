@@ -94,16 +94,33 @@ def test_content_equal_to_an_older_version_is_a_noop_on_it_and_keeps_the_current
 ) -> None:
     # a corrected report on the district site while the city portal still serves the old one:
     # crawling both again and again must not make versions flip-flop
-    store.store_report(load_record(), **kw(source_url="http://city/old"))
-    newer = store.store_report(changed(load_record()), **kw(source_url="http://district/new"))
+    city = {"source_url": "http://city/old", "raw_sha256": "c" * 64}
+    district = {"source_url": "http://district/new", "raw_sha256": "d" * 64}
+    store.store_report(load_record(), **kw(**city))
+    newer = store.store_report(changed(load_record()), **kw(**district))
     for _ in range(2):
-        old_again = store.store_report(load_record(), **kw(source_url="http://city/old"))
-        new_again = store.store_report(
-            changed(load_record()), **kw(source_url="http://district/new")
-        )
+        old_again = store.store_report(load_record(), **kw(**city))
+        new_again = store.store_report(changed(load_record()), **kw(**district))
         assert (old_again.action, old_again.version) == ("noop", 1)
         assert (new_again.action, new_again.version) == ("noop", 2)
     assert [v.is_current for v in versions(store, newer.report_id)] == [False, True]
+
+
+def test_the_same_document_read_back_to_older_content_becomes_current_again(
+    store: Store,
+) -> None:
+    # parser 1 read the document right, parser 2 regressed, parser 3 reads it right again:
+    # the fix must not be a noop on version 1 that leaves the regression current
+    right = store.store_report(load_record(), **kw(parser_version="1"))
+    wrong = store.store_report(changed(load_record()), **kw(parser_version="2"))
+    fixed = store.store_report(load_record(), **kw(parser_version="3"))
+    assert (right.action, wrong.action, fixed.action) == ("insert", "new_version", "new_version")
+    assert fixed.version == 3
+    v1, v2, v3 = versions(store, right.report_id)
+    assert [v.is_current for v in (v1, v2, v3)] == [False, False, True]
+    assert v3.content_hash == v1.content_hash and v3.parser_version == "3"
+    again = store.store_report(load_record(), **kw(parser_version="3"))
+    assert (again.action, again.version) == ("noop", 3)
 
 
 def test_volatile_keys_and_spelling_do_not_change_the_content() -> None:
