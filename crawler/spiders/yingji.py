@@ -57,6 +57,7 @@ class YingjiSpider(Spider):
 
     def __init__(self, seeds: str | None = None, shard: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
+        self.shard = shard  # kept: the run record and the health check look runs up by shard
         self.seed_list: list[Seed] = select_shard(load_seeds(seeds), shard)
         self.seeds_by_url: dict[str, Seed] = {s.url: s for s in self.seed_list}
         self.documents_seen: set[str] = set()

@@ -119,3 +119,12 @@ def test_scrapy_prints_a_broken_seed_file_as_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert f"{bad}:2: 'www.mengjin.gov.cn' is not an http(s) URL" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_spider_keeps_its_shard_for_the_run_record() -> None:
+    from crawler.spiders.yingji import YingjiSpider
+
+    spider = YingjiSpider(shard="2/3")
+    assert spider.shard == "2/3"
+    assert [s.url for s in spider.seed_list] == [s.url for s in select_shard(load_seeds(), "2/3")]
+    assert YingjiSpider().shard is None
