@@ -41,6 +41,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SiteGuardMiddleware": 60,
 }
 
+# Never 0, even in tests: Scrapy 2.19's downloader starts a slot's downloads as tasks, so with no
+# delay its queue loop sees capacity that is already taken and sends a site's whole queue at once,
+# ignoring CONCURRENT_REQUESTS_PER_DOMAIN; any delay > 0 makes it send one and wait.
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # no report is larger; a decoy archive is cut off here
 DOWNLOAD_TIMEOUT = 60  # county servers are slow; a timeout is retried (RETRY_TIMES)

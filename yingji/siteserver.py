@@ -194,6 +194,7 @@ def make_handler(site: SiteRuntime, urls: dict[str, str]) -> type[BaseHTTPReques
                 self.send_response(304)
                 self.send_header("ETag", etag)
                 self.send_header("Content-Length", "0")
+                self._served()
                 self.end_headers()
                 site.count(path, 0)
                 return
@@ -205,6 +206,7 @@ def make_handler(site: SiteRuntime, urls: dict[str, str]) -> type[BaseHTTPReques
                 self.send_header("Last-Modified", LAST_MODIFIED)
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
+            self._served()
             self.end_headers()
             sent = 0
             if self.command != "HEAD":
@@ -384,9 +386,22 @@ def make_handler(site: SiteRuntime, urls: dict[str, str]) -> type[BaseHTTPReques
             with site.lock:
                 site.in_flight += 1
                 site.max_in_flight = max(site.max_in_flight, site.in_flight)
+            self._in_flight = True
             try:
                 self._route(form)
             finally:
+                self._served()
+
+        def _served(self) -> None:
+            """Stop counting this request as in flight, once.
+
+            Called just before the last bytes of a response go out: the client cannot have
+            the whole response (and so cannot start its next request) before that, while
+            counting until the handler returns would see the client's next request overlap
+            this thread's clean-up and report a politeness breach that never happened.
+            """
+            if getattr(self, "_in_flight", False):
+                self._in_flight = False
                 with site.lock:
                     site.in_flight -= 1
 

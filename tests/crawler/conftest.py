@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 #: Fast and small: no politeness delays on loopback, low caps so that traps end quickly.
 TEST_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
-    "DOWNLOAD_DELAY": "0",
+    "DOWNLOAD_DELAY": "0.01",  # > 0: see DOWNLOAD_DELAY in crawler/settings.py
     "DOWNLOAD_TIMEOUT": "5",
     "EXTENSIONS": "{}",
     "HTTPPROXY_ENABLED": "False",  # loopback only, whatever the environment says

@@ -31,7 +31,7 @@ from yingji.store import Store
 
 FAST = {
     "AUTOTHROTTLE_ENABLED": "False",
-    "DOWNLOAD_DELAY": "0",
+    "DOWNLOAD_DELAY": "0.01",  # > 0: see DOWNLOAD_DELAY in crawler/settings.py
     "DOWNLOAD_TIMEOUT": "5",
     "RETRY_TIMES": "2",
     "YINGJI_MAX_PER_TEMPLATE": "10",

@@ -30,7 +30,7 @@ LOG_NAME = "yingji-demo.log"
 # loopback sites need no politeness delays; everything else is the project's own settings
 DEMO_SETTINGS = (
     "AUTOTHROTTLE_ENABLED=False",
-    "DOWNLOAD_DELAY=0",
+    "DOWNLOAD_DELAY=0.01",  # > 0 keeps one request at a time per site (crawler/settings.py)
     "RETRY_TIMES=1",
     "YINGJI_PROGRESS_INTERVAL=5",
 )
