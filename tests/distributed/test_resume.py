@@ -63,6 +63,9 @@ def test_a_crawl_killed_midway_and_resumed_equals_an_uninterrupted_one(tmp_path:
         resumed = run_crawl(seeds, killed_db, tmp_path, jobdir=jobdir, health=False)
         assert resumed.returncode == 0, resumed.stderr[-3000:]
         assert "Resuming from" in resumed.stderr
+        logs = (tmp_path / "killed.log").read_text("utf-8") + resumed.stderr
+        assert "Cannot journal" not in logs  # every request the spider makes can be kept
+        assert "resume/reissued" in resumed.stderr  # the stats: requests were issued again
         requests_resumed = _requests(sites) - requests_at_kill
 
         whole = run_crawl(seeds, whole_db, tmp_path, health=False)
