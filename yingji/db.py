@@ -228,15 +228,48 @@ def schema_status(engine: Engine) -> tuple[str | None, str]:
     return rev, head_revision()
 
 
+def _is_lock_conflict(exc: BaseException) -> bool:
+    """A transient error of a reachable database: another process holds the lock we need."""
+    if not isinstance(exc, DBAPIError) or exc.connection_invalidated:
+        return False
+    if isinstance(exc.orig, sqlite3.OperationalError):
+        return is_transient(exc)
+    return getattr(exc.orig, "sqlstate", None) in ("40001", "40P01")
+
+
 def ensure_schema(engine: Engine, *, upgrade: bool = True) -> str:
     """Check the schema revision and, if ``upgrade``, migrate to head; return the revision.
 
     A revision unknown to this yingji (a database migrated by a newer release) is a UserError.
     An out-of-date schema with ``upgrade=False`` is a UserError that says to run
     ``yingji db upgrade``. Migrating happens under a lock (SQLite write lock, PostgreSQL advisory
-    lock), so that processes starting together on a fresh database migrate it once.
+    lock), so that processes starting together on a fresh database migrate it once; a process
+    that finds the lock taken beyond the busy timeout waits and tries again (the check is
+    repeated under the lock, so a retry never migrates twice). A database that cannot be
+    reached at all fails at once with one line, not after a retry budget.
     """
-    rev, head = schema_status(engine)
+    policy = Retrying(
+        retry=retry_if_exception(_is_lock_conflict),
+        stop=stop_after_delay(120),
+        wait=wait_random_exponential(multiplier=0.05, max=2.0),
+        reraise=True,
+    )
+    try:
+        return policy(_ensure_schema_once, engine, upgrade)
+    except DBAPIError as exc:
+        if exc.connection_invalidated or isinstance(
+            exc.orig, (sqlite3.OperationalError, psycopg.OperationalError)
+        ):
+            raise connection_error(exc, engine) from None
+        raise
+
+
+def _ensure_schema_once(engine: Engine, upgrade: bool) -> str:
+    with engine.connect() as conn:
+        rev = current_revision(conn)
+        conn.rollback()
+    _check_known(rev, engine)
+    head = head_revision()
     if rev == head:
         return rev
     if not upgrade:
@@ -244,16 +277,11 @@ def ensure_schema(engine: Engine, *, upgrade: bool = True) -> str:
             f"the database {safe_url(engine)} is at schema revision {rev or 'none'}, this yingji "
             f"needs {head}: run `yingji db upgrade --database URL`"
         )
-    try:
-        with write_transaction(engine) as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_ID})
-            rev = current_revision(conn)
-            _check_known(rev, engine)
-            if rev != head:
-                command.upgrade(alembic_config(connection=conn), "head")
-    except DBAPIError as exc:
-        if exc.connection_invalidated or isinstance(exc.orig, sqlite3.OperationalError):
-            raise connection_error(exc, engine) from None
-        raise
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_ID})
+        rev = current_revision(conn)
+        _check_known(rev, engine)
+        if rev != head:
+            command.upgrade(alembic_config(connection=conn), "head")
     return head
