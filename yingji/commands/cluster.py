@@ -131,8 +131,8 @@ def schedule(args: argparse.Namespace) -> int:
     states = cluster.wait(nodes, [j.job_id for j in jobs], timeout=args.timeout)
     print(cluster.format_states(states))
     # every shard leaves its own run record: check each as yingji crawl does
-    unhealthy = report_health(args.database, started, runs_expected=len(jobs))
-    return EXIT_UNHEALTHY if unhealthy else 0
+    unhealthy = [report_health(args.database, started, job.shard) for job in jobs]
+    return EXIT_UNHEALTHY if any(unhealthy) else 0
 
 
 def status(args: argparse.Namespace) -> int:

@@ -158,49 +158,31 @@ def crawl_began(jobdir: Path, now: datetime) -> datetime | None:
 
 
 def report_health(
-    database: str,
-    started: datetime,
-    shard: str | None = None,
-    *,
-    runs_expected: int = 1,
-    since: datetime | None = None,
+    database: str, started: datetime, shard: str | None = None, *, since: datetime | None = None
 ) -> bool:
-    """Print the health lines of the run(s) that started after ``started``; True if unhealthy.
-
-    One run for ``yingji crawl`` (the one of ``shard`` when the run record names shards);
-    ``runs_expected`` runs, one per shard, after a cluster crawl. ``since``: the run resumed a
-    crawl that began then, whose sites finished before the interruption look empty in this run.
-    """
+    """Print the health lines of the run of ``shard`` (None: the whole list) that started after
+    ``started``; True if unhealthy. ``since``: the run resumed a crawl that began then, whose
+    sites finished before the interruption look empty in this run."""
     from yingji import health
     from yingji.store import Store
 
-    unhealthy = False
     with Store(database) as store:
-        runs = sorted(
-            (
-                r
-                for r in store.recent_runs(limit=50 + 5 * runs_expected)
-                if _utc(r.started_at) >= started
-            ),
-            key=lambda r: r.id,
-        )
-        if shard:
-            runs = [r for r in runs if r.shard == shard] or runs
-        runs = runs[:runs_expected]
-        if len(runs) < runs_expected:
-            missing = runs_expected - len(runs)
-            print(f"HEALTH no_run_record: {missing} crawl(s) left no run record in the database")
-            unhealthy = True
-        for run in runs:
-            alerts = health.check_run(store, run.id, since=since)
-            for alert in alerts:
-                print(alert.line())
-            verdict = f"{len(alerts)} alert(s)" if alerts else "ok"
-            print(
-                f"health of run {run.id}{f' (shard {run.shard})' if run.shard else ''}: {verdict}"
-            )
-            unhealthy = unhealthy or bool(alerts)
-    return unhealthy
+        runs = [
+            r
+            for r in store.recent_runs(limit=200)
+            if _utc(r.started_at) >= started and (r.shard or None) == (shard or None)
+        ]
+        what = f"shard {shard}" if shard else "the crawl"
+        if not runs:
+            print(f"HEALTH no_run_record: {what} left no run record in the database")
+            return True
+        run = min(runs, key=lambda r: r.id)
+        alerts = health.check_run(store, run.id, since=since)
+    for alert in alerts:
+        print(alert.line())
+    verdict = f"{len(alerts)} alert(s)" if alerts else "ok"
+    print(f"health of run {run.id}{f' (shard {shard})' if shard else ''}: {verdict}")
+    return bool(alerts)
 
 
 def _utc(when: datetime) -> datetime:
