@@ -9,10 +9,14 @@ psycopg 3 driver, the only one installed.
 
 from __future__ import annotations
 
-import importlib.util
+import atexit
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,8 +41,34 @@ from yingji.errors import UserError
 
 T = TypeVar("T")
 
-# the migrations package ships beside yingji (editable checkout and installed wheel alike)
-MIGRATIONS_DIR = Path(importlib.util.find_spec("migrations").origin).parent  # type: ignore[arg-type,union-attr]
+
+def _migrations_dir() -> Path:
+    """The migrations package as a real directory, which is what Alembic needs.
+
+    A checkout or an installed wheel has one on disk. Scrapyd runs the project from a zipped egg,
+    where the package is only readable through importlib.resources: it is then copied once per
+    process into a temporary directory (a few small files).
+    """
+    package = resources.files("migrations")
+    if isinstance(package, Path) and (package / "env.py").is_file():
+        return package
+    target = Path(tempfile.mkdtemp(prefix="yingji-migrations-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+
+    def copy(node: Traversable, dest: Path) -> None:
+        for child in node.iterdir():
+            if child.is_dir():
+                if child.name != "__pycache__":
+                    (dest / child.name).mkdir()
+                    copy(child, dest / child.name)
+            elif child.name.endswith((".py", ".mako")):
+                (dest / child.name).write_bytes(child.read_bytes())
+
+    copy(package, target)
+    return target
+
+
+MIGRATIONS_DIR = _migrations_dir()
 # any constant: PostgreSQL advisory lock taken while migrating, so that shards starting together on
 # a fresh database migrate it once
 _MIGRATION_LOCK_ID = 0x79696E676A69
