@@ -135,7 +135,7 @@ def spider_args(
     return args
 
 
-def schedule(
+def planned_calls(
     nodes: Sequence[str],
     shards: int,
     *,
@@ -144,20 +144,40 @@ def schedule(
     jobdir: str | None = None,
     cache_dir: str | None = None,
     settings: Iterable[str] = (),
-    project: str = PROJECT,
-) -> list[ShardJob]:
-    """Schedule every shard on its node; returns the Scrapyd job of each."""
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(node, shard, spider arguments) of every ``schedule.json`` call, in order."""
     extra = list(settings)
-    jobs = []
-    for node, shard in plan_shards(nodes, shards):
-        args = spider_args(
+    return [
+        (
+            node,
             shard,
-            seeds=seeds,
-            database=database,
-            jobdir=jobdir,
-            cache_dir=cache_dir,
-            settings=extra,
+            spider_args(
+                shard,
+                seeds=seeds,
+                database=database,
+                jobdir=jobdir,
+                cache_dir=cache_dir,
+                settings=extra,
+            ),
         )
+        for node, shard in plan_shards(nodes, shards)
+    ]
+
+
+def schedule(
+    nodes: Sequence[str],
+    shards: int,
+    *,
+    project: str = PROJECT,
+    **options: Any,
+) -> list[ShardJob]:
+    """Schedule every shard on its node; returns the Scrapyd job of each.
+
+    ``options`` are those of :func:`planned_calls` (seeds, database, jobdir, cache_dir,
+    settings).
+    """
+    jobs = []
+    for node, shard, args in planned_calls(nodes, shards, **options):
         client = _client(node)
         job_id = _call(
             node, "schedule.json", lambda c=client, a=args: c.schedule(project, SPIDER, a)
@@ -170,25 +190,12 @@ def curl_lines(
     nodes: Sequence[str],
     shards: int,
     *,
-    seeds: str | None = None,
-    database: str | None = None,
-    jobdir: str | None = None,
-    cache_dir: str | None = None,
-    settings: Iterable[str] = (),
     project: str = PROJECT,
+    **options: Any,
 ) -> list[str]:
     """The ``schedule.json`` calls :func:`schedule` would make, as curl command lines."""
-    extra = list(settings)
     lines = []
-    for node, shard in plan_shards(nodes, shards):
-        args = spider_args(
-            shard,
-            seeds=seeds,
-            database=database,
-            jobdir=jobdir,
-            cache_dir=cache_dir,
-            settings=extra,
-        )
+    for node, _shard, args in planned_calls(nodes, shards, **options):
         fields = [("project", project), ("spider", SPIDER), *args]
         # --data-urlencode: a "+" (postgresql+psycopg) sent raw would arrive as a space
         parts = " ".join(f"--data-urlencode {shlex.quote(f'{k}={v}')}" for k, v in fields)

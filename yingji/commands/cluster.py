@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from datetime import UTC, datetime, timedelta
 
 from yingji import cluster
 from yingji.commands.crawl import EXIT_UNHEALTHY, report_health
@@ -122,7 +121,13 @@ def schedule(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("\n".join(cluster.curl_lines(nodes, args.shards, **options)))
         return 0
-    started = datetime.now(UTC) - timedelta(seconds=2)
+    after_id = 0
+    if args.wait:  # the shards' runs are the first recorded after the latest one now
+        from yingji.store import Store
+
+        with Store(args.database) as store:
+            previous = store.recent_runs(limit=1)
+        after_id = previous[0].id if previous else 0
     jobs = cluster.schedule(nodes, args.shards, **options)
     for job in jobs:
         print(f"shard {job.shard}: job {job.job_id} on {job.node}")
@@ -131,7 +136,7 @@ def schedule(args: argparse.Namespace) -> int:
     states = cluster.wait(nodes, [j.job_id for j in jobs], timeout=args.timeout)
     print(cluster.format_states(states))
     # every shard leaves its own run record: check each as yingji crawl does
-    unhealthy = [report_health(args.database, started, job.shard) for job in jobs]
+    unhealthy = [report_health(args.database, after_id, job.shard) for job in jobs]
     return EXIT_UNHEALTHY if any(unhealthy) else 0
 
 

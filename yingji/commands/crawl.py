@@ -20,7 +20,7 @@ import argparse
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from yingji import config
@@ -119,9 +119,12 @@ def run(args: argparse.Namespace) -> int:
 
     _validate(args)
     database = config.database_url(args.database)
-    with Store(database):  # a bad URL or unreachable server fails here, before crawling
-        pass
-    started = datetime.now(UTC) - timedelta(seconds=2)
+    with Store(database) as store:  # a bad URL or unreachable server fails here, before crawling
+        # this crawl's run is the first of its shard recorded after this one (ids only grow; a
+        # start-time window would also catch a run killed a moment ago)
+        previous = store.recent_runs(limit=1)
+    after_id = previous[0].id if previous else 0
+    started = datetime.now(UTC)
     began = crawl_began(Path(args.jobdir), started) if args.jobdir else None
     env = dict(os.environ)
     env.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
@@ -135,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"yingji crawl: the crawl exited with status {code}", file=sys.stderr)
     if args.no_health:
         return code
-    unhealthy = report_health(database, started, args.shard, since=began)
+    unhealthy = report_health(database, after_id, args.shard, since=began)
     if code != 0:
         return code
     return EXIT_UNHEALTHY if unhealthy else 0
@@ -158,11 +161,11 @@ def crawl_began(jobdir: Path, now: datetime) -> datetime | None:
 
 
 def report_health(
-    database: str, started: datetime, shard: str | None = None, *, since: datetime | None = None
+    database: str, after_id: int, shard: str | None = None, *, since: datetime | None = None
 ) -> bool:
-    """Print the health lines of the run of ``shard`` (None: the whole list) that started after
-    ``started``; True if unhealthy. ``since``: the run resumed a crawl that began then, whose
-    sites finished before the interruption look empty in this run."""
+    """Print the health lines of the first run of ``shard`` (None: the whole list) recorded
+    after run ``after_id``; True if unhealthy. ``since``: the run resumed a crawl that began
+    then, whose sites finished before the interruption look empty in this run."""
     from yingji import health
     from yingji.store import Store
 
@@ -170,7 +173,7 @@ def report_health(
         runs = [
             r
             for r in store.recent_runs(limit=200)
-            if _utc(r.started_at) >= started and (r.shard or None) == (shard or None)
+            if r.id > after_id and (r.shard or None) == (shard or None)
         ]
         what = f"shard {shard}" if shard else "the crawl"
         if not runs:
@@ -183,7 +186,3 @@ def report_health(
     verdict = f"{len(alerts)} alert(s)" if alerts else "ok"
     print(f"health of run {run.id}{f' (shard {shard})' if shard else ''}: {verdict}")
     return bool(alerts)
-
-
-def _utc(when: datetime) -> datetime:
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
