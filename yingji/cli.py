@@ -19,8 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="yingji",
         description=(
-            "Crawl, parse and keep the annual disclosure reports"
-            " of emergency management bureaus."
+            "Crawl, parse and keep the annual disclosure reports of emergency management bureaus."
         ),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
