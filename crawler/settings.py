@@ -39,6 +39,8 @@ DOWNLOADER_MIDDLEWARES = {
     # before RobotsTxtMiddleware (100): an off-site link (a spam mirror) gets no request at all,
     # not even one for its robots.txt
     "crawler.middlewares.SiteGuardMiddleware": 60,
+    # with the HTTP cache on: a URL over the size cap is asked with HEAD next time (inert when off)
+    "crawler.cache.OversizeMemoMiddleware": 950,
 }
 
 # Never 0, even in tests: Scrapy 2.19's downloader starts a slot's downloads as tasks, so with no
@@ -67,6 +69,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 # HTTP cache for incremental recrawls is enabled by the scheduled command (issue #5), not here:
 # a one-off crawl must see the sites as they are.
 HTTPCACHE_ENABLED = False
+# When it is on, a cached page is always revalidated (a 304 when unchanged), never served stale
+# by RFC 2616's freshness heuristic (crawler/cache.py).
+HTTPCACHE_POLICY = "crawler.cache.RevalidatingPolicy"
 
 # The pipelines, one concern each: download -> parse -> store.
 ITEM_PIPELINES = _existing(
