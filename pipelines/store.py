@@ -185,32 +185,21 @@ def _store_report(
         warnings = [w for w in warnings if w.get("code") != COMPLETED_CODE] + [warning]
     primary = source.get("url") or (parsed.get("sources") or [None])[0]
     region = report_region(record.get("agency"), found.region)
+    version = {
+        "region": region,
+        "raw_sha256": source["sha256"],
+        "raw_type": parsed.get("doc_type") or "unknown",
+        "status": parsed["status"],
+        "warnings": warnings,
+        "parser_version": parsed.get("parser_version") or "",
+    }
     try:
-        outcome = store.store_report(
-            record,
-            region=region,
-            source_url=primary,
-            raw_sha256=source["sha256"],
-            raw_type=parsed.get("doc_type") or "unknown",
-            status=parsed["status"],
-            warnings=warnings,
-            parser_version=parsed.get("parser_version") or "",
-            run_id=found.run_id,
-        )
+        outcome = store.store_report(record, source_url=primary, run_id=found.run_id, **version)
     except UnstorableRecord as exc:
         return _failed(store, source, documents, f"not storable: {exc}", found, parsed)
     for url in parsed.get("sources") or []:
         if url != primary:  # the same content again: adds the URL as a source of that version
-            store.store_report(
-                record,
-                region=region,
-                source_url=url,
-                raw_sha256=source["sha256"],
-                raw_type=parsed.get("doc_type") or "unknown",
-                status=parsed["status"],
-                warnings=warnings,
-                parser_version=parsed.get("parser_version") or "",
-            )
+            store.store_report(record, source_url=url, **version)
     return outcome.action, None
 
 
