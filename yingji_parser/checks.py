@@ -52,25 +52,9 @@ def check_applications(apps: dict[str, dict[str, Any]], template: str) -> list[P
     if skipped:
         out.append(_skipped(rule, skipped, "三"))
     # Rule 2: per row, the six applicant columns add up to total.
-    rule = "six applicant columns = total"
-    skipped = []
-    for key, row in apps.items():
-        parts = [row[c] for c in cat.APPLICANT_KEYS[:-1]]
-        if all(v is None for v in row.values()):
-            continue  # a row the document lacks: already a row_missing warning
-        if None in parts or row["total"] is None:
-            skipped.append(key)
-        elif not _equal(sum(parts), row["total"]):
-            out.append(
-                warn(
-                    "check_failed",
-                    f"{rule} fails in row {key}: {' + '.join(_num(p) for p in parts)} = "
-                    f"{_num(sum(parts))} but total is {_num(row['total'])}",
-                    f"三/{key}",
-                )
-            )
-    if skipped:
-        out.append(_skipped(rule, skipped, "三"))
+    present = {k: row for k, row in apps.items() if any(v is not None for v in row.values())}
+    # (a row the document lacks is all blank: it already has its row_missing warning)
+    out += _rows_add_up(present, cat.APPLICANT_KEYS, "six applicant columns = total", "三", "row ")
     # Rule 3: handled_total = sum of the outcome rows, per column.
     outcome: Sequence[str] = cat.OUTCOME_KEYS_2019 if template == "2019" else cat.OUTCOME_KEYS_2021
     if all(v is None for k in _SUBROWS if k in apps for v in apps[k].values()):
@@ -98,24 +82,31 @@ def check_applications(apps: dict[str, dict[str, Any]], template: str) -> list[P
 
 
 def check_review(review: dict[str, dict[str, Any]]) -> list[ParseWarning]:
-    out: list[ParseWarning] = []
     rule = "upheld + corrected + other + pending = total"
+    return _rows_add_up(review, cat.REVIEW_KEYS, rule, "四", "")
+
+
+def _rows_add_up(
+    rows: dict[str, dict[str, Any]], keys: Sequence[str], rule: str, section: str, what: str
+) -> list[ParseWarning]:
+    """Per row: the values under ``keys[:-1]`` add up to the one under ``keys[-1]`` (the total)."""
+    out: list[ParseWarning] = []
     skipped: list[str] = []
-    for group, row in review.items():
-        parts = [row[k] for k in cat.REVIEW_KEYS[:-1]]
-        if None in parts or row["total"] is None:
-            skipped.append(group)
-        elif not _equal(sum(parts), row["total"]):
+    for name, row in rows.items():
+        parts, total = [row[k] for k in keys[:-1]], row[keys[-1]]
+        if None in parts or total is None:
+            skipped.append(name)
+        elif not _equal(sum(parts), total):
             out.append(
                 warn(
                     "check_failed",
-                    f"{rule} fails in {group}: {' + '.join(_num(p) for p in parts)} = "
-                    f"{_num(sum(parts))} but total is {_num(row['total'])}",
-                    f"四/{group}",
+                    f"{rule} fails in {what}{name}: {' + '.join(_num(p) for p in parts)} = "
+                    f"{_num(sum(parts))} but total is {_num(total)}",
+                    f"{section}/{name}",
                 )
             )
     if skipped:
-        out.append(_skipped(rule, skipped, "四"))
+        out.append(_skipped(rule, skipped, section))
     return out
 
 
