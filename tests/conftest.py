@@ -66,19 +66,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'yingji.db'}"
         return
-    admin = postgres_admin_url()
-    if admin is None:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    url = create_postgres_database(admin)
-    try:
-        yield url
-    finally:
-        drop_postgres_database(admin, url)
+    yield from _fresh_postgres()
 
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for PostgreSQL-only tests (skipped without the server)."""
+    yield from _fresh_postgres()
+
+
+def _fresh_postgres() -> Iterator[str]:
+    """Create a database for one test and drop it afterwards; skip without the server."""
     admin = postgres_admin_url()
     if admin is None:
         pytest.skip(f"{POSTGRES_ENV} is not set")
