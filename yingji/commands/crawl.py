@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from yingji import config
+from yingji.commands import add_database_option
 from yingji.errors import UserError
 
 EXIT_UNHEALTHY = 3
@@ -41,11 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         metavar="DIR",
         help="job directory: a killed crawl started again with it resumes where it stopped",
     )
-    p.add_argument(
-        "--database",
-        metavar="URL",
-        help="database URL (default: YINGJI_DATABASE_URL or ./yingji.db)",
-    )
+    add_database_option(p)
     p.add_argument(
         "--cache-dir",
         metavar="DIR",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from yingji import db
+from yingji.commands import add_database_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,11 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         ("current", "print the database's schema revision and whether it is up to date", current),
     ):
         q = dbsub.add_parser(name, help=help_text, description=help_text)
-        q.add_argument(
-            "--database",
-            metavar="URL",
-            help="database URL (default: YINGJI_DATABASE_URL or ./yingji.db)",
-        )
+        add_database_option(q)
         q.set_defaults(func=func)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from yingji.commands import add_database_option
 from yingji.export import FORMATS, export
 from yingji.store import Store
 
@@ -17,11 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(keys of the report record plus version, sources, first_seen, last_seen, status, "
         "warnings), or CSV with one column per cell. A fresh database is migrated first.",
     )
-    p.add_argument(
-        "--database",
-        metavar="URL",
-        help="database URL (default: YINGJI_DATABASE_URL or ./yingji.db)",
-    )
+    add_database_option(p)
     p.add_argument(
         "--format", choices=FORMATS, default="jsonl", help="output format (default jsonl)"
     )

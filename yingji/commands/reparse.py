@@ -12,17 +12,14 @@ import os
 import sys
 
 from yingji import config
+from yingji.commands import add_database_option
 from yingji.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     desc = "parse the stored raw documents again with the current parser and store the results"
     p = sub.add_parser("reparse", help=desc, description=desc)
-    p.add_argument(
-        "--database",
-        metavar="URL",
-        help="database URL (default: YINGJI_DATABASE_URL or ./yingji.db)",
-    )
+    add_database_option(p)
     which = p.add_mutually_exclusive_group()
     which.add_argument(
         "--older-than-parser",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import unicodedata
 
+from yingji.commands import add_database_option
 from yingji.errors import UserError
 from yingji.export import iso
 from yingji.store import RunInfo, SiteResult, Store
@@ -16,11 +17,7 @@ from yingji.store import RunInfo, SiteResult, Store
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("runs", help="list recent crawl runs with their per-site results")
-    p.add_argument(
-        "--database",
-        metavar="URL",
-        help="database URL (default: YINGJI_DATABASE_URL or ./yingji.db)",
-    )
+    add_database_option(p)
     p.add_argument("--limit", type=int, default=5, metavar="N", help="how many runs (default 5)")
     p.add_argument("--run", type=int, metavar="ID", help="only this run")
     p.set_defaults(func=run)
