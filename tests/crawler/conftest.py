@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from yingji.siteserver import Sites, serve_sites
+from demo.server import Sites, serve_sites
 
 REPO = Path(__file__).resolve().parents[2]
 #: Fast and small: no politeness delays on loopback, low caps so that traps end quickly.

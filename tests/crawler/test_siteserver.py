@@ -1,4 +1,4 @@
-"""The bundled sites behave like the real ones they imitate (yingji/siteserver.py)."""
+"""The bundled sites behave like the real ones they imitate (demo/server.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from yingji.siteserver import SITES_ROOT, Sites, load_manifest, serve_sites
+from demo import SAMPLES
+from demo.server import SITES_ROOT, Sites, load_manifest, serve_sites
 
-SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -176,14 +176,18 @@ def test_every_report_of_the_manifest_is_served_from_the_samples(sites: Sites) -
     assert samples == {"seed000"}
 
 
-def test_bundled_files_are_small_copies_of_the_samples() -> None:
+def test_sites_hold_pages_only_and_serve_the_one_copy_of_each_sample() -> None:
     root = Path(str(SITES_ROOT))
-    for path in root.rglob("*"):
-        if path.is_file():
-            assert path.stat().st_size < 1024 * 1024, path
-    pages = [p for p in root.rglob("*") if p.is_file() and p.parent.name != "reports"]
+    pages = [p for p in root.rglob("*") if p.is_file()]
+    for path in pages:
+        assert path.stat().st_size < 1024 * 1024, path
     assert all(p.name.endswith(".html") or p.name == "manifest.json" for p in pages), (
-        "page files end in .html, the package data glob that ships them"
+        "page files end in .html, the package data glob that ships them; documents are samples"
     )
-    for copy in (root / "reports").iterdir():
-        assert copy.read_bytes() == (SAMPLES / copy.name).read_bytes(), copy.name
+    served = set()
+    for site in load_manifest()["sites"]:
+        served |= set(site.get("files", {}).values())
+        served |= {e["file"] for e in site.get("downfiles", {}).values()}
+    assert served, "the manifest serves sample documents"
+    for name in served:
+        assert (SAMPLES / name).is_file(), name

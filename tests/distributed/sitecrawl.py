@@ -1,6 +1,6 @@
 """Helpers of the end-to-end tests: run ``yingji crawl`` on the bundled sites, read the result.
 
-Crawls run as child processes (``python -m yingji.cli crawl``) against yingji.siteserver's
+Crawls run as child processes (``python -m yingji.cli crawl``) against demo.server's
 sites on 127.0.0.x, with the politeness delays off so that a crawl of all sites takes seconds.
 :func:`snapshot` is what "the same database" means in these tests: every report version (its
 agency, year, version number, content hash, status, current flag and source URLs) and every

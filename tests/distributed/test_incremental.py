@@ -1,6 +1,6 @@
 """Incremental recrawls (crawler/cache.py through ``yingji crawl``), measured at the server.
 
-The bundled sites (yingji.siteserver) send ETag and Last-Modified, answer conditional requests
+The bundled sites (demo.server) send ETag and Last-Modified, answer conditional requests
 with 304 and count every byte they send. Three real crawls into one database: the second,
 of unchanged sites, must cost at most 10 % of the first's bytes and create no version; then one
 report's page changes and the third crawl must give exactly that report one new version.
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from demo import server as siteserver
 from tests.distributed.sitecrawl import run_crawl, snapshot
-from yingji import siteserver
 
 CHANGED_REPORT = "reports/synth2.body.html"  # served only by 宜阳县 (yiyang), its 2024 report
 

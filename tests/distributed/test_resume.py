@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from demo.server import Sites, serve_sites
 from tests.distributed.sitecrawl import count, crawl_command, run_crawl, snapshot
-from yingji.siteserver import Sites, serve_sites
 
 SLOW = {"DOWNLOAD_DELAY": "0.25", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from demo.server import serve_sites
 from tests.distributed.sitecrawl import count, crawl_command, run_crawl
 from yingji.commands.crawl import EXIT_UNHEALTHY
-from yingji.siteserver import serve_sites
 
 SLOW = {"DOWNLOAD_DELAY": "0.25", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
 # sources the running crawl (the newest run) has seen

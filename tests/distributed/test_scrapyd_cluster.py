@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from demo.server import serve_sites
 from tests.conftest import create_postgres_database, drop_postgres_database, postgres_admin_url
 from tests.distributed.conftest import ScrapydNode
 from tests.distributed.sitecrawl import FAST, run_crawl, snapshot
 from yingji import cluster
 from yingji.cli import main
-from yingji.siteserver import serve_sites
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@
 
 Each crawl is ``python -m scrapy crawl yingji`` in a child process (Twisted's reactor cannot be
 restarted), with the project's own settings; only the politeness delays are off, loopback needs
-none. Next to the bundled sites (yingji.siteserver) runs one more site of the tests' own, whose
+none. Next to the bundled sites (demo.server) runs one more site of the tests' own, whose
 only report is a broken PDF: the crawl must record it as failed, with its reason, and go on.
 """
 
@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from demo import SAMPLES
+from demo.server import serve_sites
 from yingji.agencies import agency_identity
 from yingji.export import iter_reports
-from yingji.siteserver import serve_sites
 from yingji.store import Store
 
 FAST = {
@@ -115,7 +116,6 @@ def run_crawl(seeds: Path, db_url: str, files: Path, workdir: Path) -> Crawl:
     return Crawl(proc.returncode, proc.stdout, proc.stderr)
 
 
-SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 EXACT = ("year", "template", "active_disclosure", "applications", "review_litigation")
 SITE_CODES = {
     "reports found": {"reports_found"},

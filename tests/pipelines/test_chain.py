@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
+from demo import SAMPLES
+
 TABLES = ("active_disclosure", "applications", "review_litigation")
 BAD_TITLE = "某县应急管理局2022年政府信息公开工作年度报告"
 RFC5987 = "attachment; filename*=UTF-8''2023%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf"

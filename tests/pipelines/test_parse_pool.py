@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
+from demo import SAMPLES
 
 
 def _items(srv: Any) -> list[dict[str, Any]]:

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import text
 
+from demo import SAMPLES
 from pipelines.store import Found, complete_record, store_parsed
 from yingji.store import Store
 
-SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 HONGQI = "河南省新乡市红旗区"
 SHA_ART, SHA_PDF = "a" * 64, "b" * 64
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
-SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
+from demo import SAMPLES
 
 
 def load_record(name: str = "synth0") -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from yingji.siteserver import load_manifest
+from demo.server import load_manifest
 
 YINGJI = [sys.executable, "-c", "import sys; from yingji.cli import main; sys.exit(main())"]
 

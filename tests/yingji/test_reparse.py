@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from demo import SAMPLES
 from pipelines.parse import choose
 from pipelines.store import Found, store_parsed
 from yingji.cli import main
@@ -17,7 +18,6 @@ from yingji.reparse import parse_stored, reparse
 from yingji.store import Store
 from yingji_parser import PARSER_VERSION
 
-SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 MENGJIN, HONGQI = "河南省洛阳市孟津区", "河南省新乡市红旗区"
 
 

@@ -4,7 +4,7 @@ Why it exists: it is the README's first command, so it must show what yingji doe
 parse and store real-looking reports from sites of several CMS families, and tell a blocked or
 unreachable site from one without reports — without touching a real government server.
 
-It serves the bundled sites (yingji.siteserver) on 127.0.0.x, runs ``scrapy crawl yingji`` over
+It serves the bundled sites (demo.server) on 127.0.0.x, runs ``scrapy crawl yingji`` over
 them in a child process (the project's own settings, politeness delays off for loopback) into
 ``yingji.db`` in the working directory (raw files under ``files/`` next to it), and prints the
 per-site table and the reports found. Running it again stores nothing new: every report is a
@@ -88,7 +88,7 @@ def print_reports(database: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from yingji.siteserver import serve_sites
+    from demo.server import serve_sites
     from yingji.store import Store
 
     cwd = Path.cwd()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from demo import SAMPLES
 from yingji_parser.errors import CorruptDocument, EncryptedDocument, ParseError
 from yingji_parser.formats import pdf as pdf_reader
 from yingji_parser.formats.pdf import join_tables, to_grid
@@ -29,7 +30,7 @@ REAL = FIXTURES / "realpages"
 HUAIAN = REAL / "govnianbao" / "huaian_szf_2024_annual_report.pdf"
 HONGZE_2023 = REAL / "kirogovcompare" / "hongze_qzf_2023_annual_report.pdf"
 HONGZE_2024 = REAL / "kirogovcompare" / "hongze_qzf_2024_annual_report.pdf"
-SAMPLE_PDFS = sorted((FIXTURES / "samples").glob("*.pdf"))
+SAMPLE_PDFS = sorted((SAMPLES).glob("*.pdf"))
 OWN = FIXTURES / "pdf"
 
 APPLICANT_COLUMNS = 7  # 自然人, 5 kinds of organisation, 总计
@@ -289,7 +290,7 @@ def _turned_sample_page(turn: str, rotate: int) -> bytes:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    src = pdfium.PdfDocument((FIXTURES / "samples" / "synth0.pdf").read_bytes())
+    src = pdfium.PdfDocument((SAMPLES / "synth0.pdf").read_bytes())
     w, h = src[1].get_size()
     matrix, size = {
         "up": ((0, 1, -1, 0, h, 0), (h, w)),

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from demo import SAMPLES
 from yingji_parser.errors import ConversionFailed, ConverterMissing
 from yingji_parser.formats import docx, legacy
 from yingji_parser.grid import Document
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SAMPLES = FIXTURES / "samples"
+
 OFFICE = FIXTURES / "office"
 
 needs_libreoffice = pytest.mark.libreoffice

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from demo import SAMPLES
 from yingji_parser import parse_document
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SAMPLES = FIXTURES / "samples"
+
 OFFICE = FIXTURES / "office"
 KEYS = (
     "agency",

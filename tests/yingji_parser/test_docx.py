@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from demo import SAMPLES
 from yingji_parser.errors import CorruptDocument, TooLarge
 from yingji_parser.formats import docx
 from yingji_parser.grid import Cell, Document, Paragraph, Table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SAMPLES = FIXTURES / "samples"
+
 OFFICE = FIXTURES / "office"
 
 

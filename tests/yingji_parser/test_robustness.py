@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from demo import SAMPLES
 from yingji_parser import parse_document
 from yingji_parser.errors import ParseError, TooLarge
 from yingji_parser.formats import docx, spreadsheet
 from yingji_parser.limits import MAX_DOCUMENT_BYTES, check_size
 from yingji_parser.result import ParseResult
 
-SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 OFFICE = Path(__file__).resolve().parents[1] / "fixtures" / "office"
 
 MAGICS = [

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
+from demo import SAMPLES
 from yingji_parser import parse_document
 from yingji_parser.errors import CorruptDocument, EncryptedDocument
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SAMPLE_PDFS = sorted((FIXTURES / "samples").glob("*.pdf"))
+SAMPLE_PDFS = sorted((SAMPLES).glob("*.pdf"))
 REAL = FIXTURES / "realpages"
 OWN = FIXTURES / "pdf"
 
@@ -220,7 +221,7 @@ def test_hongze_other_handling_printed_as_one_row(name: str) -> None:
 
 
 def test_sample_with_a_header_repeated_on_every_page_parses_to_its_answer_file() -> None:
-    expected = json.loads((FIXTURES / "samples" / "synth0.json").read_text(encoding="utf-8"))
+    expected = json.loads((SAMPLES / "synth0.json").read_text(encoding="utf-8"))
     record = parse(OWN / "repeated_header.pdf").record
     for key, want in expected.items():
         assert record[key] == want, key

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from demo import SAMPLES
 from yingji_parser.errors import (
     CorruptDocument,
     EncryptedDocument,
@@ -21,7 +22,7 @@ from yingji_parser.errors import (
 from yingji_parser.sniff import mht_html, sniff
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SAMPLES = FIXTURES / "samples"
+
 OFFICE = FIXTURES / "office"
 
 

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from demo import SAMPLES
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SAMPLES = FIXTURES / "samples"
+
 QUIRKS = FIXTURES / "parser"
 REALPAGES = FIXTURES / "realpages"
 

@@ -44,7 +44,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-SITES_ROOT: Traversable = resources.files("yingji") / "sites"
+SITES_ROOT: Traversable = resources.files("demo") / "sites"
+SAMPLES_ROOT: Traversable = resources.files("demo") / "samples"
 LAST_MODIFIED = format_datetime(dt.datetime(2025, 1, 20, 8, 0, tzinfo=dt.UTC), usegmt=True)
 TRACKING = re.compile(r"^(utm_\w+|spm|_t|from)$")
 BLOCK_PAGE = (
@@ -112,7 +113,7 @@ def _read_site_file(site_dir: str, rel: str) -> bytes | None:
 
 
 def _report_body(name: str) -> str:
-    return (SITES_ROOT / "reports" / f"{name}.body.html").read_text("utf-8")
+    return (SAMPLES_ROOT / f"{name}.body.html").read_text("utf-8")
 
 
 def _records(spec: dict[str, Any], column: str) -> list[str]:
@@ -260,7 +261,7 @@ def make_handler(site: SiteRuntime, urls: dict[str, str]) -> type[BaseHTTPReques
             if not entry:
                 self._not_found()
                 return
-            data = (SITES_ROOT / "reports" / entry["file"]).read_bytes()
+            data = (SAMPLES_ROOT / entry["file"]).read_bytes()
             name = entry["name"]
             disposition = (
                 f"attachment; filename=\"{params['filename']}\"; filename*=UTF-8''{quote(name)}"
@@ -365,7 +366,7 @@ def make_handler(site: SiteRuntime, urls: dict[str, str]) -> type[BaseHTTPReques
                 return
             alias = spec.get("files", {}).get(path)
             if alias:
-                data = (SITES_ROOT / "reports" / alias).read_bytes()
+                data = (SAMPLES_ROOT / alias).read_bytes()
                 ctype = {
                     "pdf": "application/pdf",
                     "docx": "application/vnd.openxmlformats-officedocument."

@@ -12,12 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from demo import SAMPLES
 from yingji_parser.errors import CorruptDocument, ParseError, TooLarge
 from yingji_parser.formats import docx, spreadsheet
 from yingji_parser.grid import Cell, Document, Paragraph, Table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SAMPLES = FIXTURES / "samples"
+
 OFFICE = FIXTURES / "office"
 TITLE = "孟津区应急管理局2023年政府信息公开工作年度报告"
 
