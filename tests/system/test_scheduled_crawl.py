@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from demo.server import serve_sites
-from tests.distributed.sitecrawl import count, crawl_command, run_crawl
+from tests.system.sitecrawl import count, crawl_command, run_crawl
 from yingji.commands.crawl import EXIT_UNHEALTHY
 
 SLOW = {"DOWNLOAD_DELAY": "0.25", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}

@@ -1,6 +1,6 @@
 """Resume after SIGKILL (crawler/dupefilter.py): the journal, then real killed crawls.
 
-The crawl tests run a real Scrapy process (``scrapy runspider tests/distributed/tree_spider.py``)
+The crawl tests run a real Scrapy process (``scrapy runspider tests/system/tree_spider.py``)
 against a real, deliberately slow HTTP server on 127.0.0.1, kill it with SIGKILL while pages
 are in flight, start it again with the same JOBDIR and compare what was stored with the full
 tree.

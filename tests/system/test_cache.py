@@ -1,7 +1,7 @@
 """The incremental parts of crawler/cache.py, each on its own, in real Scrapy processes.
 
 A loopback server serves ``/file`` with an ETag and an old Last-Modified and counts what it is
-asked. The crawls run ``scrapy runspider tests/distributed/size_spider.py`` with the HTTP cache
+asked. The crawls run ``scrapy runspider tests/system/size_spider.py`` with the HTTP cache
 under :class:`RevalidatingPolicy` and the oversize memo, as ``yingji crawl`` enables them.
 """
 

@@ -19,8 +19,8 @@ import pytest
 
 from demo.server import serve_sites
 from tests.conftest import create_postgres_database, drop_postgres_database, postgres_admin_url
-from tests.distributed.conftest import ScrapydNode
-from tests.distributed.sitecrawl import FAST, run_crawl, snapshot
+from tests.system.conftest import ScrapydNode
+from tests.system.sitecrawl import FAST, run_crawl, snapshot
 from yingji import cluster
 from yingji.cli import main
 

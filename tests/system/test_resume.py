@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from demo.server import Sites, serve_sites
-from tests.distributed.sitecrawl import count, crawl_command, run_crawl, snapshot
+from tests.system.sitecrawl import count, crawl_command, run_crawl, snapshot
 
 SLOW = {"DOWNLOAD_DELAY": "0.25", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
 

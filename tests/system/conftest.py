@@ -1,4 +1,4 @@
-"""Fixtures of the distributed tests: real Scrapyd daemons on 127.0.0.1.
+"""Fixtures of the system tests: real Scrapyd daemons on 127.0.0.1.
 
 Each daemon is the venv's Scrapyd (``python -m scrapyd``) in a temporary directory of its own,
 with its own ``scrapyd.conf`` (own port, eggs, logs and queue databases, a short poll interval)

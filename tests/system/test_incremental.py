@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from demo import server as siteserver
-from tests.distributed.sitecrawl import run_crawl, snapshot
+from tests.system.sitecrawl import run_crawl, snapshot
 
-CHANGED_REPORT = "reports/synth2.body.html"  # served only by 宜阳县 (yiyang), its 2024 report
+CHANGED_REPORT = "synth2.body.html"  # served only by 宜阳县 (yiyang), its 2024 report
 
 
 def _bytes(sites: siteserver.Sites, *, decoys: bool) -> int:
@@ -31,9 +31,9 @@ def _bytes(sites: siteserver.Sites, *, decoys: bool) -> int:
 def test_recrawls_cost_little_change_nothing_and_see_a_changed_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "sites"
-    shutil.copytree(Path(str(siteserver.SITES_ROOT)), root)
-    monkeypatch.setattr(siteserver, "SITES_ROOT", root)  # the served files, editable here
+    root = tmp_path / "samples"
+    shutil.copytree(Path(str(siteserver.SAMPLES_ROOT)), root)
+    monkeypatch.setattr(siteserver, "SAMPLES_ROOT", root)  # the served reports, editable here
     db = f"sqlite:///{tmp_path / 'yingji.db'}"
     with siteserver.serve_sites() as sites:
         seeds = sites.seeds_csv(tmp_path / "seeds.csv")
