@@ -23,6 +23,7 @@ from pathlib import Path
 from yingji_parser.errors import ConversionFailed, ConverterMissing
 from yingji_parser.formats import docx
 from yingji_parser.grid import DocType, Document
+from yingji_parser.limits import check_before_conversion
 
 #: Seconds one conversion may take before it is killed.
 DEFAULT_TIMEOUT = 60.0
@@ -128,6 +129,7 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 def read(data: bytes, doc_type: DocType = "doc", timeout: float = DEFAULT_TIMEOUT) -> Document:
     """Read a DOC/WPS (or RTF/ODT sniffed as ``doc``) into the grid via DOCX."""
+    check_before_conversion(data)  # ODT bombs, XML entities: refused before LibreOffice
     converted = convert_to_docx(data, doc_type, timeout=timeout)
     doc = docx.read(converted, doc_type=doc_type)
     return doc
