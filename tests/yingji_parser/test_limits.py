@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from tests.yingji_parser.hostile import LAUGHS, lie_about_size, odt, sheet, xxe, zipped
 from yingji_parser import limits
 from yingji_parser.errors import CorruptDocument, TooLarge
 from yingji_parser.limits import (
@@ -17,27 +18,6 @@ from yingji_parser.limits import (
     safe_zip,
 )
 from yingji_parser.xmlsafe import MAX_SHEET_CELLS, cells_of_range, scan_xml
-
-LAUGHS = (
-    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(
-        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">'.replace("&lol1;", "&lol;")
-        for i in range(2, 10)
-    )
-    + "]>\n"
-)
-
-
-def xxe(path: str) -> str:
-    return f'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file://{path}">]>\n'
-
-
-def zipped(parts: dict[str, bytes | str]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def test_a_plain_part_is_measured() -> None:
@@ -84,17 +64,6 @@ def test_declared_dimensions_read_as_cell_counts() -> None:
     assert cells_of_range("nonsense") == 0
 
 
-SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
-def sheet(cells: int, dimension: str = "A1") -> str:
-    row = "".join(f'<c r="A{i}"><v>1</v></c>' for i in range(cells))
-    return (
-        f'<worksheet xmlns="{SHEET_NS}"><dimension ref="{dimension}"/>'
-        f'<sheetData><row r="1">{row}</row></sheetData></worksheet>'
-    )
-
-
 def test_a_sheet_that_declares_a_million_rows_is_refused_at_its_dimension() -> None:
     data = zipped({"xl/worksheets/sheet1.xml": sheet(3, "A1:Z1048576")})
     with pytest.raises(TooLarge, match=r"27,262,976 \(by its <dimension>\) cells"):
@@ -122,17 +91,6 @@ def test_a_small_workbook_passes() -> None:
     assert check_workbook(zf) is zf
 
 
-def odt(content: str, **extra: bytes | str) -> bytes:
-    return zipped(
-        {
-            "mimetype": "application/vnd.oasis.opendocument.text",
-            "content.xml": content,
-            "META-INF/manifest.xml": "<manifest/>",
-            **extra,
-        }
-    )
-
-
 def test_an_ordinary_odt_passes() -> None:
     check_before_conversion(odt("<office:document-content xmlns:office='o'/>"))
 
@@ -146,23 +104,6 @@ def test_an_odt_that_inflates_past_the_limit_is_refused_from_its_directory() -> 
                 fh.write(b" " * (1 << 20))
     with pytest.raises(TooLarge, match="zip bomb"):
         check_before_conversion(buf.getvalue())
-
-
-def lie_about_size(data: bytes, name: str, size: int) -> bytes:
-    """Rewrite the uncompressed size of ``name`` in its local and central headers."""
-    raw = bytearray(data)
-    encoded = name.encode()
-    local = raw.find(b"PK\x03\x04")
-    while local != -1:
-        if raw[local + 30 : local + 30 + len(encoded)] == encoded:
-            raw[local + 22 : local + 26] = size.to_bytes(4, "little")
-        local = raw.find(b"PK\x03\x04", local + 4)
-    central = raw.find(b"PK\x01\x02")
-    while central != -1:
-        if raw[central + 46 : central + 46 + len(encoded)] == encoded:
-            raw[central + 24 : central + 28] = size.to_bytes(4, "little")
-        central = raw.find(b"PK\x01\x02", central + 4)
-    return bytes(raw)
 
 
 def test_a_member_bigger_than_its_declared_size_is_refused() -> None:
