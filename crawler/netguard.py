@@ -3,8 +3,9 @@
 yingji crawls public government sites, but it runs inside someone's network: a hostile or
 hijacked page that links or redirects to ``http://10.0.0.1/``, ``http://169.254.169.254/``
 (cloud metadata) or ``http://localhost:6379/`` must not make the crawler send that request.
-:class:`AddressGuardMiddleware` is a downloader middleware placed before every other one, so it
-sees each request before robots.txt is asked for it, and again on every redirect hop (Scrapy's
+:class:`AddressGuardMiddleware` is a downloader middleware placed right after the site guard
+(off-site links are dropped there without a DNS lookup) and before robots.txt, so it sees each
+request before robots.txt is asked for it, and again on every redirect hop (Scrapy's
 RedirectMiddleware hands the next hop back to the engine, which sends it through the downloader
 middlewares anew; the download pipeline's ``engine.download_async`` loops the same way).
 

@@ -36,12 +36,13 @@ DEPTH_LIMIT = 60
 DEPTH_PRIORITY = 0
 
 DOWNLOADER_MIDDLEWARES = {
-    # first of all, and again on every redirect hop: no request to a loopback, private,
-    # link-local, CGNAT or multicast address (SSRF from inside the operator's network)
-    "crawler.netguard.AddressGuardMiddleware": 50,
     # before RobotsTxtMiddleware (100): an off-site link (a spam mirror) gets no request at all,
     # not even one for its robots.txt
     "crawler.middlewares.SiteGuardMiddleware": 60,
+    # after the site guard (off-site links need no DNS lookup), before robots.txt, and again on
+    # every redirect hop: no request to a loopback, private, link-local, CGNAT or multicast
+    # address, or to a name resolving to one (SSRF from inside the operator's network)
+    "crawler.netguard.AddressGuardMiddleware": 70,
     # with the HTTP cache on: a URL over the size cap is asked with HEAD next time (inert when off)
     "crawler.cache.OversizeMemoMiddleware": 950,
 }
