@@ -9,14 +9,15 @@ request before robots.txt is asked for it, and again on every redirect hop (Scra
 RedirectMiddleware hands the next hop back to the engine, which sends it through the downloader
 middlewares anew; the download pipeline's ``engine.download_async`` loops the same way).
 
-A request is refused when its host is a non-public address (loopback, private, link-local,
-CGNAT 100.64/10, multicast, reserved or unspecified; IPv4 or IPv6, IPv4-mapped IPv6 included)
-or a name that resolves to one. Names are resolved in a thread (never blocking the reactor) and
-cached per host for the crawl. Exempt: the seeds' own hosts and ports, whatever their address
-(the tests' and the demo's sites live on 127.0.0.x; an intranet seed is the operator's choice),
-and the networks listed in ``YINGJI_ALLOWED_NETWORKS``. Behind an HTTP proxy (``http_proxy`` /
-``request.meta["proxy"]``) host names are the proxy's to resolve, so only literal addresses are
-checked.
+A request is refused when its host is a non-public address (loopback, private, link-local, CGNAT
+100.64/10, multicast, reserved or unspecified; IPv4 or IPv6, IPv4-mapped IPv6 included) or a
+name that resolves to one, and when its scheme is not http(s) (``file://`` and ``ftp://`` reach
+as far inside as a private address does). Names are resolved in a thread (never blocking the
+reactor) and cached per host for the crawl. Exempt: the seeds' own hosts and ports, whatever
+their address (the tests' and the demo's sites live on 127.0.0.x; an intranet seed is the
+operator's choice), and the networks listed in ``YINGJI_ALLOWED_NETWORKS``. Behind an HTTP proxy
+(``http_proxy`` / ``request.meta["proxy"]``) host names are the proxy's to resolve, so only
+literal addresses are checked.
 
 A refusal raises :class:`RefusedAddress` (an ``IgnoreRequest``) whose message gives the reason
 ("refused: 10.0.0.1 is a private address"); the spider records it on the site and the download
@@ -209,6 +210,13 @@ class AddressGuardMiddleware:
 
     async def refusal(self, request: Request) -> RefusedAddress | None:
         """Why ``request`` must not be sent, or None when it may."""
+        scheme = urlsplit(request.url).scheme.lower()
+        if scheme not in _DEFAULT_PORTS:
+            # Scrapy would read file://, ftp:// and s3:// too: a link or redirect to
+            # file:///etc/passwd is as much a request inside as one to 127.0.0.1
+            return RefusedAddress(
+                f"refused: {scheme or 'scheme-less'} URLs are not fetched", "scheme"
+            )
         origin = _origin(request.url)
         if origin is None or origin in self.exempt_origins():
             return None

@@ -143,3 +143,11 @@ def test_the_environments_proxy_counts_unless_the_request_says_otherwise(
     assert not guard.proxied(Request("https://intranet.invalid/"), "intranet.invalid")
     explicit = Request("http://intranet.invalid/", meta={"proxy": None})
     assert not guard.proxied(explicit, "intranet.invalid")
+
+
+def test_only_http_and_https_are_fetched(tmp_path: Path) -> None:
+    guard = _guard(tmp_path, "http://127.0.0.5:8000/")
+    local_file = _refusal(guard, "file:///etc/passwd")
+    assert local_file is not None and str(local_file) == "refused: file URLs are not fetched"
+    assert _refusal(guard, "ftp://ftp.example.com/report.pdf") is not None
+    assert _refusal(guard, "https://8.8.8.8/report.pdf") is None
