@@ -10,7 +10,8 @@ gets a reason a person can act on (the size, the limit) instead of an exhausted 
 - :func:`safe_zip` opens an OOXML container after checking its central directory (entry count,
   declared uncompressed sizes, compression ratios) *before* anything is inflated.
 - :func:`read_member` reads one member with a hard cap on the bytes produced.
-- :func:`check_workbook` streams an XLSX's parts before openpyxl loads them (entities, cells);
+- :func:`check_markup` bounds the elements of a part the DOCX reader parses;
+  :func:`check_workbook` streams an XLSX's parts before openpyxl loads them (entities, cells);
   :func:`check_before_conversion` does the same for what LibreOffice is given (ODT bombs,
   entities, element counts of ODT, FODT and Word 2003 XML) — see :mod:`yingji_parser.xmlsafe`.
 """
@@ -140,6 +141,8 @@ MAX_CONVERTED_UNZIPPED = 64 * MB
 MAX_FLAT_XML_BYTES = 16 * MB
 #: XML elements in all parts of a document LibreOffice converts (a report has ~20,000).
 MAX_CONVERTED_ELEMENTS = 300_000
+#: Tags (``<``) in one part the DOCX reader parses: a 50-page report has ~100,000.
+MAX_XML_TAGS = 2_000_000
 #: Cells in all worksheets of a workbook (each sheet is also capped by xmlsafe.MAX_SHEET_CELLS).
 MAX_WORKBOOK_CELLS = 500_000
 
@@ -173,6 +176,20 @@ def _scan_member(
         raise CorruptDocument(f"ZIP member {info.filename!r} is damaged ({exc})") from exc
     except (NotImplementedError, RuntimeError) as exc:
         raise CorruptDocument(f"ZIP member {info.filename!r} cannot be read ({exc})") from exc
+
+
+def check_markup(xml: bytes, what: str, max_tags: int = MAX_XML_TAGS) -> bytes:
+    """Refuse XML with more than ``max_tags`` tags before lxml builds its tree.
+
+    For parsers that already ignore entities (the DOCX reader): counting ``<`` (start, end and
+    empty-element tags) is an upper bound of the elements at memory speed, so a 128 MB part of
+    empty elements (gigabytes as an lxml tree) is refused in milliseconds.
+    Returns ``xml`` so that the call wraps the read.
+    """
+    tags = xml.count(b"<")
+    if tags > max_tags:
+        raise TooLarge(f"{what} has {tags:,} XML tags, over the limit of {max_tags:,}; refused")
+    return xml
 
 
 def check_workbook(zf: zipfile.ZipFile) -> zipfile.ZipFile:

@@ -191,3 +191,20 @@ def test_yingji_parse_says_why_in_one_line(tmp_path: Path) -> None:
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1, proc.stderr
         assert lines[0].startswith(f"yingji parse: {path}: {code}: "), lines
+
+
+def test_a_docx_of_millions_of_empty_paragraphs_is_refused_before_lxml() -> None:
+    """Varied enough not to look like a zip bomb (random revision ids), yet no report."""
+    ids = (i * 2654435761 % 2**32 for i in range(2_100_000))  # scattered, like real ones
+    paragraphs = "".join(f'<w:p w:rsidR="{n:08X}"/>' for n in ids).encode()
+    flood = (
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        + b"<w:body>"
+        + paragraphs
+        + b"</w:body></w:document>"
+    )
+    data = zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": flood})
+    start = time.monotonic()
+    with pytest.raises(TooLarge, match="XML tags, over the limit of 2,000,000"):
+        read(data, "report.docx")
+    assert time.monotonic() - start < 5

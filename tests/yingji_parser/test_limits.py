@@ -14,6 +14,7 @@ from yingji_parser.errors import CorruptDocument, TooLarge
 from yingji_parser.limits import (
     MAX_FLAT_XML_BYTES,
     check_before_conversion,
+    check_markup,
     check_workbook,
     safe_zip,
 )
@@ -137,3 +138,13 @@ def test_flat_xml_is_capped_in_size_and_streamed() -> None:
 def test_binary_word_and_rtf_have_no_xml_to_check() -> None:
     check_before_conversion(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     check_before_conversion(b"{\\rtf1\\ansi hello}")
+
+
+def test_markup_is_bounded_before_a_tree_is_built() -> None:
+    ordinary = b"<w:document><w:body>" + b"<w:p><w:r><w:t>x</w:t></w:r></w:p>" * 100 + b"</w:body>"
+    assert check_markup(ordinary, "the part") is ordinary
+    flood = b"<r>" + b"<p/>" * 2_000_000 + b"</r>"
+    start = time.monotonic()
+    with pytest.raises(TooLarge, match="2,000,002 XML tags, over the limit of 2,000,000"):
+        check_markup(flood, "the Word document part 'word/document.xml'")
+    assert time.monotonic() - start < 1

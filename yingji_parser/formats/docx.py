@@ -22,7 +22,7 @@ from lxml import etree
 
 from yingji_parser.errors import CorruptDocument, ParseError
 from yingji_parser.grid import Block, Cell, DocType, Document, Paragraph, Table
-from yingji_parser.limits import read_member, safe_zip
+from yingji_parser.limits import check_markup, read_member, safe_zip
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -91,7 +91,7 @@ def read(data: bytes, doc_type: DocType = "docx", _depth: int = 0) -> Document:
     zf = safe_zip(data)
     main = _main_part(zf)
     try:
-        xml = read_member(zf, main)
+        xml = check_markup(read_member(zf, main), f"the Word document part {main!r}")
     except KeyError as exc:
         raise CorruptDocument(f"the Word file has no main document part ({main})") from exc
     try:
