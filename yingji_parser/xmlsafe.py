@@ -150,6 +150,37 @@ def scan_xml(
         raise CorruptDocument(
             f"{what} refers to an external resource ({type(exc).__name__}); refused"
         ) from None
-    except xml.sax.SAXParseException as exc:
-        raise CorruptDocument(f"{what} is not well-formed XML ({exc.getMessage()})") from None
+    except (xml.sax.SAXException, ValueError) as exc:  # ValueError: "multi-byte encodings …"
+        transcoded = _as_utf8(source) if "encoding" in str(exc) else None
+        if transcoded is not None:
+            return scan_xml(
+                transcoded,
+                what,
+                max_elements=max_elements,
+                max_depth=max_depth,
+                max_cells=max_cells,
+                counted=counted,
+            )
+        raise CorruptDocument(f"{what} is not well-formed XML ({exc})") from None
     return XmlShape(handler.elements - counted, handler.deepest, handler.cells)
+
+
+_DECLARED = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._-]+)(["'])""")
+
+
+def _as_utf8(source: bytes | IO[bytes]) -> bytes | None:
+    """``source`` re-encoded as UTF-8 when it declares an encoding expat lacks (GB2312, GBK).
+
+    Expat knows UTF-8/16 and Latin-1 only; Chinese tools sometimes declare GB2312 in flat XML.
+    None when the bytes are not in memory, or the encoding is unknown to Python as well.
+    """
+    if not isinstance(source, bytes):
+        return None
+    found = _DECLARED.match(source)
+    if found is None:
+        return None
+    try:
+        text = source[found.end() :].decode(found.group(2).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return found.group(1) + b"utf-8" + found.group(3) + text.encode("utf-8")

@@ -148,3 +148,13 @@ def test_markup_is_bounded_before_a_tree_is_built() -> None:
     with pytest.raises(TooLarge, match="2,000,002 XML tags, over the limit of 2,000,000"):
         check_markup(flood, "the Word document part 'word/document.xml'")
     assert time.monotonic() - start < 1
+
+
+def test_flat_xml_in_gb2312_is_read_and_still_checked() -> None:
+    """Expat lacks GB2312; the scan re-encodes instead of calling a Chinese document corrupt."""
+    body = "<d><p>测试市应急管理局</p></d>"
+    shape = scan_xml(f'<?xml version="1.0" encoding="GB2312"?>{body}'.encode("gb2312"), "x")
+    assert shape.elements == 2
+    bomb = LAUGHS.replace('version="1.0"', 'version="1.0" encoding="GB2312"') + "<d>&lol9;</d>"
+    with pytest.raises(CorruptDocument, match="declares XML entities"):
+        scan_xml(bomb.encode("gb2312"), "x")
