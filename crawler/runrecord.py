@@ -298,8 +298,7 @@ class RunRecord:
         """Open the run in the database; the store pipeline reads its id from the stats."""
         if not self.record_in_db:
             return None
-        from yingji import config
-        from yingji.store import Store
+        from storage import Store, config
 
         self.store = Store(config.database_url(self.crawler.settings.get("DATABASE_URL") or None))
         shard = getattr(spider, "shard", None)
@@ -315,7 +314,7 @@ class RunRecord:
     def _finish_run(self, spider: Spider, reason: str) -> None:
         if self.store is None or self.run_id is None:
             return
-        from yingji.store import SITE_STATUSES
+        from storage.runs import SITE_STATUSES
 
         try:
             for row in self.rows:
@@ -337,7 +336,7 @@ class RunRecord:
                 )
             status = "finished" if reason == "finished" else reason[:20]
             self.store.finish_run(self.run_id, status=status)
-            from yingji.health import check_run
+            from storage.health import check_run
 
             self.alerts = [a.line() for a in check_run(self.store, self.run_id)]
         finally:

@@ -30,8 +30,8 @@ from twisted.internet.defer import Deferred
 
 from crawler.items import ReportItem
 from crawler.middlewares import site_key
-from yingji import config
-from yingji.files import FileStore, UrlEntry, filename_from_content_disposition, original_filename
+from storage import config
+from storage.files import FileStore, UrlEntry, filename_from_content_disposition, original_filename
 
 logger = logging.getLogger(__name__)
 

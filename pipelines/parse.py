@@ -26,9 +26,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 
 from crawler.items import ReportItem
+from ingest.reparse import parse_stored
 from pipelines.offload import run_in
-from yingji import config
-from yingji.reparse import parse_stored
+from storage import config
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def count_cells(record: dict[str, Any] | None) -> int:
 def other_agency(result: dict[str, Any]) -> str | None:
     """The agency a parse names when it is not an emergency management bureau (a page that
     bundles every department's report has the 财政局's next to the 应急管理局's), else None."""
-    from yingji.agencies import kind_of
+    from storage.identity import kind_of
 
     agency = (result.get("record") or {}).get("agency")
     if not isinstance(agency, str) or not agency.strip() or agency.startswith(("本", "我")):
@@ -100,7 +100,7 @@ def choose(
 ) -> dict[str, Any]:
     """Pick the item's report from ``(document, outcome)`` pairs; the value of ``item.parsed``.
 
-    ``outcome`` is :func:`yingji.reparse.parse_stored`'s answer; ``title`` the listing's title,
+    ``outcome`` is :func:`storage.reparse.parse_stored`'s answer; ``title`` the listing's title,
     whose year is preferred when the documents hold reports of several years. The result is
     the chosen ``ParseResult.to_dict()`` plus ``source`` (its document), ``sources`` (the
     article URL and every document that gave the same report) and ``candidates`` (what each

@@ -1,4 +1,4 @@
-"""Pipeline 3 of 3: store what the parse step chose, through the storage layer (yingji.store).
+"""Pipeline 3 of 3: store what the parse step chose, through the storage layer (storage.store).
 
 The plain function :func:`store_parsed` does the work; the pipeline only runs it in a single
 writer thread (database calls block, and one writer per process keeps SQLite's lock queue
@@ -31,7 +31,7 @@ from scrapy.crawler import Crawler
 
 from crawler.items import ReportItem
 from pipelines.offload import run_in
-from yingji import config
+from storage import config
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def complete_record(
 
     Returns the (copied) record and the warning to add, or ``None`` when nothing changed.
     """
-    from yingji.agencies import complete_agency
+    from storage.identity import complete_agency
 
     agency = record.get("agency")
     if not isinstance(agency, str) or not agency.strip():
@@ -109,7 +109,7 @@ def report_region(agency: str | None, seed_region: str | None) -> str | None:
     """
     if not agency:
         return seed_region
-    from yingji.agencies import agency_identity, division_table
+    from storage.identity import agency_identity, division_table
 
     division = agency_identity(agency, seed_region).division
     return division_table().full_name(division) if division is not None else seed_region
@@ -170,7 +170,7 @@ def _store_report(
     store: Any, parsed: dict[str, Any], documents: list[dict[str, Any]], found: Found
 ) -> tuple[str, str | None]:
     """Complete one chosen record and store it with all its sources."""
-    from yingji.store import UnstorableRecord
+    from storage.reports import UnstorableRecord
 
     source = parsed.get("source") or {}
     warnings = list(parsed.get("warnings") or [])
@@ -232,8 +232,8 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        from yingji.errors import UserError
-        from yingji.store import Store
+        from storage import Store
+        from storage.errors import UserError
 
         pipeline = cls(crawler, config.database_url(crawler.settings.get("DATABASE_URL") or None))
         try:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from demo import SAMPLES
 from pipelines.store import Found, complete_record, store_parsed
-from yingji.store import Store
+from storage import Store
 
 HONGQI = "河南省新乡市红旗区"
 SHA_ART, SHA_PDF = "a" * 64, "b" * 64

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import text
 
 from demo import SAMPLES
+from ingest.reparse import parse_stored, reparse
 from pipelines.parse import choose
 from pipelines.store import Found, store_parsed
+from storage import Store
+from storage.files import FileStore
 from yingji.cli import main
-from yingji.files import FileStore
-from yingji.reparse import parse_stored, reparse
-from yingji.store import Store
 from yingji_parser import PARSER_VERSION
 
 MENGJIN, HONGQI = "河南省洛阳市孟津区", "河南省新乡市红旗区"

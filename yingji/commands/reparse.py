@@ -11,9 +11,9 @@ import argparse
 import os
 import sys
 
-from yingji import config
+from storage import config
+from storage.errors import UserError
 from yingji.commands import add_database_option
-from yingji.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from yingji.reparse import reparse
-    from yingji.store import Store
+    from ingest.reparse import reparse
+    from storage import Store
     from yingji_parser import PARSER_VERSION
 
     if args.workers < 1:

@@ -30,7 +30,7 @@ def parse_stored(
     Module-level and given only plain values, so a process pool can run it: the bytes are read
     in the worker rather than pickled across.
     """
-    from yingji.files import FileStore
+    from storage.files import FileStore
     from yingji_parser import ParseError, parse_document
 
     try:
