@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import text
 
 from demo import SAMPLES
-from pipelines.store import Found, complete_record, store_parsed
+from ingest.completion import complete_record
+from ingest.storing import store_parsed
+from ingest.types import Found
 from storage import Store
 
 HONGQI = "河南省新乡市红旗区"
