@@ -18,6 +18,7 @@ index turns a re-download into a conditional request (``If-None-Match`` /
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -97,8 +98,7 @@ class DownloadPipeline:
                 continue
             seen.add(att.url)
             docs.append(await self._document(att.url, att.name, "attachment", item.site_url))
-        item.documents = docs
-        return item
+        return dataclasses.replace(item, documents=tuple(docs))
 
     async def _document(
         self, url: str, link_text: str | None, kind: str, site_url: str

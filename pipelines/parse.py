@@ -9,6 +9,7 @@ measures the parse itself, never the wait behind a burst of other items' documen
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -90,7 +91,7 @@ class ParsePipeline:
                 parse_stored, self.root, doc["sha256"], doc.get("name"), doc.get("content_type")
             )
             candidates.append((doc, out))
-        item.parsed = choose(item.url, candidates, item.title)
-        if item.parsed["status"] == "failed":
-            logger.info("no report in %s: %s", item.url, item.parsed["error"])
-        return item
+        parsed = choose(item.url, candidates, item.title)
+        if parsed["status"] == "failed":
+            logger.info("no report in %s: %s", item.url, parsed["error"])
+        return dataclasses.replace(item, parsed=parsed)

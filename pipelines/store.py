@@ -10,6 +10,7 @@ new_version / failed). The database is the crawl's one Store, owned by the run r
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import logging
 
 from scrapy.crawler import Crawler
@@ -50,17 +51,22 @@ class StorePipeline:
         stats = self.crawler.stats
         run_id = stats.get_value("yingji/run_id") if stats else None
         found = Found(item.region, item.site_name, item.title, run_id)
-        parsed = item.parsed or {"status": "failed", "error": "not parsed"}
+        # a copy: storing records each further report's outcome on it, not on the parse's dicts
+        given = item.parsed or {"status": "failed", "error": "not parsed"}
+        parsed = {**given, "others": [dict(o) for o in given.get("others") or []]}
+        if "others" not in given:
+            del parsed["others"]
         try:
             outcome, reason = await run_in(
-                self._writer, store_parsed, self.store, parsed, item.documents, found
+                self._writer, store_parsed, self.store, parsed, list(item.documents), found
             )
         except Exception as exc:  # a database error costs this item, not the crawl
             logger.exception("could not store %s", item.url)
             outcome, reason = Outcome.FAILED, f"store error: {type(exc).__name__}: {exc}"
-        item.outcome = outcome
-        if reason and item.parsed is not None:
-            item.parsed["error"] = reason
         if stats:
             stats.inc_value(f"yingji/outcome/{outcome}")
-        return item
+        if reason and item.parsed is not None:
+            parsed["error"] = reason
+        return dataclasses.replace(
+            item, parsed=parsed if item.parsed is not None else None, outcome=str(outcome)
+        )
