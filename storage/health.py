@@ -16,7 +16,7 @@ kill look empty (their pages are done and not fetched again). So with ``since`` 
 interrupted crawl began, a site with a report source on its host seen since then is not
 "silent".
 
-The rules are plain functions over :class:`storage.store.SiteResult` rows; :func:`check_run`
+The rules are plain functions over :class:`storage.queries.SiteResult` rows; :func:`check_run`
 reads them from the database through the store. ``yingji crawl`` prints every alert as a line
 of its report and exits non-zero when there is one.
 """
