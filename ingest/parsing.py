@@ -16,6 +16,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,15 @@ from storage.files import FileStore
 from yingji_parser import ParseError, parse_document
 
 logger = logging.getLogger(__name__)
+
+#: seconds a parse may take unless ``YINGJI_PARSE_TIMEOUT`` says otherwise; a parse past it
+#: fails alone and its worker is replaced
+DEFAULT_TIMEOUT = 120.0
+
+
+def default_workers() -> int:
+    """Parse workers unless ``YINGJI_PARSE_WORKERS``/``--workers`` say: the CPUs, at most 4."""
+    return min(4, os.cpu_count() or 1)
 
 
 def parse_stored(
@@ -97,6 +107,14 @@ class ParsePool:
                 if out is not None:
                     return out
         raise AssertionError("unreachable")
+
+    def map(
+        self, fn: Callable[..., dict[str, Any]], calls: list[tuple[Any, ...]]
+    ) -> list[dict[str, Any]]:
+        """``fn(*args)`` for every ``args`` of ``calls``, in order. At most one job per worker
+        is in flight, so the time limit measures each parse, never its wait in the queue."""
+        with cf.ThreadPoolExecutor(self.workers, thread_name_prefix="yingji-parse-wait") as waits:
+            return list(waits.map(lambda args: self.run(fn, *args), calls))
 
     def _discard(self, executor: cf.Executor) -> None:
         """Replace a pool whose worker hangs or died; its processes are terminated."""

@@ -14,14 +14,12 @@ becoming a version of its own.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.choice import choose
-from ingest.parsing import parse_stored
+from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, parse_stored
 from ingest.storing import store_parsed
 from ingest.types import Found
 from models.vocabulary import STORED_OUTCOMES, Outcome
@@ -135,10 +133,13 @@ def reparse(
 
 
 def _parse_all(docs: list[Any], root: str, workers: int) -> dict[str, dict[str, Any]]:
+    """Every document's parse: in this process for one worker, else in the crawl's pool policy
+    (worker processes, a time limit per parse, a dead or hung worker replaced)."""
     args = [(root, d.sha256, d.original_name, d.content_type) for d in docs]
     if workers <= 1 or len(docs) <= 1:
         return {a[1]: parse_stored(*a) for a in args}
-    ctx = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(min(workers, len(docs)), mp_context=ctx) as pool:
-        results = pool.map(parse_stored, *zip(*args, strict=True))
-        return {a[1]: r for a, r in zip(args, results, strict=True)}
+    pool = ParsePool("process", min(workers, len(docs)), DEFAULT_TIMEOUT)
+    try:
+        return {a[1]: r for a, r in zip(args, pool.map(parse_stored, args), strict=True)}
+    finally:
+        pool.close()

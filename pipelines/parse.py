@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +20,7 @@ from twisted.internet import defer
 
 from crawler.items import ReportItem
 from ingest.choice import choose
-from ingest.parsing import ParsePool, parse_stored
+from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, default_workers, parse_stored
 from pipelines.offload import run_in
 from storage import config
 
@@ -70,11 +69,11 @@ class ParsePipeline:
         root = config.files_store(
             s.get("YINGJI_FILES_STORE") or None, s.get("DATABASE_URL") or None
         )
-        workers = s.getint("YINGJI_PARSE_WORKERS", 0) or min(4, os.cpu_count() or 1)
+        workers = s.getint("YINGJI_PARSE_WORKERS", 0) or default_workers()
         pool = ReactorParsePool(
             s.get("YINGJI_PARSE_POOL", "process"),
             workers,
-            s.getfloat("YINGJI_PARSE_TIMEOUT", 120.0),
+            s.getfloat("YINGJI_PARSE_TIMEOUT", DEFAULT_TIMEOUT),
         )
         return cls(str(root), pool)
 

@@ -8,9 +8,9 @@ version only where the record changed, a noop elsewhere — and the counts are p
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
+from ingest.parsing import default_workers
 from storage import config
 from storage.errors import UserError
 from yingji.commands import add_database_option
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--workers",
         type=int,
-        default=min(4, os.cpu_count() or 1),
+        default=default_workers(),
         metavar="N",
         help="parse in N worker processes (default: CPUs, at most 4)",
     )
