@@ -28,7 +28,7 @@ from ingest.completion import (
     fill_from_title,
     report_place,
 )
-from ingest.types import Found
+from ingest.types import Found, Stored
 from models.vocabulary import Outcome
 from storage import documents, reports
 from storage.content import now
@@ -50,7 +50,7 @@ class _Plan:
 
 def store_parsed(
     store: Store, parsed: dict[str, Any], docs: list[dict[str, Any]], found: Found
-) -> tuple[str, str | None]:
+) -> Stored:
     """Store one item's parse; returns ``(outcome, reason)`` with outcome insert / noop /
     new_version / failed (reason set for failed). More reports the page carried
     (``parsed["others"]``) are stored too, each getting its own ``outcome`` and ``error``."""
@@ -63,7 +63,7 @@ def store_parsed(
         extra = [_plan(other, docs, found) for other in parsed.get("others") or []]
     when = now(None)
 
-    def txn(conn: Connection) -> list[tuple[str, str | None]]:
+    def txn(conn: Connection) -> list[Stored]:
         _register(conn, parsed, docs, found, when)
         return [_execute(conn, plan, found.run_id, when) for plan in (main, *extra)]
 
@@ -148,9 +148,7 @@ def _failure(parsed: dict[str, Any], docs: list[dict[str, Any]], reason: str) ->
     return _Plan(None, None, (), blame.get("sha256"), reason, parsed.get("parser_version"))
 
 
-def _execute(
-    conn: Connection, plan: _Plan, run_id: int | None, when: datetime
-) -> tuple[str, str | None]:
+def _execute(conn: Connection, plan: _Plan, run_id: int | None, when: datetime) -> Stored:
     if plan.prepared is None:
         if plan.blame:
             documents.set_status(
@@ -162,8 +160,8 @@ def _execute(
                 when=when,
                 run_id=run_id,
             )
-        return Outcome.FAILED, plan.reason
+        return Stored(Outcome.FAILED, plan.reason)
     outcome = reports.store(conn, plan.prepared, plan.primary, when, run_id)  # type: ignore[arg-type]
     for url in plan.others:  # the same content again: adds the URL as a source of that version
         reports.store(conn, plan.prepared, url, when, None)
-    return outcome.action, None
+    return Stored(outcome.action)
