@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.types import StoredDocument
+
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
@@ -32,9 +34,7 @@ class ReportItem:
     body_encoding: str | None = None
     attachments: Sequence[Attachment] = ()
     # --- filled by pipelines ---
-    # download: one dict per document (kind, url, name, sha256, path, size, content_type — or
-    # kind, url, name, error)
-    documents: Sequence[dict[str, Any]] = ()
+    documents: Sequence[StoredDocument] = ()  # download: in the files store, or why not
     # parse: the chosen ParseResult.to_dict() plus its source document (ingest.choice.choose)
     parsed: dict[str, Any] | None = None
     outcome: str | None = None  # store: insert / noop / new_version / failed

@@ -82,7 +82,8 @@ class ParsePipeline:
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         candidates = []
-        for doc in item.documents:
+        for stored in item.documents:
+            doc = stored.as_dict()  # the choice reads documents as the parser's records: dicts
             if "error" in doc:
                 candidates.append((doc, {"error": doc["error"], "code": "download"}))
                 continue

@@ -58,7 +58,12 @@ class StorePipeline:
             del parsed["others"]
         try:
             outcome, reason = await run_in(
-                self._writer, store_parsed, self.store, parsed, list(item.documents), found
+                self._writer,
+                store_parsed,
+                self.store,
+                parsed,
+                [d.as_dict() for d in item.documents],
+                found,
             )
         except Exception as exc:  # a database error costs this item, not the crawl
             logger.exception("could not store %s", item.url)

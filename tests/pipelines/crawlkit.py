@@ -71,7 +71,7 @@ def _main(cfg_path: str) -> None:
                 row = {
                     "url": item.url,
                     "site_url": item.site_url,
-                    "documents": item.documents,
+                    "documents": [d.as_dict() for d in item.documents],
                     "parsed": item.parsed,
                     "outcome": item.outcome,
                 }
