@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from yingji.errors import UserError
+from storage.errors import UserError
 
 COMMANDS = ("crawl", "parse", "db", "export", "reparse", "demo", "runs", "cluster")
 

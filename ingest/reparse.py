@@ -2,8 +2,8 @@
 
 Raw documents are kept (file store + ``documents`` table), so a better parser never needs a
 recrawl. Re-parsing goes through the same steps as a crawl — :func:`parse_stored` for each
-document, :func:`pipelines.parse.choose` to pick the report among the documents of one page,
-:func:`pipelines.store.store_parsed` to store it — so a record that did not change is a noop
+document, :func:`ingest.choice.choose` to pick the report among the documents of one page,
+:func:`ingest.storing.store_parsed` to store it — so a record that did not change is a noop
 and one that did gets exactly one new version.
 
 Documents are grouped as the crawl found them: an article page and the attachment that held
@@ -14,36 +14,16 @@ becoming a version of its own.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-
-def parse_stored(
-    root: str, sha256: str, filename: str | None, content_type: str | None
-) -> dict[str, Any]:
-    """Parse the stored document ``sha256`` under the file store ``root``.
-
-    Returns ``{"result": ParseResult.to_dict()}`` or ``{"error": reason, "code": code}``.
-    Module-level and given only plain values, so a process pool can run it: the bytes are read
-    in the worker rather than pickled across.
-    """
-    from yingji.files import FileStore
-    from yingji_parser import ParseError, parse_document
-
-    try:
-        data = FileStore(root).read(sha256)
-    except OSError as exc:
-        return {"error": str(exc), "code": "missing_file"}
-    try:
-        result = parse_document(data, filename=filename, content_type=content_type)
-    except ParseError as exc:
-        return {"error": str(exc) or exc.code, "code": exc.code}
-    except Exception as exc:  # a parser bug must cost one document, never the crawl
-        return {"error": f"parser crashed: {type(exc).__name__}: {exc}", "code": "parser_crash"}
-    return {"result": result.to_dict()}
+from ingest.choice import choose
+from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, parse_stored
+from ingest.storing import store_parsed
+from ingest.types import Found
+from models.vocabulary import STORED_OUTCOMES, Outcome
+from yingji_parser import PARSER_VERSION
 
 
 @dataclass
@@ -116,10 +96,6 @@ def reparse(
     ``older_than_parser``: only documents last parsed by another parser version (or never).
     ``agency``/``year``: only documents a version of that agency/year was parsed from.
     """
-    from pipelines.parse import choose
-    from pipelines.store import Found, store_parsed
-    from yingji_parser import PARSER_VERSION
-
     docs = list(
         store.iter_documents(
             exclude_parser_version=PARSER_VERSION if older_than_parser else None,
@@ -136,7 +112,7 @@ def reparse(
         parsed = choose(pairs[0][0]["url"], pairs, title)
         found = Found(first.region, first.site_name, title)
         outcome, reason = store_parsed(store, parsed, [doc for doc, _ in pairs], found)
-        if outcome == "failed":
+        if outcome == Outcome.FAILED:
             errors = [out for _, out in pairs if "error" in out]
             if errors:
                 counts.failed += 1
@@ -146,9 +122,9 @@ def reparse(
         else:
             setattr(counts, outcome, getattr(counts, outcome) + 1)
         for other in parsed.get("others") or []:  # more reports the same page carried
-            if other.get("outcome") in ("insert", "noop", "new_version"):
+            if other.get("outcome") in STORED_OUTCOMES:
                 setattr(counts, other["outcome"], getattr(counts, other["outcome"]) + 1)
-            elif other.get("outcome") == "failed":
+            elif other.get("outcome") == Outcome.FAILED:
                 counts.failed += 1
                 counts.errors.append(f"{first.original_name or first.sha256}: {other['error']}")
         if progress is not None:
@@ -157,10 +133,13 @@ def reparse(
 
 
 def _parse_all(docs: list[Any], root: str, workers: int) -> dict[str, dict[str, Any]]:
+    """Every document's parse: in this process for one worker, else in the crawl's pool policy
+    (worker processes, a time limit per parse, a dead or hung worker replaced)."""
     args = [(root, d.sha256, d.original_name, d.content_type) for d in docs]
     if workers <= 1 or len(docs) <= 1:
         return {a[1]: parse_stored(*a) for a in args}
-    ctx = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(min(workers, len(docs)), mp_context=ctx) as pool:
-        results = pool.map(parse_stored, *zip(*args, strict=True))
-        return {a[1]: r for a, r in zip(args, results, strict=True)}
+    pool = ParsePool("process", min(workers, len(docs)), DEFAULT_TIMEOUT)
+    try:
+        return {a[1]: r for a, r in zip(args, pool.map(parse_stored, args), strict=True)}
+    finally:
+        pool.close()

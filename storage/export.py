@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Agency, Report, ReportSource, ReportVersion
-from yingji.store import TABLE_SECTIONS, Store
+from storage.content import TABLE_SECTIONS
+from storage.store import Store
 
 RECORD_KEYS = (
     "agency",

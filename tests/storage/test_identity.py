@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from yingji.agencies import (
+from storage.identity import (
     KIND_EMERGENCY,
     agency_identity,
     complete_agency,

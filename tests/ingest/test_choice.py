@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.parse import choose, count_cells, is_report, rank
+from ingest.choice import choose, count_cells, is_report, rank
 
 ART = "http://site/art/t1.html"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from yingji.config import database_url, files_store
+from storage.config import database_url, files_store
 
 
 def test_default_database_is_sqlite_file_in_working_directory(

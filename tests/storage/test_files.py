@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from yingji.files import (
+from storage.files import (
     FileStore,
     UrlEntry,
     filename_from_content_disposition,

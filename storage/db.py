@@ -36,8 +36,8 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from yingji.config import database_url
-from yingji.errors import UserError
+from storage.config import database_url
+from storage.errors import UserError
 
 T = TypeVar("T")
 
@@ -315,3 +315,12 @@ def _ensure_schema_once(engine: Engine, upgrade: bool) -> str:
         if rev != head:
             command.upgrade(alembic_config(connection=conn), "head")
     return head
+
+
+def dialect_insert(conn: Connection, model: Any) -> Any:
+    """The dialect's INSERT (for ON CONFLICT), on the Core table: ORM-enabled inserts cost
+    several times more to build and storing is on the crawl's hot path."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(model.__table__)

@@ -16,7 +16,7 @@ kill look empty (their pages are done and not fetched again). So with ``since`` 
 interrupted crawl began, a site with a report source on its host seen since then is not
 "silent".
 
-The rules are plain functions over :class:`yingji.store.SiteResult` rows; :func:`check_run`
+The rules are plain functions over :class:`storage.queries.SiteResult` rows; :func:`check_run`
 reads them from the database through the store. ``yingji crawl`` prints every alert as a line
 of its report and exits non-zero when there is one.
 """
@@ -31,7 +31,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from models.reports import ReportSource
-from yingji.store import RunInfo, SiteResult, Store
+from storage.queries import RunInfo, SiteResult
+from storage.store import Store
 
 #: how many earlier results of a site count as "before" (a site silent for longer is gone)
 HISTORY = 5
