@@ -80,6 +80,6 @@ def get(url: str) -> tuple[int, bytes, dict[str, str]]:
     """Status, body and headers of a GET (an HTTP error status is returned, not raised)."""
     try:
         with urllib.request.urlopen(url, timeout=30) as resp:
-            return resp.status, resp.read(), dict(resp.headers)
+            return resp.status, resp.read(), {k.lower(): v for k, v in resp.headers.items()}
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read(), dict(exc.headers)
+        return exc.code, exc.read(), {k.lower(): v for k, v in exc.headers.items()}
