@@ -46,13 +46,13 @@ def free_port() -> int:
 def serving(database: Path, timeout: float = 60) -> Iterator[str]:
     """``yingji serve`` on ``database``; yields its base URL once it answers."""
     port = free_port()
+    log = (database.parent / f"serve-{port}.log").open("w")  # a pipe nobody reads would fill up
     proc = subprocess.Popen(
         [*YINGJI, "serve", "--database", f"sqlite:///{database}", "--port", str(port)],
         cwd=database.parent,
         env=clean_env(),
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -63,7 +63,7 @@ def serving(database: Path, timeout: float = 60) -> Iterator[str]:
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    out = proc.communicate(timeout=10)[0] if proc.poll() is not None else ""
+                    out = Path(log.name).read_text("utf-8", errors="replace")[-3000:]
                     raise AssertionError(f"yingji serve did not answer on {base}: {out}") from None
                 time.sleep(0.2)
         yield base
@@ -74,6 +74,7 @@ def serving(database: Path, timeout: float = 60) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
 
 
 def get(url: str) -> tuple[int, bytes, dict[str, str]]:
