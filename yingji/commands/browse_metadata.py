@@ -217,7 +217,8 @@ def build_metadata(database: str, docs: dict[str, TableDoc] | None = None) -> di
                 "description": "Reports, their versions and cells, raw documents and crawl runs "
                 "(docs/database.md). Read-only.",
                 "tables": tables,
-                "queries": QUERIES,
+                # the SQL is one click away ("show"); the answer comes first
+                "queries": {name: {**q, "hide_sql": True} for name, q in QUERIES.items()},
             }
         },
     }

@@ -116,7 +116,16 @@ async def chart_page(datasette: Any, request: Any) -> Response:
             await db.execute(f"SELECT DISTINCT {MEASURE_SQL} AS m FROM report_cells ORDER BY m")
         ).rows
     ]
-    agency = request.args.get("agency") or (agencies[0] if agencies else "")
+    asked = request.args.get("agency") or (agencies[0] if agencies else "")
+    # any spelling the agency was seen under names it; the page shows the canonical name
+    canonical = (
+        await db.execute(
+            "SELECT name FROM agencies WHERE name = :a UNION SELECT a.name FROM agencies a "
+            "JOIN agency_aliases al ON al.agency_id = a.id WHERE al.name = :a LIMIT 1",
+            {"a": asked},
+        )
+    ).rows
+    agency = canonical[0][0] if canonical else asked
     measure = request.args.get("measure") or DEFAULT_MEASURE
     points = (
         await db.execute(
