@@ -99,7 +99,7 @@ def chosen_command(argv: list[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
-def _sub_actions(parser: argparse.ArgumentParser) -> list[argparse._SubParsersAction]:  # type: ignore[type-arg]
+def _sub_actions(parser: argparse.ArgumentParser) -> list[argparse._SubParsersAction]:  # type: ignore[type-arg,unused-ignore]
     return [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
 
 

@@ -189,11 +189,13 @@ def test_the_database_cannot_be_written_through_the_browser(server: str, demo_db
     [
         ("postgresql://yingji@127.0.0.1:1/yingji", "SQLite only"),
         ("sqlite:///{tmp}/nothing-here.db", "no such database"),
+        ("sqlite:///{tmp}/notes.txt", "not a yingji database"),
     ],
 )
 def test_what_cannot_be_served_is_one_line_and_a_failure(
     tmp_path: Path, url: str, message: str
 ) -> None:
+    (tmp_path / "notes.txt").write_text("not a database", "utf-8")
     proc = subprocess.run(
         [*YINGJI, "serve", "--database", url.format(tmp=tmp_path)],
         env=clean_env(),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from yingji import config
 from yingji.cli import examples
@@ -48,8 +49,9 @@ def sqlite_path(url: str) -> Path:
     """The SQLite file of ``url``; a UserError for any other database or a missing file."""
     if not url.startswith("sqlite:"):
         raise UserError(
-            "yingji serve browses SQLite only (Datasette cannot read PostgreSQL); "
-            "copy the data into SQLite first, e.g. with `yingji export` or pg's own tools"
+            "yingji serve browses SQLite only (Datasette cannot read PostgreSQL): serve an "
+            "SQLite database (yingji crawl --database sqlite:///yingji.db), or query PostgreSQL "
+            "with psql"
         )
     path = url.split("///", 1)[1] if "///" in url else ""
     path = path.split("?", 1)[0]
@@ -58,10 +60,29 @@ def sqlite_path(url: str) -> Path:
     file = Path(path)
     if not file.is_file():
         raise UserError(f"{file}: no such database; crawl first (yingji demo, yingji crawl)")
+    if not _has_views(file):
+        raise UserError(f"{file}: not a yingji database (no current_reports view)")
     return file.resolve()
 
 
-def make_datasette(file: Path, files_store: Path):  # type: ignore[no-untyped-def]
+def _has_views(file: Path) -> bool:
+    """Whether ``file`` is an SQLite database with yingji's views (read-only look)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = 'current_reports'"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return row is not None
+
+
+def make_datasette(file: Path, files_store: Path) -> Any:
     """A Datasette over ``file`` with yingji's metadata and plugin (no server started)."""
     from datasette.app import Datasette
     from datasette.plugins import pm
