@@ -149,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser(argv).parse_args(argv)
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, not at exit: a closed pipe must still end in the handler below
+        return code
     except UserError as exc:
         print(f"yingji: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
+import os
 import subprocess
 import sys
 from importlib.metadata import version
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.yingji.served import clean_env, demo_database
 from yingji.cli import COMMANDS, build_parser
 
 SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "samples" / "seed000.txt"
@@ -93,18 +96,45 @@ def test_the_named_command_alone_is_complete(command: str) -> None:
     assert real.get_default("func") is not None or actions
 
 
+def small_pipe() -> tuple[int, int]:
+    """A pipe that holds one page, so a writer meets the closed end after a few lines."""
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    return read, write
+
+
+@pytest.mark.slow
+def test_export_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """``yingji export | head -1`` on the demo crawl's database."""
+    database = demo_database(tmp_path)
+    read, write = small_pipe()
+    code = "import sys; from yingji.cli import main; sys.exit(main())"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "export", "--database", f"sqlite:///{database}"],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+    )
+    os.close(write)
+    with os.fdopen(read, "rb") as out:
+        assert json.loads(out.readline())["agency"]
+    err = proc.communicate(timeout=120)[1].decode()
+    assert proc.returncode == 0, err
+    assert err == ""
+
+
 def test_a_closed_pipe_ends_quietly_with_status_0() -> None:
     """``yingji parse … | head -1``: the reader goes away, yingji stops without a traceback."""
     code = "import sys; from yingji.cli import main; sys.exit(main())"
+    read, write = small_pipe()
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, "parse", *[str(SAMPLE)] * 400],
-        stdout=subprocess.PIPE,
+        [sys.executable, "-c", code, "parse", *[str(SAMPLE)] * 50],
+        stdout=write,
         stderr=subprocess.PIPE,
     )
-    assert proc.stdout is not None and proc.stderr is not None
-    first = proc.stdout.readline()
-    assert json.loads(first)["year"]
-    proc.stdout.close()  # what head does after its line
-    err = proc.stderr.read().decode()
-    assert proc.wait(timeout=120) == 0, err
+    os.close(write)
+    with os.fdopen(read, "rb") as out:  # closed after its line, as head closes it
+        assert json.loads(out.readline())["year"]
+    err = proc.communicate(timeout=120)[1].decode()
+    assert proc.returncode == 0, err
     assert err == ""
