@@ -18,10 +18,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from yingji import config
+from storage import config
+from storage.errors import UserError
 from yingji.cli import examples
 from yingji.commands import add_database_option
-from yingji.errors import UserError
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
