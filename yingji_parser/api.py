@@ -8,14 +8,12 @@ so callers only ever handle ParseError (they record the failure and keep the byt
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from yingji_parser import sniff
 from yingji_parser.checks import check_applications, check_review
 from yingji_parser.errors import CorruptDocument, ParseError, UnsupportedFormat
-from yingji_parser.formats import reader_for
+from yingji_parser.formats import ReadHints, reader_for
 from yingji_parser.grid import Document
 from yingji_parser.mapping import map_document
 from yingji_parser.metadata import detect_template, read_metadata
@@ -30,18 +28,13 @@ FIRST_FORMAT_YEAR = 2019  # reports on earlier years follow no national format
 def read(data: bytes, filename: str | None = None, content_type: str | None = None) -> Document:
     """Bytes → grid Document, or ParseError."""
     doc_type = sniff.sniff(data, filename, content_type)
-    reader: Callable[[bytes], Document]
+    hints = ReadHints(doc_type, content_type=content_type, filename=filename)
     try:
-        if doc_type == "html":  # the HTTP charset is a hint only the HTML reader can use
-            from yingji_parser.formats import html
-
-            reader = partial(html.read, content_type=content_type)
-        else:
-            reader = reader_for(doc_type)
+        reader = reader_for(doc_type)
     except ImportError as exc:
         raise UnsupportedFormat(f"no reader for {doc_type} documents is installed") from exc
     try:
-        return reader(data)
+        return reader(data, hints)
     except ParseError:
         raise
     except (RecursionError, MemoryError) as exc:
