@@ -30,5 +30,5 @@ def test_spans_past_the_given_size_are_cut_and_gaps_are_blank() -> None:
 def test_pieces_sharing_a_key_are_one_cell_even_when_not_a_rectangle() -> None:
     # a DOCX vertical merge continued under a cell of another width
     pieces = [Span(0, 0, "label", key=1), Span(1, 0, "label", key=1), Span(1, 1, "label", key=1)]
-    rows = expand(pieces + [Span(0, 1, "n")])
+    rows = expand([*pieces, Span(0, 1, "n")])
     assert [[c.merged for c in row] for row in rows] == [[False, False], [True, True]]
