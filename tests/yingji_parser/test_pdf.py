@@ -32,7 +32,7 @@ REAL = FIXTURES / "realpages"
 HUAIAN = REAL / "govnianbao" / "huaian_szf_2024_annual_report.pdf"
 HONGZE_2023 = REAL / "kirogovcompare" / "hongze_qzf_2023_annual_report.pdf"
 HONGZE_2024 = REAL / "kirogovcompare" / "hongze_qzf_2024_annual_report.pdf"
-SAMPLE_PDFS = sorted((SAMPLES).glob("*.pdf"))
+SAMPLE_PDFS = sorted(p for p in SAMPLES.glob("*.pdf") if "." not in p.stem)  # ruled ones
 OWN = FIXTURES / "pdf"
 
 APPLICANT_COLUMNS = 7  # 自然人, 5 kinds of organisation, 总计

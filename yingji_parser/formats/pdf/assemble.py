@@ -14,6 +14,7 @@ from yingji_parser.formats.pdf.content import PageContent
 from yingji_parser.formats.pdf.join import join_tables
 from yingji_parser.formats.pdf.lattice import LTable, find_tables
 from yingji_parser.formats.pdf.settings import PdfSettings
+from yingji_parser.formats.pdf.stream import find_stream_tables
 from yingji_parser.formats.pdf.text import (
     Line,
     body_margins,
@@ -38,6 +39,9 @@ def assemble(
             )
             break
         tables, free = find_tables(page, s)
+        rules = [seg for seg in page.segments if seg.horizontal]
+        unruled, free = find_stream_tables(free, rules, page.number, s)
+        tables = sorted(tables + unruled, key=lambda t: t.top)
         lines = [
             ln
             for ln in group_lines(free, s.space_gap)
@@ -131,10 +135,14 @@ def continues(upper: LTable, lower: LTable, edge_tolerance: float = 6.0) -> bool
 
     Same outer edges, unless ``lower`` opens with a section title across its whole width
     (“三、收到和处理政府信息公开申请情况” set as the table's first row): that is a new table.
+    Tables rebuilt from text positions have no drawn edges: there the columns must line up.
     """
-    if abs(upper.left - lower.left) > edge_tolerance:
-        return False
-    if abs(upper.right - lower.right) > edge_tolerance:
+    if upper.ruled and lower.ruled:
+        if abs(upper.left - lower.left) > edge_tolerance:
+            return False
+        if abs(upper.right - lower.right) > edge_tolerance:
+            return False
+    elif not _columns_line_up(upper.xs, lower.xs, edge_tolerance):
         return False
     ncols = len(lower.xs) - 1
     opening = [c for c in lower.cells if c.r0 == 0]
@@ -143,6 +151,15 @@ def continues(upper: LTable, lower: LTable, edge_tolerance: float = 6.0) -> bool
         and opening[0].c1 - opening[0].c0 == ncols
         and _SECTION_TITLE.match(opening[0].text)
     )
+
+
+def _columns_line_up(upper: list[float], lower: list[float], tolerance: float) -> bool:
+    """Do (nearly) all column starts of the lower part match column starts of the upper?"""
+    starts = lower[:-1]
+    if len(starts) < 2:
+        return False
+    matched = sum(1 for x in starts if any(abs(x - u) <= tolerance for u in upper[:-1]))
+    return matched >= 0.8 * len(starts)
 
 
 def to_grid(table: LTable) -> Table:

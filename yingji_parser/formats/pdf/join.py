@@ -38,6 +38,9 @@ def join_tables(upper: LTable, lower: LTable, s: PdfSettings = DEFAULT_SETTINGS)
     stayed above), the two halves are put back into one row; where it cut a merged label cell
     (“（四）无” / “法提供”), the two pieces become one cell again.
     """
+    if not (upper.ruled and lower.ruled):
+        # Text positions give no right edge: the widest number decides it, page by page.
+        upper.xs[-1] = lower.xs[-1] = max(upper.xs[-1], lower.xs[-1])
     xs = _union_positions(upper.xs + lower.xs, s.edge_tolerance / 2)
 
     def remap(cells: list[LCell], old: list[float], row_offset: int) -> list[LCell]:
@@ -98,6 +101,7 @@ def join_tables(upper: LTable, lower: LTable, s: PdfSettings = DEFAULT_SETTINGS)
         top=upper.top,
         bottom=lower.bottom,
         last_page=lower.last_page,
+        ruled=upper.ruled and lower.ruled,
     )
 
 

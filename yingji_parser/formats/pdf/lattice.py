@@ -38,6 +38,7 @@ class LTable:
     bottom: float
     last_page: int = 0
     row_heights: list[float] = field(default_factory=list)
+    ruled: bool = True  # False for a table rebuilt from text positions (:mod:`.stream`)
 
     @property
     def left(self) -> float:

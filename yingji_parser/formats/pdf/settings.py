@@ -45,10 +45,9 @@ class PdfSettings:
     edge_tolerance: float = 6.0  # the same table's outer edges on two pages
     max_header_rows: int = 5  # rows a table may repeat at the top of a new page
     # --- tables without ruling lines (rebuilt from character positions) -----------------------
-    row_gap: float = 0.5  # baselines closer than this fraction of the font size: one row
-    column_gap: float = 1.2  # a gap this many font sizes wide between words separates columns
-    min_columns: int = 3  # fewer aligned columns and the text is prose, not a table
-    min_rows: int = 3  # fewer numeric rows and it is no table either
+    row_gap: float = 0.9  # lines of one cell stand closer than this many font sizes apart
+    column_gap: float = 1.2  # a gap this many font sizes wide between words separates cells
+    min_rows: int = 1  # lines of several cells, one with a number, that make a table
 
 
 DEFAULT_SETTINGS = PdfSettings()

@@ -77,10 +77,10 @@ def join_wrapped(parts: list[str]) -> str:
 
 def group_lines(chars: list[Char], space_gap: float = SPACE_GAP) -> list[Line]:
     """Cluster glyphs into visual lines (top to bottom), each read left to right."""
-    return [_make_line(row, space_gap) for row in _rows(chars)]
+    return [_make_line(row, space_gap) for row in rows_of(chars)]
 
 
-def _rows(chars: list[Char]) -> list[list[Char]]:
+def rows_of(chars: list[Char]) -> list[list[Char]]:
     """Glyphs grouped by visual line, top to bottom (each line's glyphs in no set order)."""
     ordered = sorted(chars, key=lambda c: (c.top + c.bottom, c.x0))
     rows: list[list[Char]] = []
@@ -165,7 +165,7 @@ def cell_text(chars: list[Char], space_gap: float = SPACE_GAP) -> str:
     first = chars[0].top
     if all(abs(c.top - first) < 1.0 for c in chars):
         return _row_text(list(chars), space_gap).strip()
-    return join_wrapped([_row_text(row, space_gap) for row in _rows(chars)])
+    return join_wrapped([_row_text(row, space_gap) for row in rows_of(chars)])
 
 
 _PAGE_NUMBER = re.compile(
