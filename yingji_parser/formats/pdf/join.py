@@ -13,13 +13,10 @@ import re
 
 from yingji_parser.formats.pdf.lattice import LCell, LTable
 from yingji_parser.formats.pdf.settings import DEFAULT_SETTINGS, PdfSettings
-from yingji_parser.formats.pdf.text import join_wrapped
+from yingji_parser.formats.pdf.text import ENUMERATED, join_wrapped
 
 _NUMERIC = re.compile(r"^[\s\d,，.．%\-－]*\d[\s\d,，.．%\-－]*$")
-_ENUMERATED = re.compile(
-    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．]"
-    r"|[①-⑳])"
-)
+_ENUMERATED = ENUMERATED
 
 
 def _numeric(text: str) -> bool:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from yingji_parser.formats.pdf.content import Char, Segment
 from yingji_parser.formats.pdf.lattice import LCell, LTable
 from yingji_parser.formats.pdf.settings import PdfSettings
-from yingji_parser.formats.pdf.text import join_wrapped, rows_of
+from yingji_parser.formats.pdf.text import ENUMERATED, join_wrapped, rows_of
 
 _NUMBER = re.compile(r"^[\s(（]*[-－]?\d[\d,，.．%]*[)）]?\s*$")
 
@@ -76,6 +76,7 @@ class _Block:
     """The pieces of one cell, top to bottom."""
 
     pieces: list[Piece] = field(default_factory=list)
+    valued: bool = False  # one of its lines has something in the value columns
 
     @property
     def first(self) -> Piece:
@@ -190,30 +191,53 @@ def _place(piece: Piece, labels: list[float], bands: list[tuple[float, float]], 
     piece.column = piece.last_column = k
 
 
-def _blocks(lines: list[_Line], rules: list[Segment], s: PdfSettings) -> list[_Block]:
-    """Pieces joined into cells, column by column (see the module docstring)."""
+def _blocks(lines: list[_Line], labels: int, rules: list[Segment], s: PdfSettings) -> list[_Block]:
+    """Pieces joined into cells, column by column (see the module docstring).
+
+    Rows set without space between them (Word's default cell margins) put a label's wrapped
+    line as close to the line above as to the next row's label; the values tell them apart. A
+    line with something in the value columns is a row's line: there the rightmost label on it
+    (the row's own label) starts a new cell unless the cell above has had no values yet (a
+    label centred on its row, its first lines above the numbers), while a label further left
+    (a merged parent label) may go on. A label that opens a list item always starts a cell.
+    """
     open_blocks: dict[int, _Block] = {}
     blocks: list[_Block] = []
     for line in lines:
+        valued = any(p.column >= labels for p in line.pieces)
+        leaf = max((p.column for p in line.pieces if p.column < labels), default=-1)
         for piece in sorted(line.pieces, key=lambda p: p.column):
             above = open_blocks.get(piece.column)
-            if above is not None and _continues(above.last, piece, line, rules, s):
+            joins = (
+                above is not None
+                and _continues(above.last, piece, line, rules, s)
+                and not ENUMERATED.match(piece.text)
+                and not (valued and piece.column == leaf and above.valued)
+            )
+            if joins and above is not None:
                 above.pieces.append(piece)
+                block = above
             else:
                 block = _Block([piece])
                 blocks.append(block)
-                above = block
+            block.valued = block.valued or valued
             for c in range(piece.column, piece.last_column + 1):
-                open_blocks[c] = above
+                open_blocks[c] = block
     return blocks
 
 
 def _continues(
     above: Piece, piece: Piece, line: _Line, rules: list[Segment], s: PdfSettings
 ) -> bool:
+    """Could ``piece`` be the next line of the cell whose last line is ``above``?"""
     if piece.numeric or above.numeric or above.last_column != piece.last_column:
         return False
     if piece.top - above.bottom >= s.row_gap * line.size:
+        return False
+    tol = 0.5 * line.size
+    aligned = abs(piece.x0 - above.x0) <= tol or abs(piece.x1 - above.x1) <= tol
+    centred = abs((piece.x0 + piece.x1) - (above.x0 + above.x1)) <= 2 * tol
+    if not (aligned or centred):
         return False
     return not any(
         above.bottom - 1 <= r.pos <= piece.top + 1 and r.a < piece.x1 and r.b > piece.x0
@@ -234,7 +258,7 @@ def _table(lines: list[_Line], rules: list[Segment], page: int, s: PdfSettings) 
         for p in line.pieces:
             p.line = i
             _place(p, labels, bands, tol)
-    blocks = _blocks(lines, rules, s)
+    blocks = _blocks(lines, len(labels), rules, s)
     # Rows start where cells start; a cell whose last line lies in a later row spans down to it.
     starts = sorted({b.first.line for b in blocks})
     row_of = {}
@@ -278,7 +302,7 @@ def _table(lines: list[_Line], rules: list[Segment], page: int, s: PdfSettings) 
     )
 
 
-MAX_CARRIED_LINES = 3
+MAX_CARRIED_LINES = 12  # a label in a narrow column, cut by the break, two characters a line
 
 
 def _carried_over(lines: list[_Line], region: list[_Line]) -> list[_Line]:

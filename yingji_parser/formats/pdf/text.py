@@ -168,6 +168,13 @@ def cell_text(chars: list[Char], space_gap: float = SPACE_GAP) -> str:
     return join_wrapped([_row_text(row, space_gap) for row in rows_of(chars)])
 
 
+#: a label that opens an item of a list ("（三）", "二、", "1.", "①"): never a wrapped line's rest
+ENUMERATED = re.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．]"
+    r"|[①-⑳])"
+)
+
+
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－―~·•_]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?"
     r"[\s\-—–－―~·•_]*$"
