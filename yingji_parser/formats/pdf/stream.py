@@ -152,7 +152,7 @@ def _wraps(line: _Line, neighbours: list[_Line], s: PdfSettings) -> bool:
             gap = p.top - q.bottom if p.top >= q.top else q.top - p.bottom
             if gap >= s.row_gap * line.size:
                 continue
-            if q.x0 - line.size <= p.x0 <= q.x1 and p.x1 <= q.x1 + line.size:
+            if q.x0 - line.size <= p.x0 <= q.x1 and p.x1 <= q.x1 + 2 * line.size:
                 return True
     return False
 
@@ -169,9 +169,15 @@ def _bands(pieces: list[Piece]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in bands]
 
 
+def _is_label(piece: Piece, limit: float, tolerance: float) -> bool:
+    """Text left of the values: it ends before the first value column starts (a header over
+    that column, however wide or aligned, reaches into it)."""
+    return not piece.numeric and piece.x1 < limit + tolerance
+
+
 def _label_starts(pieces: list[Piece], limit: float, tolerance: float) -> list[float]:
     starts: list[float] = []
-    for x in sorted(p.x0 for p in pieces if not p.numeric and p.x0 < limit - tolerance):
+    for x in sorted(p.x0 for p in pieces if _is_label(p, limit, tolerance)):
         if not starts or x - starts[-1] > tolerance:
             starts.append(x)
     return starts
@@ -180,7 +186,7 @@ def _label_starts(pieces: list[Piece], limit: float, tolerance: float) -> list[f
 def _place(piece: Piece, labels: list[float], bands: list[tuple[float, float]], tol: float) -> None:
     """Set the piece's first and last column (labels first, then the value bands)."""
     n = len(labels)
-    if (bands and piece.x0 >= bands[0][0] - tol) or not labels:
+    if not labels or not _is_label(piece, bands[0][0], tol):
         covered = [i for i, (a, b) in enumerate(bands) if piece.x0 < b + tol and piece.x1 > a - tol]
         if not covered:
             centre = (piece.x0 + piece.x1) / 2
