@@ -1,9 +1,10 @@
-"""PDF reader: a PDF with a text layer becomes a :class:`Document` of paragraphs and ruled tables.
+"""PDF reader: a PDF with a text layer becomes a :class:`Document` of paragraphs and tables.
 
 Built on PDFium (pypdfium2's raw API) rather than pdfplumber/pdfminer: PDFium reads a report
 page in milliseconds where pdfminer's Python layout engine takes a large fraction of a second,
 and the crawler parses every report it finds. One job per module: :mod:`.page` and :mod:`.paths`
-read a page's characters and ruling lines, :mod:`.lattice` rebuilds ruled tables, :mod:`.text`
+read a page's characters and ruling lines, :mod:`.lattice` rebuilds ruled tables and
+:mod:`.stream` the tables drawn without ruling lines (from character positions), :mod:`.text`
 turns characters into lines and paragraphs, :mod:`.join` joins a table's page parts and
 :mod:`.assemble` puts the pages together; every tolerance is in :mod:`.settings`. The pages put
 together: page-number folios, running headers/footers and “续表” marks dropped, a table that
