@@ -20,7 +20,7 @@ from yingji_parser.metadata import detect_template, read_metadata
 from yingji_parser.result import ParseResult, ParseWarning
 from yingji_parser.sections import all_text, free_text
 from yingji_parser.version import PARSER_VERSION
-from yingji_parser.vocabulary import ParseStatus, TableSection
+from yingji_parser.vocabulary import ParseStatus, TableSection, TextSection
 from yingji_parser.warnings import warn
 
 FIRST_FORMAT_YEAR = 2019  # reports on earlier years follow no national format
@@ -58,7 +58,7 @@ def _base_record(meta_title: str | None, agency: str | None, year: int | None) -
         "title": meta_title,
         "template": None,
         **dict.fromkeys(map(str, TableSection)),
-        "sections": {"overview": None, "problems": None, "other": None},
+        "sections": dict.fromkeys(map(str, TextSection)),
         "warnings": [],
         "parser_version": PARSER_VERSION,
     }
