@@ -12,10 +12,11 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from yingji_parser.formats.pdf_page import Char
+from yingji_parser.formats.pdf.content import Char
+from yingji_parser.formats.pdf.settings import DEFAULT_SETTINGS
 
 # A gap wider than this fraction of the line height between two glyphs is a word space.
-SPACE_GAP = 0.45
+SPACE_GAP = DEFAULT_SETTINGS.space_gap
 
 
 @dataclass(slots=True)
@@ -74,12 +75,12 @@ def join_wrapped(parts: list[str]) -> str:
     return out
 
 
-def group_lines(chars: list[Char]) -> list[Line]:
+def group_lines(chars: list[Char], space_gap: float = SPACE_GAP) -> list[Line]:
     """Cluster glyphs into visual lines (top to bottom), each read left to right."""
-    return [_make_line(row) for row in _rows(chars)]
+    return [_make_line(row, space_gap) for row in rows_of(chars)]
 
 
-def _rows(chars: list[Char]) -> list[list[Char]]:
+def rows_of(chars: list[Char]) -> list[list[Char]]:
     """Glyphs grouped by visual line, top to bottom (each line's glyphs in no set order)."""
     ordered = sorted(chars, key=lambda c: (c.top + c.bottom, c.x0))
     rows: list[list[Char]] = []
@@ -106,10 +107,10 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
     return rows
 
 
-def _row_text(row: list[Char]) -> str:
+def _row_text(row: list[Char], space_gap: float) -> str:
     """One line's text, left to right, with a space where glyphs stand a word gap apart."""
     row.sort(key=lambda c: c.x0)
-    gap = SPACE_GAP * sum(c.bottom - c.top for c in row) / len(row)
+    gap = space_gap * sum(c.bottom - c.top for c in row) / len(row)
     parts = [row[0].text]
     prev = row[0]
     for ch in row[1:]:
@@ -128,7 +129,7 @@ def _glyph_width(c: Char) -> float:
     return 0.0
 
 
-def _make_line(row: list[Char]) -> Line:
+def _make_line(row: list[Char], space_gap: float) -> Line:
     if len(row) == 1:
         c = row[0]
         h = c.bottom - c.top
@@ -141,7 +142,7 @@ def _make_line(row: list[Char]) -> Line:
     # fonts of one line (digits in Latin fonts are taller), so they are only the fallback.
     widths = sorted(w for w in map(_glyph_width, visible) if w)
     size = (widths[len(widths) // 2] if widths else h) or h
-    gap = SPACE_GAP * h
+    gap = space_gap * h
     text: list[str] = [row[0].text]
     for prev, ch in itertools.pairwise(row):
         if ch.x0 - prev.x1 > gap and not (prev.text[-1].isspace() or ch.text[0].isspace()):
@@ -157,14 +158,21 @@ def _make_line(row: list[Char]) -> Line:
     )
 
 
-def cell_text(chars: list[Char]) -> str:
+def cell_text(chars: list[Char], space_gap: float = SPACE_GAP) -> str:
     """The text of one table cell (most cells are one short line: a number)."""
     if len(chars) <= 1:
         return chars[0].text.strip() if chars else ""
     first = chars[0].top
     if all(abs(c.top - first) < 1.0 for c in chars):
-        return _row_text(list(chars)).strip()
-    return join_wrapped([_row_text(row) for row in _rows(chars)])
+        return _row_text(list(chars), space_gap).strip()
+    return join_wrapped([_row_text(row, space_gap) for row in rows_of(chars)])
+
+
+#: a label that opens an item of a list ("（三）", "二、", "1.", "①"): never a wrapped line's rest
+ENUMERATED = re.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．]"
+    r"|[①-⑳])"
+)
 
 
 _PAGE_NUMBER = re.compile(

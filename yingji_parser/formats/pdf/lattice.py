@@ -4,6 +4,7 @@ The ruling lines of one table touch each other; each connected group of lines is
 Its distinct x and y positions cut it into elementary cells; two neighbouring elementary cells
 with no line between them belong to one merged cell (rowspan/colspan). Every character whose
 centre falls in a cell is that cell's text. Nothing here knows what a report looks like.
+Tolerances come from :class:`.PdfSettings`.
 """
 
 from __future__ import annotations
@@ -11,16 +12,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from yingji_parser.formats.pdf_page import Char, PageContent, Segment
-from yingji_parser.formats.pdf_text import cell_text
-
-SNAP = 2.0  # lines closer than this (points) are one line: double borders, rounding
-JOIN = 3.0  # collinear pieces closer than this are one line (borders drawn cell by cell)
-TOUCH = 2.5  # a horizontal and a vertical line this close belong to one table
-MIN_LINE = 3.0  # shorter strokes are glyph fragments or dots, not rulings
-SLIVER = 4.0  # a row/column band narrower than this with no text of its own is an artefact
-MAX_SEGMENTS = 4000  # more strokes than this on one page: not a table page (a chart, a map)
-MAX_LINES = 600  # nor more whole lines once touching strokes are joined (a table has ~100)
+from yingji_parser.formats.pdf.content import Char, PageContent, Segment
+from yingji_parser.formats.pdf.settings import DEFAULT_SETTINGS, PdfSettings
+from yingji_parser.formats.pdf.text import cell_text
 
 
 @dataclass(slots=True)
@@ -44,6 +38,7 @@ class LTable:
     bottom: float
     last_page: int = 0
     row_heights: list[float] = field(default_factory=list)
+    ruled: bool = True  # False for a table rebuilt from text positions (:mod:`.stream`)
 
     @property
     def left(self) -> float:
@@ -54,32 +49,35 @@ class LTable:
         return self.xs[-1]
 
 
-def _merge_collinear(segments: list[Segment]) -> list[Segment]:
+def _merge_collinear(segments: list[Segment], s: PdfSettings) -> list[Segment]:
     """Snap near-equal positions and join touching collinear pieces into whole lines."""
     out: list[Segment] = []
+    join = s.join_tolerance
     for horizontal in (True, False):
-        segs = sorted((s for s in segments if s.horizontal == horizontal), key=lambda s: s.pos)
+        segs = sorted((g for g in segments if g.horizontal == horizontal), key=lambda g: g.pos)
         clusters: list[list[Segment]] = []
-        for s in segs:
-            if clusters and s.pos - clusters[-1][-1].pos <= SNAP:
-                clusters[-1].append(s)
+        for seg in segs:
+            if clusters and seg.pos - clusters[-1][-1].pos <= s.snap_tolerance:
+                clusters[-1].append(seg)
             else:
-                clusters.append([s])
+                clusters.append([seg])
         for cluster in clusters:
-            pos = sum(s.pos for s in cluster) / len(cluster)
-            cluster.sort(key=lambda s: s.a)
+            pos = sum(g.pos for g in cluster) / len(cluster)
+            cluster.sort(key=lambda g: g.a)
             cur_a, cur_b = cluster[0].a, cluster[0].b
-            for s in cluster[1:]:
-                if s.a <= cur_b + JOIN:
-                    cur_b = max(cur_b, s.b)
+            for g in cluster[1:]:
+                if g.a <= cur_b + join:
+                    cur_b = max(cur_b, g.b)
                 else:
                     out.append(Segment(horizontal, pos, cur_a, cur_b))
-                    cur_a, cur_b = s.a, s.b
+                    cur_a, cur_b = g.a, g.b
             out.append(Segment(horizontal, pos, cur_a, cur_b))
-    return [s for s in out if s.b - s.a >= MIN_LINE]
+    return [seg for seg in out if seg.b - seg.a >= s.min_line]
 
 
-def _components(hs: list[Segment], vs: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
+def _components(
+    hs: list[Segment], vs: list[Segment], touch: float
+) -> list[tuple[list[Segment], list[Segment]]]:
     """Group lines that touch (union-find over horizontal x vertical intersections)."""
     parent = list(range(len(hs) + len(vs)))
 
@@ -93,11 +91,11 @@ def _components(hs: list[Segment], vs: list[Segment]) -> list[tuple[list[Segment
     order = sorted(range(len(vs)), key=lambda j: vs[j].pos)
     xs = [vs[j].pos for j in order]
     for i, h in enumerate(hs):
-        k = bisect.bisect_left(xs, h.a - TOUCH)
-        while k < len(xs) and xs[k] <= h.b + TOUCH:
+        k = bisect.bisect_left(xs, h.a - touch)
+        while k < len(xs) and xs[k] <= h.b + touch:
             j = order[k]
             v = vs[j]
-            if v.a - TOUCH <= h.pos <= v.b + TOUCH:
+            if v.a - touch <= h.pos <= v.b + touch:
                 ri, rj = find(i), find(len(hs) + j)
                 if ri != rj:
                     parent[ri] = rj
@@ -110,22 +108,24 @@ def _components(hs: list[Segment], vs: list[Segment]) -> list[tuple[list[Segment
     return [g for g in groups.values() if g[0] and g[1]]
 
 
-def _cluster_positions(values: list[float]) -> list[float]:
+def _cluster_positions(values: list[float], snap: float) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
-        if out and v - out[-1] <= SNAP:
+        if out and v - out[-1] <= snap:
             continue
         out.append(v)
     return out
 
 
-def _by_boundary(lines: list[Segment], bounds: list[float]) -> list[list[tuple[float, float]]]:
+def _by_boundary(
+    lines: list[Segment], bounds: list[float], snap: float
+) -> list[list[tuple[float, float]]]:
     """For each boundary position, the extents of the lines lying on it."""
     out: list[list[tuple[float, float]]] = [[] for _ in bounds]
     for s in lines:
-        i = bisect.bisect_left(bounds, s.pos - SNAP)
-        while i < len(bounds) and bounds[i] <= s.pos + SNAP:
-            out[i].append((s.a - SNAP, s.b + SNAP))
+        i = bisect.bisect_left(bounds, s.pos - snap)
+        while i < len(bounds) and bounds[i] <= s.pos + snap:
+            out[i].append((s.a - snap, s.b + snap))
             i += 1
     return out
 
@@ -144,15 +144,22 @@ def _crossed(extents: list[list[tuple[float, float]]], mids: list[float]) -> lis
     return out
 
 
-def _lattice(hs: list[Segment], vs: list[Segment]) -> tuple[list[float], list[float], list[int]]:
+def _lattice(
+    hs: list[Segment], vs: list[Segment], snap: float
+) -> tuple[list[float], list[float], list[int]]:
     """Boundaries and, per elementary cell (row-major), the id of the merged cell it belongs to."""
-    xs = _cluster_positions([v.pos for v in vs] + [min(h.a for h in hs), max(h.b for h in hs)])
-    ys = _cluster_positions([h.pos for h in hs] + [min(v.a for v in vs), max(v.b for v in vs)])
+    xs = _cluster_positions(
+        [v.pos for v in vs] + [min(h.a for h in hs), max(h.b for h in hs)], snap
+    )
+    ys = _cluster_positions(
+        [h.pos for h in hs] + [min(v.a for v in vs), max(v.b for v in vs)], snap
+    )
     nr, nc = len(ys) - 1, len(xs) - 1
     row_mids = [(ys[r] + ys[r + 1]) / 2 for r in range(nr)]
     col_mids = [(xs[c] + xs[c + 1]) / 2 for c in range(nc)]
-    wall = _crossed(_by_boundary(vs, xs), row_mids)  # wall[c][r]: line at xs[c] across row r
-    floor = _crossed(_by_boundary(hs, ys), col_mids)  # floor[r][c]: line at ys[r] across col c
+    # wall[c][r]: a line at xs[c] across row r; floor[r][c]: a line at ys[r] across column c
+    wall = _crossed(_by_boundary(vs, xs, snap), row_mids)
+    floor = _crossed(_by_boundary(hs, ys, snap), col_mids)
     parent = list(range(max(nr * nc, 0)))
 
     def find(i: int) -> int:
@@ -172,18 +179,20 @@ def _lattice(hs: list[Segment], vs: list[Segment]) -> tuple[list[float], list[fl
     return xs, ys, [find(i) for i in range(nr * nc)]
 
 
-def find_tables(page: PageContent) -> tuple[list[LTable], list[Char]]:
+def find_tables(
+    page: PageContent, settings: PdfSettings = DEFAULT_SETTINGS
+) -> tuple[list[LTable], list[Char]]:
     """The page's ruled tables (top to bottom) and the characters outside them."""
-    if not page.segments or len(page.segments) > MAX_SEGMENTS:
+    if not page.segments or len(page.segments) > settings.max_segments:
         return [], list(page.chars)
-    merged = _merge_collinear(page.segments)
-    if len(merged) > MAX_LINES:
+    merged = _merge_collinear(page.segments, settings)
+    if len(merged) > settings.max_lines:
         return [], list(page.chars)
     hs = [s for s in merged if s.horizontal]
     vs = [s for s in merged if not s.horizontal]
     found: list[tuple[list[float], list[float], list[int]]] = []
-    for comp_h, comp_v in _components(hs, vs):
-        xs, ys, ids = _lattice(comp_h, comp_v)
+    for comp_h, comp_v in _components(hs, vs, settings.intersection_tolerance):
+        xs, ys, ids = _lattice(comp_h, comp_v, settings.snap_tolerance)
         if len(xs) >= 2 and len(ys) >= 2 and len(set(ids)) >= 2:
             found.append((xs, ys, ids))
     if not found:
@@ -220,7 +229,7 @@ def find_tables(page: PageContent) -> tuple[list[LTable], list[Char]]:
     for (xs, ys, ids), chars_by_cell in zip(found, per_table, strict=True):
         if not chars_by_cell:
             continue  # a frame or a grid with nothing in it
-        table = _build(xs, ys, ids, chars_by_cell, page.number)
+        table = _build(xs, ys, ids, chars_by_cell, page.number, settings)
         if len(table.cells) < 2:
             # One box around some text (a framed note): the text is prose, not a table.
             free.extend(c for chars in chars_by_cell.values() for c in chars)
@@ -236,6 +245,7 @@ def _build(
     ids: list[int],
     chars_by_cell: dict[int, list[Char]],
     page: int,
+    settings: PdfSettings,
 ) -> LTable:
     nr, nc = len(ys) - 1, len(xs) - 1
     spans: dict[int, list[int]] = {}
@@ -248,7 +258,7 @@ def _build(
             box[0], box[1] = min(box[0], r), max(box[1], r + 1)
             box[2], box[3] = min(box[2], c), max(box[3], c + 1)
     cells = [
-        LCell(r0, r1, c0, c1, cell_text(chars_by_cell.get(cid, [])))
+        LCell(r0, r1, c0, c1, cell_text(chars_by_cell.get(cid, []), settings.space_gap))
         for cid, (r0, r1, c0, c1) in spans.items()
     ]
     table = LTable(
@@ -261,11 +271,11 @@ def _build(
         last_page=page,
         row_heights=[ys[i + 1] - ys[i] for i in range(nr)],
     )
-    _drop_slivers(table)
+    _drop_slivers(table, settings.sliver)
     return table
 
 
-def _drop_slivers(table: LTable) -> None:
+def _drop_slivers(table: LTable, sliver: float) -> None:
     """Remove hair-thin column/row bands that only exist because two lines nearly coincide."""
     for axis in ("col", "row"):
         sizes = (
@@ -274,7 +284,7 @@ def _drop_slivers(table: LTable) -> None:
             else list(table.row_heights)
         )
         for k in reversed(range(len(sizes))):
-            if sizes[k] >= SLIVER or len(sizes) <= 1:
+            if sizes[k] >= sliver or len(sizes) <= 1:
                 continue
             starts_here = [
                 c for c in table.cells if (c.c0 if axis == "col" else c.r0) == k and c.text
