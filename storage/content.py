@@ -18,7 +18,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-TABLE_SECTIONS = ("active_disclosure", "applications", "review_litigation")
+from yingji_parser.vocabulary import TableSection
+
+#: the record's table sections, spelled once by the parser (yingji_parser.vocabulary)
+TABLE_SECTIONS: tuple[str, ...] = tuple(s.value for s in TableSection)
 # keys that never make two records different (see the module docstring)
 VOLATILE_KEYS = frozenset(
     {"warnings", "parser_version", "sources", "region", "status", "agency", "title"}

@@ -19,9 +19,11 @@ from models import Document, DocumentUrl
 from models.vocabulary import Outcome
 from storage import runs
 from storage.db import dialect_insert
+from yingji_parser.vocabulary import ParseStatus
 
-VERSION_STATUSES = frozenset({"parsed", "partial", "needs_ocr", "unstructured"})
-DOCUMENT_STATUSES = VERSION_STATUSES | {"failed"}
+#: what a report version can be (a failed parse is only a document status)
+VERSION_STATUSES = frozenset(s.value for s in ParseStatus if s is not ParseStatus.FAILED)
+DOCUMENT_STATUSES = frozenset(s.value for s in ParseStatus)
 
 
 @dataclass(frozen=True, slots=True)
