@@ -1,4 +1,4 @@
-"""The bundled sites behave like the real ones they imitate (demo/server.py)."""
+"""The bundled sites behave like the real ones they imitate (demo/server.py and its parts)."""
 
 from __future__ import annotations
 
