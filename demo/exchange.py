@@ -9,6 +9,7 @@ turns the reply into bytes on the wire, with the ETag/304 logic and the counters
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class SiteRuntime:
     lock: threading.Lock = field(default_factory=threading.Lock)
     in_flight: int = 0
     max_in_flight: int = 0  # most requests served at once: politeness is measurable
+    times: list[float] = field(default_factory=list)  # monotonic time of each request served
 
     @property
     def key(self) -> str:
@@ -44,6 +46,7 @@ class SiteRuntime:
         with self.lock:
             self.counts[path] += 1
             self.bytes_sent[path] += sent
+            self.times.append(time.monotonic())
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from demo.manifest import SAMPLES_ROOT, SITES_ROOT
+from demo.manifest import SITES_ROOT
+from demo.variants import body_page
 
+#: ``<!--#report NAME-->`` or ``<!--#report variants/NAME 2/2-->`` (page 2 of an article in two)
+REPORT = re.compile(r"<!--#report ([\w/]+)(?: (\d)/(\d))?-->")
 #: query parameters that real servers ignore (analytics, cache busters)
 TRACKING = re.compile(r"^(utm_\w+|spm|_t|from)$")
 #: path parameters that select nothing: the servlet container's session id
@@ -70,8 +73,9 @@ def file_for(path: str, query: str) -> list[str]:
     return out
 
 
-def report_body(name: str) -> str:
-    return (SAMPLES_ROOT / f"{name}.body.html").read_text("utf-8")
+def _report(m: re.Match[str]) -> str:
+    page, pages = int(m.group(2) or 1), int(m.group(3) or 1)
+    return body_page(m.group(1), page, pages)
 
 
 def render(
@@ -85,7 +89,7 @@ def render(
     text = re.sub(
         r"\{\{site:(\w+)\}\}", lambda m: (urls or {}).get(m.group(1), "").rstrip("/"), text
     )
-    text = re.sub(r"<!--#report (\w+)-->", lambda m: report_body(m.group(1)), text)
+    text = REPORT.sub(_report, text)
     for pattern, expand in includes:
         text = pattern.sub(lambda m, expand=expand: expand(spec, m), text)  # type: ignore[misc]
     encoding = spec.get("encoding", "utf-8")

@@ -105,6 +105,13 @@ class Sites:
         with site.lock:
             return site.bytes_sent[path] if path else sum(site.bytes_sent.values())
 
+    def request_times(self, name: str) -> list[float]:
+        """When (``time.monotonic()``) each request to a site was answered: the gaps show
+        whether a crawler kept the site's Crawl-delay."""
+        site = self._site(name)
+        with site.lock:
+            return list(site.times)
+
     def total_bytes(self) -> int:
         return sum(self.bytes_sent(k) for k in self.sites)
 

@@ -18,8 +18,10 @@ from demo.behaviours import (
     files,
     gkmlpt,
     hanweb,
+    jsonlist,
     redirects,
     robots,
+    search,
     trap,
 )
 from demo.behaviours.base import Behaviour
@@ -36,6 +38,8 @@ REGISTRY: tuple[Behaviour, ...] = (
     downfile.BEHAVIOUR,
     hanweb.BEHAVIOUR,
     gkmlpt.BEHAVIOUR,
+    jsonlist.BEHAVIOUR,
+    search.BEHAVIOUR,
     files.BEHAVIOUR,
 )
 BY_NAME: dict[str, Behaviour] = {b.name: b for b in REGISTRY}

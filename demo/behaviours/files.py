@@ -1,5 +1,6 @@
-"""Documents at their site URL (``files``: path -> sample file): served from demo/samples, the
-one copy of each sample, with the content type its extension implies."""
+"""Documents at their site URL (``files``: path, or ``path?query`` for download handlers such
+as ``/attach/download.do?fileId=…``, -> sample file): served from demo/samples, the one copy of
+each sample, with the content type its extension implies."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ CONTENT_TYPES = {
 
 
 def respond(ex: Exchange) -> Reply | None:
-    alias = ex.spec["files"].get(ex.path)
+    files = ex.spec["files"]
+    alias = (ex.query and files.get(f"{ex.path}?{ex.query}")) or files.get(ex.path)
     if not alias:
         return None
     ctype = CONTENT_TYPES.get(alias.rsplit(".", 1)[-1], "application/octet-stream")
