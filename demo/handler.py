@@ -20,6 +20,8 @@ from demo import behaviours
 from demo.exchange import NOT_FOUND, Exchange, Reply, SiteRuntime
 from demo.pages import file_for, read_site_file, render
 
+#: page files that are not HTML (sitemap.xml, a script): the type their URL's extension says
+TEXT_TYPES = {"xml": "application/xml", "txt": "text/plain", "js": "application/javascript"}
 LAST_MODIFIED = format_datetime(dt.datetime(2025, 1, 20, 8, 0, tzinfo=dt.UTC), usegmt=True)
 
 
@@ -35,7 +37,8 @@ def answer(ex: Exchange) -> Reply:
         if raw is not None:
             charset = "" if spec.get("charset_in_meta_only") else "; charset=utf-8"
             body = render(spec, raw, ex.urls, behaviours.includes(spec))
-            return Reply(200, body, f"text/html{charset}")
+            ctype = TEXT_TYPES.get(ex.path.rsplit(".", 1)[-1], "text/html")
+            return Reply(200, body, f"{ctype}{charset}")
     return NOT_FOUND
 
 
