@@ -14,8 +14,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
+from importlib.abc import Traversable
 from typing import Any
 from urllib.parse import parse_qsl
+
+from demo.manifest import SAMPLES_ROOT
 
 
 @dataclass
@@ -24,6 +27,7 @@ class SiteRuntime:
 
     spec: dict[str, Any]
     host: str
+    samples: Traversable = SAMPLES_ROOT  # where its documents and report bodies come from
     port: int = 0
     server: ThreadingHTTPServer | None = None
     counts: Counter[str] = field(default_factory=Counter)

@@ -36,7 +36,7 @@ def answer(ex: Exchange) -> Reply:
         raw = read_site_file(spec["dir"], rel)
         if raw is not None:
             charset = "" if spec.get("charset_in_meta_only") else "; charset=utf-8"
-            body = render(spec, raw, ex.urls, behaviours.includes(spec))
+            body = render(spec, raw, ex.urls, behaviours.includes(spec), ex.site.samples)
             ctype = TEXT_TYPES.get(ex.path.rsplit(".", 1)[-1], "text/html")
             return Reply(200, body, f"{ctype}{charset}")
     return NOT_FOUND

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from importlib.abc import Traversable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from demo.manifest import SITES_ROOT
+from demo.manifest import SAMPLES_ROOT, SITES_ROOT
 from demo.variants import body_page
 
 #: ``<!--#report NAME-->`` or ``<!--#report variants/NAME 2/2-->`` (page 2 of an article in two)
@@ -73,9 +74,9 @@ def file_for(path: str, query: str) -> list[str]:
     return out
 
 
-def _report(m: re.Match[str]) -> str:
+def _report(root: Traversable, m: re.Match[str]) -> str:
     page, pages = int(m.group(2) or 1), int(m.group(3) or 1)
-    return body_page(m.group(1), page, pages)
+    return body_page(m.group(1), page, pages, root)
 
 
 def render(
@@ -83,13 +84,14 @@ def render(
     raw: bytes,
     urls: dict[str, str] | None = None,
     includes: Iterable[Include] = (),
+    samples: Traversable = SAMPLES_ROOT,
 ) -> bytes:
     """Expand the includes of a page and encode it in the site's charset."""
     text = raw.decode("utf-8")
     text = re.sub(
         r"\{\{site:(\w+)\}\}", lambda m: (urls or {}).get(m.group(1), "").rstrip("/"), text
     )
-    text = REPORT.sub(_report, text)
+    text = REPORT.sub(lambda m: _report(samples, m), text)
     for pattern, expand in includes:
         text = pattern.sub(lambda m, expand=expand: expand(spec, m), text)  # type: ignore[misc]
     encoding = spec.get("encoding", "utf-8")

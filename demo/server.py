@@ -21,12 +21,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import time
+from collections.abc import Iterable
 
+from demo import sites as _sites
 from demo.exchange import SiteRuntime
 from demo.handler import make_handler
-from demo.manifest import SAMPLES_ROOT, SITES_ROOT, all_groups, load_manifest
+from demo.manifest import DEFAULT_GROUP, SAMPLES_ROOT, SITES_ROOT, all_groups, load_manifest
 from demo.pages import render
-from demo.sites import Sites, serve_sites
+from demo.sites import Sites
 
 __all__ = [
     "SAMPLES_ROOT",
@@ -39,6 +41,17 @@ __all__ = [
     "render",
     "serve_sites",
 ]
+
+
+def serve_sites(
+    first_host: int = 2, groups: Iterable[str] = (DEFAULT_GROUP,)
+) -> contextlib.AbstractContextManager[Sites]:
+    """Serve the bundled sites of ``groups`` for the duration of a ``with`` block.
+
+    The samples are read from this module's ``SAMPLES_ROOT`` at call time, so a test that
+    edits a copy of the samples points it there (monkeypatch) and the served reports change.
+    """
+    return _sites.serve_sites(first_host, groups, samples_root=SAMPLES_ROOT)
 
 
 def main(argv: list[str] | None = None) -> int:

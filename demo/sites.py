@@ -13,12 +13,13 @@ import socket
 import threading
 from collections.abc import Iterable, Iterator
 from http.server import ThreadingHTTPServer
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from demo.exchange import SiteRuntime
 from demo.handler import make_handler
-from demo.manifest import DEFAULT_GROUP, load_manifest
+from demo.manifest import DEFAULT_GROUP, SAMPLES_ROOT, load_manifest
 
 
 def _unused_port(host: str) -> int:
@@ -31,11 +32,17 @@ def _unused_port(host: str) -> int:
 class Sites:
     """The running sites: addresses, a seed list for them, and their counters."""
 
-    def __init__(self, manifest: dict[str, Any], first_host: int = 2) -> None:
+    def __init__(
+        self,
+        manifest: dict[str, Any],
+        first_host: int = 2,
+        samples_root: Traversable = SAMPLES_ROOT,
+    ) -> None:
         self.manifest = manifest
         self.sites: dict[str, SiteRuntime] = {}
         for i, spec in enumerate(manifest["sites"]):
-            self.sites[spec["key"]] = SiteRuntime(spec=spec, host=f"127.0.0.{first_host + i}")
+            host = f"127.0.0.{first_host + i}"
+            self.sites[spec["key"]] = SiteRuntime(spec=spec, host=host, samples=samples_root)
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
@@ -139,10 +146,15 @@ class Sites:
 
 
 @contextlib.contextmanager
-def serve_sites(first_host: int = 2, groups: Iterable[str] = (DEFAULT_GROUP,)) -> Iterator[Sites]:
+def serve_sites(
+    first_host: int = 2,
+    groups: Iterable[str] = (DEFAULT_GROUP,),
+    samples_root: Traversable = SAMPLES_ROOT,
+) -> Iterator[Sites]:
     """Serve the bundled sites of ``groups`` (by default the crawler's tested sites), each on
-    its own loopback address, for the duration of the block."""
-    sites = Sites(load_manifest(groups), first_host=first_host)
+    its own loopback address, for the duration of the block; documents and report bodies come
+    from ``samples_root`` (a test may serve an edited copy)."""
+    sites = Sites(load_manifest(groups), first_host=first_host, samples_root=samples_root)
     sites.start()
     try:
         yield sites

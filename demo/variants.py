@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from importlib.abc import Traversable
 from typing import Any
 
 from demo.manifest import SAMPLES_ROOT
@@ -44,24 +45,24 @@ def scale_body(body: str, scale: int) -> str:
     return CELL_NUMBER.sub(one, body)
 
 
-def sample_record(name: str) -> dict[str, Any]:
+def sample_record(name: str, root: Traversable = SAMPLES_ROOT) -> dict[str, Any]:
     """The JSON of a sample or derived sample (``variants/NAME``)."""
-    return dict(json.loads((SAMPLES_ROOT / f"{name}.json").read_text("utf-8")))
+    return dict(json.loads((root / f"{name}.json").read_text("utf-8")))
 
 
-def report_body(name: str) -> str:
+def report_body(name: str, root: Traversable = SAMPLES_ROOT) -> str:
     """The HTML body of a sample, or of a derived sample made from its parent's."""
-    node = SAMPLES_ROOT / f"{name}.body.html"
+    node = root / f"{name}.body.html"
     if node.is_file():
         return node.read_text("utf-8")
-    spec = sample_record(name)
-    return scale_body(report_body(str(spec["derived_from"])), int(spec["scale"]))
+    spec = sample_record(name, root)
+    return scale_body(report_body(str(spec["derived_from"]), root), int(spec["scale"]))
 
 
-def body_page(name: str, page: int, pages: int) -> str:
+def body_page(name: str, page: int, pages: int, root: Traversable = SAMPLES_ROOT) -> str:
     """Page ``page`` (1-based) of a body published over ``pages`` article pages (1 or 2):
     sections 一 and 二 on the first, 三 onwards (tables 三 and 四) on the second."""
-    body = report_body(name)
+    body = report_body(name, root)
     if pages == 1:
         return body
     first, rest = PAGE_BREAK.split(body, maxsplit=1)

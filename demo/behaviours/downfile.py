@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from demo.behaviours.base import Behaviour
 from demo.exchange import NOT_FOUND, Exchange, Reply
-from demo.manifest import SAMPLES_ROOT
 
 PATH = "/module/download/downfile.jsp"
 
@@ -22,7 +21,7 @@ def respond(ex: Exchange) -> Reply | None:
     disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(entry['name'])}"
     return Reply(
         200,
-        (SAMPLES_ROOT / entry["file"]).read_bytes(),
+        (ex.site.samples / entry["file"]).read_bytes(),
         "application/octet-stream",
         {"Content-Disposition": disposition},
     )

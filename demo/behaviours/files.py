@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from demo.behaviours.base import Behaviour
 from demo.exchange import Exchange, Reply
-from demo.manifest import SAMPLES_ROOT
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -21,7 +20,7 @@ def respond(ex: Exchange) -> Reply | None:
     if not alias:
         return None
     ctype = CONTENT_TYPES.get(alias.rsplit(".", 1)[-1], "application/octet-stream")
-    return Reply(200, (SAMPLES_ROOT / alias).read_bytes(), ctype)
+    return Reply(200, (ex.site.samples / alias).read_bytes(), ctype)
 
 
 BEHAVIOUR = Behaviour("files", respond)
