@@ -1,22 +1,27 @@
 """What the spider yields: one item per candidate report page or document.
 
 The spider fills the discovery fields; the pipelines fill the rest in order
-(download -> parse -> store), one concern each.
+(download -> parse -> store), one concern each. The item is frozen: each stage returns
+``dataclasses.replace(item, ...)`` with its own field set, so no stage changes what an
+earlier one handed over.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from ingest.types import StoredDocument
 
-@dataclass
+
+@dataclass(frozen=True, slots=True)
 class Attachment:
     url: str
     name: str | None = None  # link text, a hint for the original file name
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReportItem:
     # --- discovery (spider) ---
     site_name: str  # the seed's owner, e.g. 孟津区人民政府
@@ -27,12 +32,9 @@ class ReportItem:
     published: str | None = None  # publication date as shown (not the reporting year)
     body: bytes | None = None  # the article's HTML as received (None when url is a document)
     body_encoding: str | None = None
-    attachments: list[Attachment] = field(default_factory=list)
+    attachments: Sequence[Attachment] = ()
     # --- filled by pipelines ---
-    documents: list[dict[str, Any]] = field(
-        default_factory=list
-    )  # download: sha256, path, url, name, size, content_type
-    parsed: dict[str, Any] | None = (
-        None  # parse: the chosen ParseResult.to_dict() plus its source document
-    )
+    documents: Sequence[StoredDocument] = ()  # download: in the files store, or why not
+    # parse: the chosen ParseResult.to_dict() plus its source document (ingest.choice.choose)
+    parsed: dict[str, Any] | None = None
     outcome: str | None = None  # store: insert / noop / new_version / failed

@@ -30,19 +30,14 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
+from models.vocabulary import STORED_OUTCOMES, SiteStatus
+
 logger = logging.getLogger(__name__)
 
-STORED = ("insert", "noop", "new_version")
-STATUS_FAILED_TO_PARSE = "failed to parse"
-#: the short codes of ``run_sites.status``
-STATUS_CODES = {
-    "reports found": "reports_found",
-    "none found": "none_found",
-    "blocked": "blocked",
-    "unreachable": "unreachable",
-    "robots denied": "robots_denied",
-    STATUS_FAILED_TO_PARSE: "parse_failed",
-}
+STORED = tuple(o.value for o in STORED_OUTCOMES)
+STATUS_FAILED_TO_PARSE = SiteStatus.PARSE_FAILED.label
+#: the short codes of ``run_sites.status``, by the label the table prints
+STATUS_CODES = {s.label: s.value for s in SiteStatus}
 
 
 @dataclass
@@ -87,12 +82,12 @@ class SiteRow:
 def site_status(spider_status: str | None, tally: SiteTally) -> str:
     """Join the spider's view and the pipelines' outcomes into one status."""
     if tally.stored:
-        return "reports found"
+        return SiteStatus.REPORTS_FOUND.label
     if tally.failed:
         return STATUS_FAILED_TO_PARSE
-    if spider_status in (None, "reports found"):
+    if spider_status in (None, SiteStatus.REPORTS_FOUND.label):
         # the spider yielded candidates but none reached the store: they were dropped or lost
-        return "none found" if spider_status is None else STATUS_FAILED_TO_PARSE
+        return SiteStatus.NONE_FOUND.label if spider_status is None else STATUS_FAILED_TO_PARSE
     return spider_status
 
 
@@ -103,7 +98,9 @@ def build_rows(sites: Mapping[str, Any], tallies: Mapping[str, SiteTally]) -> li
         tally = tallies.get(url, SiteTally())
         status = site_status(getattr(state, "status", None), tally)
         error = tally.errors[0] if tally.errors else None
-        if error is None and status != "reports found":  # a stray 404 on a good site is noise
+        if (
+            error is None and status != SiteStatus.REPORTS_FOUND.label
+        ):  # a stray 404 on a good site is noise
             error = getattr(state, "last_error", None)
         rows.append(
             SiteRow(
@@ -294,14 +291,27 @@ class RunRecord:
     def _sites(spider: Spider) -> Mapping[str, Any]:
         return getattr(spider, "sites", None) or {}
 
+    def open_store(self) -> Any:
+        """The crawl's one Store, opened (and a fresh database migrated) on first use: the store
+        pipeline asks for it when the crawl is set up, so a bad URL, an unreachable server or a
+        newer schema stops the crawl before any request, with one line instead of a traceback."""
+        if self.store is None:
+            from storage import Store, config
+            from storage.errors import UserError
+
+            url = config.database_url(self.crawler.settings.get("DATABASE_URL") or None)
+            try:
+                self.store = Store(url)
+            except UserError as exc:
+                print(f"scrapy crawl: error: {exc}", file=sys.stderr, flush=True)
+                raise SystemExit(2) from None
+        return self.store
+
     def _start_run(self, spider: Spider) -> int | None:
         """Open the run in the database; the store pipeline reads its id from the stats."""
         if not self.record_in_db:
             return None
-        from yingji import config
-        from yingji.store import Store
-
-        self.store = Store(config.database_url(self.crawler.settings.get("DATABASE_URL") or None))
+        self.open_store()
         shard = getattr(spider, "shard", None)
         run_id = self.store.start_run(
             shard=str(shard) if shard else None,
@@ -314,8 +324,9 @@ class RunRecord:
 
     def _finish_run(self, spider: Spider, reason: str) -> None:
         if self.store is None or self.run_id is None:
+            self._close_store()
             return
-        from yingji.store import SITE_STATUSES
+        from storage.runs import SITE_STATUSES
 
         try:
             for row in self.rows:
@@ -337,9 +348,13 @@ class RunRecord:
                 )
             status = "finished" if reason == "finished" else reason[:20]
             self.store.finish_run(self.run_id, status=status)
-            from yingji.health import check_run
+            from storage.health import check_run
 
             self.alerts = [a.line() for a in check_run(self.store, self.run_id)]
         finally:
+            self._close_store()
+
+    def _close_store(self) -> None:
+        if self.store is not None:
             self.store.close()
             self.store = None

@@ -1,22 +1,22 @@
 """Alembic environment for yingji.
 
 Three ways in: yingji passes an open connection (``config.attributes["connection"]``, inside its
-own locked transaction, see yingji/db.py ensure_schema); a programmatic Config may carry
+own locked transaction, see storage/db.py ensure_schema); a programmatic Config may carry
 ``sqlalchemy.url``; the ``alembic`` command from the repository root uses the configured
 database (YINGJI_DATABASE_URL, default yingji.db). SQLite needs batch mode to alter tables.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, create_engine, make_url
 
 import models
 from models.base import UTCDateTime
-from yingji.db import make_engine
 
 config = context.config
 target_metadata = models.Base.metadata
@@ -49,7 +49,17 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or None)
+    # the `alembic` command from the repository root: migrations sit below storage/, so the URL
+    # is resolved here as storage.config does (explicit, YINGJI_DATABASE_URL, ./yingji.db)
+    raw = (
+        config.get_main_option("sqlalchemy.url")
+        or os.environ.get("YINGJI_DATABASE_URL")
+        or "sqlite:///yingji.db"
+    )
+    url = make_url(raw)
+    if url.get_backend_name() in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(url)
     try:
         with engine.connect() as conn:
             _run(conn)

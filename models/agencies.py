@@ -4,7 +4,7 @@ An agency is identified by (division, kind), never by how its name is spelt:
 洛阳市孟津区应急管理局, 孟津区应急管理局 and the pre-reform 孟津县安全生产监督管理局 are one row
 in ``agencies`` and three rows in ``agency_aliases``. When no division can be resolved the
 identity falls back to the normalised name (``key`` starts with ``name:``); see
-yingji/agencies.py.
+storage/identity.py.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ class ReportVersion(Base):
     version: Mapped[int] = mapped_column(Integer)  # 1, 2, … per report
     is_current: Mapped[bool] = mapped_column(Boolean)
     record: Mapped[dict[str, Any]] = mapped_column(JSON)  # the parsed record, without warnings
-    content_hash: Mapped[str] = mapped_column(String(64))  # see yingji/store.py content_hash()
+    content_hash: Mapped[str] = mapped_column(String(64))  # see storage/store.py content_hash()
     agency_name: Mapped[str | None] = mapped_column(String(300))  # as the record spells it
     region: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(Text)

@@ -6,9 +6,10 @@ attachment requests then go through the same middlewares as the crawl — robots
 the request's ``download_maxsize`` meta, which aborts a 60 MB decoy before its body arrives) and
 the HTTP cache when enabled.
 
-Each item gets ``item.documents``: one dict per document, in order article / document /
-attachments, with ``kind, url, name, sha256, path, size, content_type`` — or ``kind, url, name,
-error`` when the download failed (the parse step records that failure with its reason).
+Each item gets ``item.documents``: one frozen ingest.types.StoredDocument per document, in order
+article / document / attachments, with ``kind, url, name, sha256, path, size, content_type`` —
+or ``kind, url, name, error`` when the download failed (the parse step records that failure
+with its reason).
 
 An attachment URL is fetched once per run (a city portal and a district portal may link the
 same file, and two list entries may point at one article); across runs the file store's URL
@@ -18,6 +19,7 @@ index turns a re-download into a conditional request (``If-None-Match`` /
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -30,8 +32,9 @@ from twisted.internet.defer import Deferred
 
 from crawler.items import ReportItem
 from crawler.middlewares import site_key
-from yingji import config
-from yingji.files import FileStore, UrlEntry, filename_from_content_disposition, original_filename
+from ingest.types import StoredDocument
+from storage import config
+from storage.files import FileStore, UrlEntry, filename_from_content_disposition, original_filename
 
 logger = logging.getLogger(__name__)
 
@@ -74,20 +77,20 @@ class DownloadPipeline:
         return cls(crawler, FileStore(root))
 
     async def process_item(self, item: ReportItem) -> ReportItem:
-        docs: list[dict[str, Any]] = []
+        docs: list[StoredDocument] = []
         if item.body is not None:
             stored = self.store.put(item.body)
             ctype = "text/html" + (f"; charset={item.body_encoding}" if item.body_encoding else "")
             docs.append(
-                {
-                    "kind": "article",
-                    "url": item.url,
-                    "name": original_filename(None, None, item.url),
-                    "sha256": stored.sha256,
-                    "path": stored.path,
-                    "size": stored.size,
-                    "content_type": ctype,
-                }
+                StoredDocument(
+                    kind="article",
+                    url=item.url,
+                    name=original_filename(None, None, item.url),
+                    sha256=stored.sha256,
+                    path=stored.path,
+                    size=stored.size,
+                    content_type=ctype,
+                )
             )
         else:
             docs.append(await self._document(item.url, None, "document", item.site_url))
@@ -97,18 +100,23 @@ class DownloadPipeline:
                 continue
             seen.add(att.url)
             docs.append(await self._document(att.url, att.name, "attachment", item.site_url))
-        item.documents = docs
-        return item
+        return dataclasses.replace(item, documents=tuple(docs))
 
     async def _document(
         self, url: str, link_text: str | None, kind: str, site_url: str
-    ) -> dict[str, Any]:
+    ) -> StoredDocument:
         fetched = await self._fetch_once(url, site_url)
-        doc = dict(fetched)
-        doc["kind"] = kind
-        doc["name"] = fetched.get("header_name") or original_filename(None, link_text, url)
-        doc.pop("header_name", None)
-        return doc
+        return StoredDocument(
+            kind=kind,
+            url=fetched["url"],
+            name=fetched.get("header_name") or original_filename(None, link_text, url),
+            sha256=fetched.get("sha256"),
+            path=fetched.get("path"),
+            size=fetched.get("size"),
+            content_type=fetched.get("content_type"),
+            not_modified=bool(fetched.get("not_modified")),
+            error=fetched.get("error"),
+        )
 
     async def _fetch_once(self, url: str, site_url: str) -> dict[str, Any]:
         """Download ``url`` at most once per run; concurrent callers wait for the first."""

@@ -1,23 +1,16 @@
 """Pipeline 2 of 3: run the shared parser over the item's documents, off the reactor thread.
 
-Why a process pool by default: parsing a PDF is CPU-bound Python; in a thread it would still
-hold the GIL and slow the reactor, in a worker process it cannot. The pool is bounded
-(``YINGJI_PARSE_WORKERS``, default: the CPU count, at most 4), each parse has a time limit
-(``YINGJI_PARSE_TIMEOUT`` seconds) after which the document is recorded as failed and the pool
-replaced, and ``YINGJI_PARSE_POOL=thread`` switches to threads where processes are unwelcome.
-
-When a report is both the article body and an attachment, the better parse is kept (see
-:func:`rank`) and every document that gave the same report is recorded as a source. A document
-that does not parse is a failure with its reason, and the crawl goes on. An article body that
-only says "详见附件" parses to no numbers: it is not taken for a report.
+The work and its policy are ingest/'s: :func:`ingest.parsing.parse_stored` per document, in an
+:class:`ingest.parsing.ParsePool` (bounded workers, ``YINGJI_PARSE_TIMEOUT`` per parse, a dead
+or hung pool replaced), then :func:`ingest.choice.choose` picks the item's report. This adapter
+only awaits the pool from the reactor (at most one job per worker in flight, so the time limit
+measures the parse itself, never the wait behind a burst of other items' documents).
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import dataclasses
 import logging
-import multiprocessing
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -26,255 +19,47 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 
 from crawler.items import ReportItem
+from ingest.choice import choose
+from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, default_workers, parse_stored
 from pipelines.offload import run_in
-from yingji import config
-from yingji.reparse import parse_stored
+from storage import config
 
 logger = logging.getLogger(__name__)
 
-STATUS_RANK = {"parsed": 4, "partial": 3, "unstructured": 2, "needs_ocr": 1, "failed": 0}
-TABLE_KEYS = ("active_disclosure", "applications", "review_litigation")
-MIN_UNSTRUCTURED_CHARS = 200  # a pre-2019 free-form report has text; "详见附件" has not
 
-
-def count_cells(record: dict[str, Any] | None) -> int:
-    """How many numbers of tables 二/三/四 a record holds (``None`` cells do not count)."""
-
-    def walk(node: Any) -> int:
-        if isinstance(node, dict):
-            return sum(walk(v) for v in node.values())
-        if isinstance(node, list):
-            return sum(walk(v) for v in node)
-        return int(isinstance(node, int | float) and not isinstance(node, bool))
-
-    return sum(walk((record or {}).get(k)) for k in TABLE_KEYS)
-
-
-def other_agency(result: dict[str, Any]) -> str | None:
-    """The agency a parse names when it is not an emergency management bureau (a page that
-    bundles every department's report has the 财政局's next to the 应急管理局's), else None."""
-    from yingji.agencies import kind_of
-
-    agency = (result.get("record") or {}).get("agency")
-    if not isinstance(agency, str) or not agency.strip() or agency.startswith(("本", "我")):
-        return None  # no name, or "本局": the listing's title decides
-    return None if kind_of(agency) else agency
-
-
-def is_report(result: dict[str, Any]) -> bool:
-    """Whether a parse found a bureau's report, not just a page that points at one."""
-    if other_agency(result):
-        return False
-    status = result.get("status")
-    if status in ("parsed", "partial"):
-        return count_cells(result.get("record")) > 0
-    if status == "unstructured":
-        text = (result.get("record") or {}).get("unstructured_text") or ""
-        return len(text.strip()) >= MIN_UNSTRUCTURED_CHARS
-    return status == "needs_ocr"  # a scanned report is a report we cannot read yet
-
-
-def rank(result: dict[str, Any], year: int | None = None) -> tuple[int, int, int, int, int]:
-    """Sort key, best last: a report over a non-report, the listing's ``year`` over another,
-    then status, more cells, fewer warnings."""
-    return (
-        int(is_report(result)),
-        int(year is None or (result.get("record") or {}).get("year") in (year, None)),
-        STATUS_RANK.get(str(result.get("status")), 0),
-        count_cells(result.get("record")),
-        -len(result.get("warnings") or []),
-    )
-
-
-def _same_report(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    ra, rb = a.get("record") or {}, b.get("record") or {}
-    if ra.get("year") != rb.get("year"):
-        return False
-    return not (ra.get("agency") and rb.get("agency") and ra["agency"] != rb["agency"])
-
-
-def choose(
-    item_url: str,
-    candidates: list[tuple[dict[str, Any], dict[str, Any]]],
-    title: str | None = None,
-) -> dict[str, Any]:
-    """Pick the item's report from ``(document, outcome)`` pairs; the value of ``item.parsed``.
-
-    ``outcome`` is :func:`yingji.reparse.parse_stored`'s answer; ``title`` the listing's title,
-    whose year is preferred when the documents hold reports of several years. The result is
-    the chosen ``ParseResult.to_dict()`` plus ``source`` (its document), ``sources`` (the
-    article URL and every document that gave the same report) and ``candidates`` (what each
-    document gave, for the run record). Without any report it has ``status: failed`` and an
-    ``error`` that says why. A report of another department is not the bureau's report.
-    """
-    summary = [_summary(doc, out) for doc, out in candidates]
-    parsed = [(doc, out["result"]) for doc, out in candidates if "result" in out]
-    reports = [(doc, res) for doc, res in parsed if is_report(res)]
-    if reports:
-        year = _title_year(title)
-        chosen = _pick(item_url, reports, year)
-        # the page may carry reports of other years too (a bureau posting several at once):
-        # each is a report of its own, kept rather than lost
-        rest = [
-            (d, r)
-            for d, r in reports
-            if not _same_report(chosen, r) and (r.get("record") or {}).get("year")
-        ]
-        others = []
-        while rest:
-            other = _pick(item_url, rest, None, with_page=False)
-            others.append({**other, "candidates": []})
-            rest = [(d, r) for d, r in rest if not _same_report(other, r)]
-        return {**chosen, "candidates": summary, "others": others}
-    return {
-        "record": None,
-        "status": "failed",
-        "doc_type": None,
-        "parser_version": next((r.get("parser_version") for _, r in parsed), None),
-        "warnings": [],
-        "error": _failure_reason(candidates),
-        "source": _doc_ref(_failure_source(candidates)) if candidates else None,
-        "sources": [item_url],
-        "candidates": summary,
-    }
-
-
-def _pick(
-    item_url: str,
-    reports: list[tuple[dict[str, Any], dict[str, Any]]],
-    year: int | None,
-    with_page: bool = True,
-) -> dict[str, Any]:
-    """The best of ``reports`` and every document that gave the same report as its sources
-    (the article page first, when the report is the one the listing is about)."""
-    best_doc, best = max(reports, key=lambda pair: rank(pair[1], year))
-    sources = [item_url] if with_page else []
-    for doc, res in reports:
-        if _same_report(best, res) and doc["url"] not in sources:
-            sources.append(doc["url"])
-    return {**best, "source": _doc_ref(best_doc), "sources": sources}
-
-
-def _title_year(title: str | None) -> int | None:
-    if not title:
-        return None
-    from yingji_parser.metadata import split_title
-
-    return split_title(title)[1]
-
-
-def _doc_ref(doc: dict[str, Any]) -> dict[str, Any]:
-    keys = ("kind", "url", "name", "sha256", "path", "size", "content_type", "error")
-    return {k: doc[k] for k in keys if k in doc}
-
-
-def _summary(doc: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    res = out.get("result") or {}
-    return {
-        "url": doc.get("url"),
-        "kind": doc.get("kind"),
-        "sha256": doc.get("sha256"),
-        "doc_type": res.get("doc_type"),
-        "parser_version": res.get("parser_version"),
-        "report": bool(res) and is_report(res),
-        "status": res.get("status", "failed"),
-        "cells": count_cells(res.get("record")),
-        "warnings": len(res.get("warnings") or []),
-        "error": out.get("error") or res.get("error"),
-    }
-
-
-def _failure_source(candidates: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
-    """The document a failure is best blamed on: an attachment over the article page."""
-    for doc, _ in reversed(candidates):
-        if doc.get("kind") != "article":
-            return doc
-    return candidates[0][0]
-
-
-def _failure_reason(candidates: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
-    if not candidates:
-        return "no document to parse"
-    reasons = []
-    for doc, out in candidates:
-        res = out.get("result")
-        if res is not None and other_agency(res):
-            why = f"a report of {other_agency(res)}, not of an emergency management bureau"
-        elif res is not None:
-            why = res.get("error") or (
-                "the page holds no report tables (a pointer to attachments?)"
-                if doc.get("kind") == "article"
-                else f"no report found (status {res.get('status')})"
-            )
-        else:
-            why = out.get("error") or "unknown error"
-        reasons.append(f"{doc.get('name') or doc.get('url')}: {why}")
-    return "; ".join(reasons)
-
-
-class ParsePool:
-    """A bounded pool of parse workers whose jobs the reactor awaits without blocking."""
+class ReactorParsePool:
+    """An :class:`ingest.parsing.ParsePool` whose jobs the reactor awaits without blocking."""
 
     def __init__(self, kind: str, workers: int, timeout: float) -> None:
-        self.kind = kind
-        self.workers = max(1, workers)
-        self.timeout = timeout
-        self._executor: cf.Executor | None = None
-        # at most one job per worker is submitted, so the time limit measures the parse itself,
-        # never the wait behind a burst of other items' documents
-        self._slots = defer.DeferredSemaphore(self.workers)
-
-    def _make(self) -> cf.Executor:
-        if self.kind == "thread":
-            return cf.ThreadPoolExecutor(self.workers, thread_name_prefix="yingji-parse")
-        # spawn: a fork of a process running a reactor and its threads is not safe
-        ctx = multiprocessing.get_context("spawn")
-        return cf.ProcessPoolExecutor(self.workers, mp_context=ctx)
+        self.policy = ParsePool(kind, workers, timeout)
+        self._slots = defer.DeferredSemaphore(self.policy.workers)
 
     async def run(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
         await maybe_deferred_to_future(self._slots.acquire())
         try:
-            return await self._run(fn, *args)
+            for attempt in (1, 2):
+                executor = self.policy.executor()
+                try:
+                    return await run_in(executor, fn, *args, timeout=self.policy.timeout)
+                except defer.TimeoutError:
+                    exc: BaseException = TimeoutError()
+                except Exception as error:
+                    exc = error
+                out = self.policy.failure(exc, executor, attempt)
+                if out is not None:
+                    return out
+            raise AssertionError("unreachable")
         finally:
             self._slots.release()
 
-    async def _run(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-        for attempt in (1, 2):
-            if self._executor is None:
-                self._executor = self._make()
-            executor = self._executor
-            try:
-                return await run_in(executor, fn, *args, timeout=self.timeout)
-            except defer.TimeoutError:
-                self._discard(executor)
-                return {"error": f"parse took longer than {self.timeout:g} s", "code": "timeout"}
-            except (cf.process.BrokenProcessPool, cf.CancelledError):
-                self._discard(executor)
-                if attempt == 2:
-                    return {"error": "the parse worker died", "code": "worker_died"}
-            except Exception as exc:  # never lose the item: the document fails with a reason
-                logger.exception("parse job failed")
-                return {"error": f"parse failed: {type(exc).__name__}: {exc}", "code": "pool"}
-        raise AssertionError("unreachable")
-
-    def _discard(self, executor: cf.Executor) -> None:
-        """Replace a pool whose worker hangs or died; its processes are terminated."""
-        if self._executor is executor:
-            self._executor = None
-        for proc in list((getattr(executor, "_processes", None) or {}).values()):
-            proc.terminate()
-        executor.shutdown(wait=False, cancel_futures=True)
-
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        self.policy.close()
 
 
 class ParsePipeline:
     """Fill ``item.parsed`` from ``item.documents``."""
 
-    def __init__(self, root: str, pool: ParsePool) -> None:
+    def __init__(self, root: str, pool: ReactorParsePool) -> None:
         self.root = root
         self.pool = pool
 
@@ -284,11 +69,11 @@ class ParsePipeline:
         root = config.files_store(
             s.get("YINGJI_FILES_STORE") or None, s.get("DATABASE_URL") or None
         )
-        workers = s.getint("YINGJI_PARSE_WORKERS", 0) or min(4, os.cpu_count() or 1)
-        pool = ParsePool(
+        workers = s.getint("YINGJI_PARSE_WORKERS", 0) or default_workers()
+        pool = ReactorParsePool(
             s.get("YINGJI_PARSE_POOL", "process"),
             workers,
-            s.getfloat("YINGJI_PARSE_TIMEOUT", 120.0),
+            s.getfloat("YINGJI_PARSE_TIMEOUT", DEFAULT_TIMEOUT),
         )
         return cls(str(root), pool)
 
@@ -297,7 +82,8 @@ class ParsePipeline:
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         candidates = []
-        for doc in item.documents:
+        for stored in item.documents:
+            doc = stored.as_dict()  # the choice reads documents as the parser's records: dicts
             if "error" in doc:
                 candidates.append((doc, {"error": doc["error"], "code": "download"}))
                 continue
@@ -305,7 +91,7 @@ class ParsePipeline:
                 parse_stored, self.root, doc["sha256"], doc.get("name"), doc.get("content_type")
             )
             candidates.append((doc, out))
-        item.parsed = choose(item.url, candidates, item.title)
-        if item.parsed["status"] == "failed":
-            logger.info("no report in %s: %s", item.url, item.parsed["error"])
-        return item
+        parsed = choose(item.url, candidates, item.title)
+        if parsed["status"] == "failed":
+            logger.info("no report in %s: %s", item.url, parsed["error"])
+        return dataclasses.replace(item, parsed=parsed)

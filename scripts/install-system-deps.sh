@@ -3,11 +3,14 @@
 #   libreoffice-writer-nogui  converts legacy Word (.doc) and WPS files to DOCX for the parser
 #   postgresql                the production database (and the PostgreSQL half of the test suite)
 #   python3-venv              for the README's virtual environment on a stock Debian
+#   chromium chromium-driver  headless browser for the test of `yingji serve` (tests/system/test_serve_browser.py)
+#   fonts-noto-cjk            Chinese glyphs in that browser's screenshots (docs/screenshots)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-  libreoffice-writer-nogui postgresql python3-venv ca-certificates >/dev/null
-echo "system packages installed: $(soffice --version 2>/dev/null | head -1); $(ls /usr/lib/postgresql)"
+  libreoffice-writer-nogui postgresql python3-venv ca-certificates \
+  chromium chromium-driver fonts-noto-cjk >/dev/null
+echo "system packages installed: $(soffice --version 2>/dev/null | head -1); $(ls /usr/lib/postgresql); $(chromium --version 2>/dev/null)"

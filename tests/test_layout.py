@@ -12,7 +12,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("yingji", "pipelines", "crawler", "ingest", "storage", "models", "yingji_parser", "demo")
+PACKAGES = (
+    "yingji",
+    "pipelines",
+    "crawler",
+    "ingest",
+    "storage",
+    "models",
+    "yingji_parser",
+    "demo",
+)
 MAX_MODULE_LINES = 420  # "about 400"
 MAX_CLASS_LINES = 260  # "about 250"
 

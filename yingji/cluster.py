@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yingji.errors import UserError
+from storage.errors import UserError
 
 PROJECT = "yingji"
 SPIDER = "yingji"

@@ -8,20 +8,19 @@ so callers only ever handle ParseError (they record the failure and keep the byt
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from yingji_parser import sniff
 from yingji_parser.checks import check_applications, check_review
 from yingji_parser.errors import CorruptDocument, ParseError, UnsupportedFormat
-from yingji_parser.formats import reader_for
+from yingji_parser.formats import ReadHints, reader_for
 from yingji_parser.grid import Document
 from yingji_parser.mapping import map_document
 from yingji_parser.metadata import detect_template, read_metadata
-from yingji_parser.result import ParseResult, ParseWarning, Status
+from yingji_parser.result import ParseResult, ParseWarning
 from yingji_parser.sections import all_text, free_text
 from yingji_parser.version import PARSER_VERSION
+from yingji_parser.vocabulary import ParseStatus, TableSection, TextSection
 from yingji_parser.warnings import warn
 
 FIRST_FORMAT_YEAR = 2019  # reports on earlier years follow no national format
@@ -30,18 +29,13 @@ FIRST_FORMAT_YEAR = 2019  # reports on earlier years follow no national format
 def read(data: bytes, filename: str | None = None, content_type: str | None = None) -> Document:
     """Bytes → grid Document, or ParseError."""
     doc_type = sniff.sniff(data, filename, content_type)
-    reader: Callable[[bytes], Document]
+    hints = ReadHints(doc_type, content_type=content_type, filename=filename)
     try:
-        if doc_type == "html":  # the HTTP charset is a hint only the HTML reader can use
-            from yingji_parser.formats import html
-
-            reader = partial(html.read, content_type=content_type)
-        else:
-            reader = reader_for(doc_type)
+        reader = reader_for(doc_type)
     except ImportError as exc:
         raise UnsupportedFormat(f"no reader for {doc_type} documents is installed") from exc
     try:
-        return reader(data)
+        return reader(data, hints)
     except ParseError:
         raise
     except (RecursionError, MemoryError) as exc:
@@ -63,10 +57,8 @@ def _base_record(meta_title: str | None, agency: str | None, year: int | None) -
         "year": year,
         "title": meta_title,
         "template": None,
-        "active_disclosure": None,
-        "applications": None,
-        "review_litigation": None,
-        "sections": {"overview": None, "problems": None, "other": None},
+        **dict.fromkeys(map(str, TableSection)),
+        "sections": dict.fromkeys(map(str, TextSection)),
         "warnings": [],
         "parser_version": PARSER_VERSION,
     }
@@ -78,10 +70,10 @@ def build_result(doc: Document) -> ParseResult:
     meta = read_metadata(doc)
     warnings += meta.warnings
     record = _base_record(meta.title, meta.agency, meta.year)
-    status: Status
+    status: ParseStatus
     if not doc.has_text_layer:
         warnings.append(warn("needs_ocr", "image-only document: no text layer to read"))
-        status = "needs_ocr"
+        status = ParseStatus.NEEDS_OCR
     else:
         record["sections"] = free_text(doc)
         template, by_labels = detect_template(doc, meta.year)
@@ -92,29 +84,27 @@ def build_result(doc: Document) -> ParseResult:
             # text around tables that are pictures: the numbers need OCR, not a text parse
             warnings.append(warn("needs_ocr", "the tables are images: no numbers to read"))
             record["unstructured_text"] = all_text(doc)
-            status = "needs_ocr"
+            status = ParseStatus.NEEDS_OCR
         elif old or not any(mapped.found.values()):
             why = f"a report on {meta.year}" if old else "no table of a national format"
             warnings.append(warn("unstructured", f"{why}: text kept in unstructured_text"))
             record["unstructured_text"] = all_text(doc)
-            status = "unstructured"
+            status = ParseStatus.UNSTRUCTURED
         else:
             if not by_labels:
                 warnings.append(
                     warn("template_assumed", f"format {template} assumed from the year", "template")
                 )
-            record.update(
-                template=template,
-                active_disclosure=mapped.active_disclosure,
-                applications=mapped.applications,
-                review_litigation=mapped.review_litigation,
-            )
+            record["template"] = template
+            record[TableSection.ACTIVE_DISCLOSURE.value] = mapped.active_disclosure
+            record[TableSection.APPLICATIONS.value] = mapped.applications
+            record[TableSection.REVIEW_LITIGATION.value] = mapped.review_litigation
             warnings += mapped.warnings
             if mapped.found["三"]:
                 warnings += check_applications(mapped.applications, template)
             if mapped.found["四"]:
                 warnings += check_review(mapped.review_litigation)
-            status = "parsed" if mapped.complete else "partial"
+            status = ParseStatus.PARSED if mapped.complete else ParseStatus.PARTIAL
     record["warnings"] = [w.to_dict() for w in warnings]
     return ParseResult(
         record=record,

@@ -9,9 +9,11 @@ reports). Storage and export take it as it is.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-Status = Literal["parsed", "partial", "failed", "needs_ocr", "unstructured"]
+from yingji_parser.vocabulary import ParseStatus
+
+Status = ParseStatus  # the name callers used before the vocabulary module
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,7 @@ class ParseWarning:
 @dataclass(slots=True)
 class ParseResult:
     record: dict[str, Any]
-    status: Status
+    status: ParseStatus
     doc_type: str
     parser_version: str
     warnings: list[ParseWarning] = field(default_factory=list)

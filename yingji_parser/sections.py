@@ -11,8 +11,9 @@ import re
 
 from yingji_parser.grid import Document, Paragraph, Table
 from yingji_parser.mapping.rows import heading_section
+from yingji_parser.vocabulary import TEXT_SECTIONS
 
-SECTION_KEYS = {"一": "overview", "五": "problems", "六": "other"}
+SECTION_KEYS = TEXT_SECTIONS
 _DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?$")
 _SIGNATURE = re.compile(r"(局|委员会|委|办公室|政府|中心|管理处)$")
 

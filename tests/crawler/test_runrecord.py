@@ -89,9 +89,11 @@ def test_every_report_an_item_stored_is_counted_for_its_site() -> None:
     from crawler.runrecord import RunRecord
 
     ext = RunRecord(get_crawler(Spider, {"YINGJI_RECORD_RUNS": False}))
-    item = ReportItem("甲区人民政府", "r", "http://a/", "http://a/t1.html", "t")
-    item.outcome = "insert"
-    item.parsed = {"others": [{"outcome": "noop"}, {"outcome": "failed", "error": "not storable"}]}
+    others = [{"outcome": "noop"}, {"outcome": "failed", "error": "not storable"}]
+    item = ReportItem(
+        "甲区人民政府", "r", "http://a/", "http://a/t1.html", "t",
+        parsed={"others": others}, outcome="insert",
+    )  # fmt: skip
     ext.item_scraped(item, Spider("x"))
     tally = ext.tallies["http://a/"]
     assert (tally.insert, tally.noop, tally.failed, tally.errors) == (1, 1, 1, ["not storable"])

@@ -71,7 +71,7 @@ def _main(cfg_path: str) -> None:
                 row = {
                     "url": item.url,
                     "site_url": item.site_url,
-                    "documents": item.documents,
+                    "documents": [d.as_dict() for d in item.documents],
                     "parsed": item.parsed,
                     "outcome": item.outcome,
                 }
@@ -85,6 +85,11 @@ def _main(cfg_path: str) -> None:
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         **cfg["settings"],
     }
+    if "pipelines.store.StorePipeline" in settings.get("ITEM_PIPELINES", {}):
+        # the store pipeline stores through the run record's Store; these crawls record no run
+        settings.setdefault("EXTENSIONS", {"crawler.runrecord.RunRecord": 500})
+        settings.setdefault("YINGJI_RECORD_RUNS", False)
+        settings.setdefault("YINGJI_PRINT_TABLE", False)
     settings["ITEM_PIPELINES"] = {
         **settings.get("ITEM_PIPELINES", {}),
         "__main__.DumpPipeline": 999,

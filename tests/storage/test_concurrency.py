@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Agency, Report, ReportCell, ReportVersion
+from storage import Store
 from tests.storage.helpers import changed, load_record
 from tests.storage.workers import store_rounds
-from yingji.store import Store
 
 WORKERS = 2
 ROOT = Path(__file__).resolve().parents[2]

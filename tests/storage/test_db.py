@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 from sqlalchemy import text
 
-from yingji import db
-from yingji.errors import UserError
+from storage import db
+from storage.errors import UserError
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from storage import Store
+from storage.export import RECORD_KEYS
 from tests.storage.helpers import changed, kw, load_record
 from yingji.cli import main
-from yingji.export import RECORD_KEYS
-from yingji.store import Store
 
 T0 = datetime(2024, 2, 1, 9, 30, tzinfo=UTC)
 T1 = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)

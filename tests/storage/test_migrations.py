@@ -11,10 +11,9 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from yingji import db
+from storage import Store, db
+from storage.errors import UserError
 from yingji.cli import main
-from yingji.errors import UserError
-from yingji.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS = {"current_reports", "current_report_cells", "current_applications"}

@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from models import Agency, AgencyAlias, Report, ReportCell, ReportSource, ReportVersion
+from storage import Store
 from tests.storage.helpers import kw, load_record
-from yingji.store import Store
 
 
 def row_counts(store: Store) -> dict[str, int]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from storage import Store
 from tests.storage.helpers import kw, load_record
 from yingji.cli import main
-from yingji.store import Store
 
 
 def test_runs_lists_recent_runs_with_their_sites(

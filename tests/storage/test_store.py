@@ -9,8 +9,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from models import Agency, AgencyAlias, Report, ReportCell, ReportSource, ReportVersion
+from storage import Store
+from storage.content import content_hash
+from storage.reports import UnstorableRecord
 from tests.storage.helpers import changed, kw, load_record
-from yingji.store import Store, UnstorableRecord, content_hash
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from storage import Store
 from tests.storage.helpers import changed, kw, load_record
-from yingji.store import Store
 
 
 def query(store: Store, sql: str, **params: object) -> list[dict]:  # type: ignore[type-arg]

@@ -33,7 +33,7 @@ def store_rounds(url: str, index: int, barrier: Any, rounds: list[list[Variant]]
     """Open the store together with the other workers (on a fresh database: a migration race),
     then in each round store, at the same moment as them, this worker's variant of the round's
     record; put (round, action, report id, version) on ``out``."""
-    from yingji.store import Store
+    from storage import Store
 
     barrier.wait(timeout=60)
     try:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from yingji.db import normalise_url
+from storage.db import normalise_url
 
 FAST = {
     "DOWNLOAD_DELAY": "0",

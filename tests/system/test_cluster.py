@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from storage.errors import UserError
 from yingji import cluster
 from yingji.cli import main
-from yingji.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("crawler", "pipelines", "yingji", "yingji_parser", "models", "migrations")

@@ -26,9 +26,9 @@ import pytest
 
 from demo import SAMPLES
 from demo.server import serve_sites
-from yingji.agencies import agency_identity
-from yingji.export import iter_reports
-from yingji.store import Store
+from storage import Store
+from storage.export import iter_reports
+from storage.identity import agency_identity
 
 FAST = {
     "AUTOTHROTTLE_ENABLED": "False",

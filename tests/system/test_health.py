@@ -1,9 +1,10 @@
-"""Run regression checks (yingji/health.py): silent sites and failure jumps are reported."""
+"""Run regression checks (storage/health.py): silent sites and failure jumps are reported."""
 
 from __future__ import annotations
 
-from yingji.health import check_run, check_sites, failures_jumped
-from yingji.store import SiteResult, Store
+from storage import Store
+from storage.health import check_run, check_sites, failures_jumped
+from storage.queries import SiteResult
 
 URL = "http://127.0.0.1:1/"
 

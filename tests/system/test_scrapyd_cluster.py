@@ -32,7 +32,7 @@ from scrapyd.runner import activate_egg
 activate_egg(sys.argv[1])
 import migrations
 assert ".egg" in migrations.__file__, migrations.__file__
-from yingji.store import Store
+from storage import Store
 Store(sys.argv[2]).close()
 """
 

@@ -6,7 +6,7 @@ import pytest
 
 from yingji_parser import parse_document
 from yingji_parser.errors import TooLarge
-from yingji_parser.formats import html
+from yingji_parser.formats import ReadHints, html
 from yingji_parser.grid import Cell
 
 from .conftest import QUIRKS, REALPAGES, SAMPLES, expected
@@ -102,7 +102,7 @@ def test_gbk_page_declaring_nothing_is_not_read_as_utf8() -> None:
 
 def test_http_charset_hint_wins_over_guessing() -> None:
     body = "<p>孟津区应急管理局2023年政府信息公开工作年度报告</p>".encode("gb18030")
-    doc = html.read(body, content_type="text/html; charset=GBK")
+    doc = html.read(body, ReadHints("html", content_type="text/html; charset=GBK"))
     assert doc.paragraphs == ["孟津区应急管理局2023年政府信息公开工作年度报告"]
 
 

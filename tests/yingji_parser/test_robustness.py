@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from demo import SAMPLES
 from yingji_parser import parse_document
 from yingji_parser.errors import ParseError, TooLarge
-from yingji_parser.formats import docx, spreadsheet
+from yingji_parser.formats import ReadHints, docx, spreadsheet
 from yingji_parser.limits import MAX_DOCUMENT_BYTES, check_size
 from yingji_parser.result import ParseResult
 
@@ -113,7 +113,9 @@ def test_office_readers_themselves_refuse_only_with_parse_error(
     """The readers' own contract (the API's catch-all is a last resort, not the design)."""
     folder = SAMPLES if name.startswith("seed") and name.endswith(".docx") else OFFICE
     data = mutate((folder / name).read_bytes(), cut, flips)
-    read = docx.read if name.endswith(".docx") else (lambda d: spreadsheet.read(d, "xlsx"))
+    read = (
+        docx.read if name.endswith(".docx") else (lambda d: spreadsheet.read(d, ReadHints("xlsx")))
+    )
     with contextlib.suppress(ParseError):
         read(data)
 

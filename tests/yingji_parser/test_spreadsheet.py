@@ -14,7 +14,7 @@ import pytest
 
 from demo import SAMPLES
 from yingji_parser.errors import CorruptDocument, ParseError, TooLarge
-from yingji_parser.formats import docx, spreadsheet
+from yingji_parser.formats import ReadHints, docx, spreadsheet
 from yingji_parser.grid import Cell, Document, Paragraph, Table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -25,12 +25,12 @@ TITLE = "孟津区应急管理局2023年政府信息公开工作年度报告"
 
 @pytest.fixture(scope="module")
 def xlsx() -> Document:
-    return spreadsheet.read((OFFICE / "seed000.xlsx").read_bytes(), "xlsx")
+    return spreadsheet.read((OFFICE / "seed000.xlsx").read_bytes(), ReadHints("xlsx"))
 
 
 @pytest.fixture(scope="module")
 def xls() -> Document:
-    return spreadsheet.read((OFFICE / "seed000.xls").read_bytes(), "xls")
+    return spreadsheet.read((OFFICE / "seed000.xls").read_bytes(), ReadHints("xls"))
 
 
 def test_each_sheet_gives_its_title_rows_then_its_name_then_its_table(xlsx: Document) -> None:
@@ -51,7 +51,7 @@ def test_generic_sheet_names_are_not_paragraphs() -> None:
     wb.create_sheet("工作表2").append(["行政许可", 9])
     buf = io.BytesIO()
     wb.save(buf)
-    doc = spreadsheet.read(buf.getvalue(), "xlsx")
+    doc = spreadsheet.read(buf.getvalue(), ReadHints("xlsx"))
     assert doc.paragraphs == []
     assert [t.texts() for t in doc.tables] == [[["项目", "数量"]], [["行政许可", "9"]]]
 
@@ -99,7 +99,7 @@ def test_formula_results_dates_and_blank_cells() -> None:
     ws["E9"].number_format = "0.00"  # formatting alone extends the used range
     buf = io.BytesIO()
     wb.save(buf)
-    doc = spreadsheet.read(buf.getvalue(), "xlsx")
+    doc = spreadsheet.read(buf.getvalue(), ReadHints("xlsx"))
     (table,) = doc.tables
     # no cached value for a formula written by openpyxl: shown blank, never the formula text
     assert table.texts() == [
@@ -112,14 +112,14 @@ def test_formula_results_dates_and_blank_cells() -> None:
 def test_damaged_workbooks_are_corrupt_not_crashes() -> None:
     data = (OFFICE / "seed000.xlsx").read_bytes()
     with pytest.raises(ParseError):
-        spreadsheet.read(data[: len(data) // 2], "xlsx")
+        spreadsheet.read(data[: len(data) // 2], ReadHints("xlsx"))
     with pytest.raises(CorruptDocument):
-        spreadsheet.read((OFFICE / "seed000.xls").read_bytes()[:3000], "xls")
+        spreadsheet.read((OFFICE / "seed000.xls").read_bytes()[:3000], ReadHints("xls"))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("xl/workbook.xml", b"<not-a-workbook")
     with pytest.raises(CorruptDocument):
-        spreadsheet.read(buf.getvalue(), "xlsx")
+        spreadsheet.read(buf.getvalue(), ReadHints("xlsx"))
 
 
 def test_damaged_xls_warnings_do_not_reach_stdout(tmp_path: Path) -> None:
@@ -133,9 +133,9 @@ def test_damaged_xls_warnings_do_not_reach_stdout(tmp_path: Path) -> None:
     code = (
         "import sys, contextlib\n"
         "from yingji_parser.errors import ParseError\n"
-        "from yingji_parser.formats import spreadsheet\n"
+        "from yingji_parser.formats import ReadHints, spreadsheet\n"
         "with contextlib.suppress(ParseError):\n"
-        "    spreadsheet.read(open(sys.argv[1], 'rb').read(), 'xls')\n"
+        "    spreadsheet.read(open(sys.argv[1], 'rb').read(), ReadHints('xls'))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(damaged)], capture_output=True, text=True, check=True
@@ -151,4 +151,4 @@ def test_oversized_workbook_is_refused_before_loading() -> None:
             for _ in range(60):
                 fh.write(b"<row/>" * 180_000)
     with pytest.raises(TooLarge):
-        spreadsheet.read(buf.getvalue(), "xlsx")
+        spreadsheet.read(buf.getvalue(), ReadHints("xlsx"))

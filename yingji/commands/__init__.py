@@ -6,7 +6,7 @@ import argparse
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
-    """``--database URL``, resolved later by yingji.config.database_url (env, then ./yingji.db)."""
+    """``--database URL``, resolved later by storage.config.database_url (env, then ./yingji.db)."""
     parser.add_argument(
         "--database",
         metavar="URL",

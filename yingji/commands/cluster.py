@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 
+from storage.errors import UserError
 from yingji import cluster
 from yingji.commands.crawl import EXIT_UNHEALTHY, report_health
-from yingji.errors import UserError
 
 NODES_ENV = "YINGJI_SCRAPYD_NODES"
 
@@ -123,7 +123,7 @@ def schedule(args: argparse.Namespace) -> int:
         return 0
     after_id = 0
     if args.wait:  # the shards' runs are the first recorded after the latest one now
-        from yingji.store import Store
+        from storage import Store
 
         with Store(args.database) as store:
             previous = store.recent_runs(limit=1)

@@ -3,7 +3,7 @@
 Why a command around ``scrapy crawl yingji``: a cron line or a systemd timer needs one
 command whose exit status means something. The crawl itself is Scrapy's (``scrapy crawl
 yingji`` in a child process, with the project's settings), so ``-s NAME=VALUE`` works as in
-Scrapy; afterwards the run record is checked (yingji.health) and every alert is printed as a
+Scrapy; afterwards the run record is checked (storage.health) and every alert is printed as a
 line of the report. Exit status: the crawl's own when it failed, 3 when the crawl ran but the
 health check found a regression (a site that had reports and gave none, failures that
 jumped, an unfinished run), 0 otherwise.
@@ -23,9 +23,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from yingji import config
+from storage import config
+from storage.errors import UserError
 from yingji.commands import add_database_option
-from yingji.errors import UserError
 
 EXIT_UNHEALTHY = 3
 SETTINGS_MODULE = "crawler.settings"
@@ -112,7 +112,7 @@ def _validate(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from yingji.store import Store
+    from storage import Store
 
     _validate(args)
     database = config.database_url(args.database)
@@ -163,8 +163,7 @@ def report_health(
     """Print the health lines of the first run of ``shard`` (None: the whole list) recorded
     after run ``after_id``; True if unhealthy. ``since``: the run resumed a crawl that began
     then, whose sites finished before the interruption look empty in this run."""
-    from yingji import health
-    from yingji.store import Store
+    from storage import Store, health
 
     with Store(database) as store:
         runs = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from yingji import db
+from storage import db
 from yingji.commands import add_database_option
 
 

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from yingji import config
+from storage import config
 
 SETTINGS_MODULE = "crawler.settings"
 LOG_NAME = "yingji-demo.log"
@@ -73,8 +73,8 @@ def key_numbers(report: dict[str, Any]) -> str:
 
 
 def print_reports(database: str) -> int:
-    from yingji.export import iter_reports
-    from yingji.store import Store
+    from storage import Store
+    from storage.export import iter_reports
 
     with Store(database) as store:
         reports = list(iter_reports(store))
@@ -89,7 +89,7 @@ def print_reports(database: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from demo.server import serve_sites
-    from yingji.store import Store
+    from storage import Store
 
     cwd = Path.cwd()
     database = f"sqlite:///{cwd / config.DEFAULT_DATABASE_FILE}"

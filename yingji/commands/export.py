@@ -1,13 +1,13 @@
-"""``yingji export``: print the stored reports as JSON lines or CSV (see yingji/export.py)."""
+"""``yingji export``: print the stored reports as JSON lines or CSV (see storage/export.py)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from storage import Store
+from storage.export import FORMATS, export
 from yingji.commands import add_database_option
-from yingji.export import FORMATS, export
-from yingji.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,12 +8,12 @@ version only where the record changed, a noop elsewhere — and the counts are p
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-from yingji import config
+from ingest.parsing import default_workers
+from storage import config
+from storage.errors import UserError
 from yingji.commands import add_database_option
-from yingji.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--workers",
         type=int,
-        default=min(4, os.cpu_count() or 1),
+        default=default_workers(),
         metavar="N",
         help="parse in N worker processes (default: CPUs, at most 4)",
     )
@@ -43,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from yingji.reparse import reparse
-    from yingji.store import Store
+    from ingest.reparse import reparse
+    from storage import Store
     from yingji_parser import PARSER_VERSION
 
     if args.workers < 1:

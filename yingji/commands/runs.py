@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import unicodedata
 
+from storage import Store
+from storage.errors import UserError
+from storage.export import iso
+from storage.queries import RunInfo, SiteResult
 from yingji.commands import add_database_option
-from yingji.errors import UserError
-from yingji.export import iso
-from yingji.store import RunInfo, SiteResult, Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

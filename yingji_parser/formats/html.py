@@ -24,7 +24,8 @@ import lxml.html
 from w3lib.encoding import html_to_unicode
 
 from yingji_parser.errors import CorruptDocument, TooLarge
-from yingji_parser.grid import Block, Cell, Document, Paragraph, Table
+from yingji_parser.formats.hints import ReadHints
+from yingji_parser.grid import Block, Document, Paragraph, Span, Table, expand
 from yingji_parser.sniff import mht_html
 
 # Bounds that no report table comes near (the biggest, 三, is about 30 x 10) and that keep a
@@ -239,28 +240,27 @@ def read_table(table: lxml.html.HtmlElement, budget: list[int] | None = None) ->
     page) is spent, and a page that overspends it is refused with TooLarge.
     """
     trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")[:MAX_ROWS]
-    grid: dict[tuple[int, int], Cell] = {}
+    taken: set[tuple[int, int]] = set()  # HTML's table model: a cell goes right of rowspans
+    spans: list[Span] = []
     n_rows = len(trs)
     for r, tr in enumerate(trs):
         c = 0
         for td in tr.xpath("./td | ./th"):
-            while (r, c) in grid:
+            while (r, c) in taken:
                 c += 1
             if c >= MAX_WIDTH:
                 break
             rs = min(_span(td.get("rowspan")), n_rows - r)
             cs = min(_span(td.get("colspan")), MAX_WIDTH - c)
-            text = cell_text(td)
-            for i in range(rs):
-                for j in range(cs):
-                    grid[(r + i, c + j)] = Cell(text, merged=bool(i or j))
+            spans.append(Span(r, c, cell_text(td), rs, cs))
+            taken.update((r + i, c + j) for i in range(rs) for j in range(cs))
             c += cs
-    width = max((c for _, c in grid), default=-1) + 1
+    width = max((c for _, c in taken), default=-1) + 1
     if budget is not None:
         budget[0] -= width * n_rows
         if budget[0] < 0:
             raise TooLarge(f"HTML page has tables of more than {MAX_CELLS} cells: not a report")
-    rows = [[grid.get((r, c), Cell("")) for c in range(width)] for r in range(n_rows)]
+    rows = expand(reversed(spans), n_rows, width)  # a later cell wins an overlap, as before
     return Table(rows=[row for row in rows if any(cell.text for cell in row)])
 
 
@@ -315,7 +315,15 @@ def blocks_of(content: lxml.html.HtmlElement) -> list[Block]:
     return blocks
 
 
-def read(data: bytes, content_type: str | None = None) -> Document:
+HTML = ReadHints("html")
+
+
+def read(data: bytes, hints: ReadHints = HTML) -> Document:
+    """An HTML page (or a Word web archive) as its report content's blocks.
+
+    ``hints.content_type`` (the HTTP header) supplies a charset the bytes may not declare.
+    """
+    content_type = hints.content_type
     # Word's "web archive" (.mht, often served as .doc) wraps the HTML in MIME: unwrap it first.
     unwrapped = mht_html(data)
     if unwrapped is not None:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from yingji_parser.errors import ConversionFailed, ConverterMissing
 from yingji_parser.formats import docx
+from yingji_parser.formats.hints import ReadHints
 from yingji_parser.grid import DocType, Document
 from yingji_parser.limits import check_before_conversion
 
@@ -127,9 +128,12 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=5)
 
 
-def read(data: bytes, doc_type: DocType = "doc", timeout: float = DEFAULT_TIMEOUT) -> Document:
+DOC = ReadHints("doc")
+
+
+def read(data: bytes, hints: ReadHints = DOC, timeout: float = DEFAULT_TIMEOUT) -> Document:
     """Read a DOC/WPS (or RTF/ODT sniffed as ``doc``) into the grid via DOCX."""
     check_before_conversion(data)  # ODT bombs, XML entities: refused before LibreOffice
-    converted = convert_to_docx(data, doc_type, timeout=timeout)
-    doc = docx.read(converted, doc_type=doc_type)
+    converted = convert_to_docx(data, hints.doc_type, timeout=timeout)
+    doc = docx.read(converted, hints)
     return doc

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from yingji_parser.errors import CorruptDocument, EncryptedDocument, ParseError, TooLarge
-from yingji_parser.grid import Cell, DocType, Document, Paragraph, Table
+from yingji_parser.formats.hints import ReadHints
+from yingji_parser.grid import Document, Paragraph, Span, Table, expand
 from yingji_parser.limits import check_workbook, safe_zip
 
 _GENERIC_SHEET = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
@@ -33,9 +34,12 @@ MAX_XLSX_UNZIPPED = 48 * 1024 * 1024
 MAX_CELLS_PER_SHEET = 2_000_000
 
 
-def read(data: bytes, doc_type: DocType = "xlsx") -> Document:
+XLSX = ReadHints("xlsx")
+
+
+def read(data: bytes, hints: ReadHints = XLSX) -> Document:
     """Read an XLSX or XLS workbook into a :class:`Document` (one table per non-empty sheet)."""
-    if doc_type == "xls":
+    if hints.doc_type == "xls":
         return _read_xls(data)
     return _read_xlsx(data)
 
@@ -78,15 +82,15 @@ def _table_blocks(
     name: str, texts: list[list[str]], merges: Iterable[tuple[int, int, int, int]]
 ) -> list[Paragraph | Table]:
     """Sheet name, title rows and the grid (merges given as 0-based inclusive r0, c0, r1, c1)."""
-    cells = [[Cell(t) for t in row] for row in texts]
-    for r0, c0, r1, c1 in merges:
-        if r0 >= len(cells):
-            continue
-        top = cells[r0][c0].text if c0 < len(cells[r0]) else ""
-        for r in range(r0, min(r1, len(cells) - 1) + 1):
-            for c in range(c0, min(c1, len(cells[r]) - 1) + 1):
-                if (r, c) != (r0, c0):
-                    cells[r][c] = Cell(top, merged=True)
+    # Merged ranges first (they own their positions), then every other cell as it stands.
+    spans = [
+        Span(r0, c0, texts[r0][c0] if c0 < len(texts[r0]) else "", r1 - r0 + 1, c1 - c0 + 1)
+        for r0, c0, r1, c1 in merges
+        if r0 < len(texts)
+    ]
+    spans += [Span(r, c, t) for r, row in enumerate(texts) for c, t in enumerate(row)]
+    width = max((len(row) for row in texts), default=0)
+    cells = expand(spans, len(texts), width)
     blocks: list[Paragraph | Table] = []
     # Leading rows that hold one text only (a title merged across the sheet) come first, as
     # they are read on screen: the title search looks at what precedes the first heading.

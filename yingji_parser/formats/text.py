@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from yingji_parser.errors import CorruptDocument, TooLarge
+from yingji_parser.formats.hints import ReadHints
 from yingji_parser.grid import Block, Document, Paragraph, Table, table_from_texts
 
 MAX_WIDTH = 64  # cells kept per row: no report table is wider; a hostile file may be
@@ -107,7 +108,11 @@ def _read_cell_lines(lines: list[str]) -> list[Block]:
     return blocks
 
 
-def read(data: bytes) -> Document:
+TEXT = ReadHints("text")
+
+
+def read(data: bytes, hints: ReadHints = TEXT) -> Document:
+    """Plain text: tab-separated or one-cell-a-line tables, paragraphs between."""
     text = decode(data)
     if "\x00" in text:
         raise CorruptDocument("text file contains NUL bytes: not plain text")

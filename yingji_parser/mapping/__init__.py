@@ -17,15 +17,12 @@ from yingji_parser.mapping.disclosure import map_disclosure
 from yingji_parser.mapping.review import map_review
 from yingji_parser.mapping.rows import Row, logical_rows
 from yingji_parser.result import ParseWarning
+from yingji_parser.vocabulary import TableSection
 from yingji_parser.warnings import warn
 
 __all__ = ["Mapped", "Row", "logical_rows", "map_document"]
 
-_SECTION_NAMES = {
-    "二": "active_disclosure (主动公开政府信息情况)",
-    "三": "applications (收到和处理政府信息公开申请情况)",
-    "四": "review_litigation (行政复议、行政诉讼情况)",
-}
+_SECTION_NAMES = {s.numeral: f"{s} ({s.heading})" for s in TableSection}
 
 
 @dataclass(slots=True)

@@ -1,0 +1,189 @@
+"""Which document of an item is its report: the choice among a page and its attachments.
+
+When a report is both the article body and an attachment, the better parse is kept (see
+:func:`rank`) and every document that gave the same report is recorded as a source. A document
+that does not parse is a failure with its reason. An article body that only says "详见附件"
+parses to no numbers: it is not taken for a report; neither is another department's report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.content import TABLE_SECTIONS
+from storage.identity import kind_of
+from yingji_parser.metadata import split_title
+
+STATUS_RANK = {"parsed": 4, "partial": 3, "unstructured": 2, "needs_ocr": 1, "failed": 0}
+MIN_UNSTRUCTURED_CHARS = 200  # a pre-2019 free-form report has text; "详见附件" has not
+
+
+def count_cells(record: dict[str, Any] | None) -> int:
+    """How many numbers of tables 二/三/四 a record holds (``None`` cells do not count)."""
+
+    def walk(node: Any) -> int:
+        if isinstance(node, dict):
+            return sum(walk(v) for v in node.values())
+        if isinstance(node, list):
+            return sum(walk(v) for v in node)
+        return int(isinstance(node, int | float) and not isinstance(node, bool))
+
+    return sum(walk((record or {}).get(k)) for k in TABLE_SECTIONS)
+
+
+def other_agency(result: dict[str, Any]) -> str | None:
+    """The agency a parse names when it is not an emergency management bureau (a page that
+    bundles every department's report has the 财政局's next to the 应急管理局's), else None."""
+    agency = (result.get("record") or {}).get("agency")
+    if not isinstance(agency, str) or not agency.strip() or agency.startswith(("本", "我")):
+        return None  # no name, or "本局": the listing's title decides
+    return None if kind_of(agency) else agency
+
+
+def is_report(result: dict[str, Any]) -> bool:
+    """Whether a parse found a bureau's report, not just a page that points at one."""
+    if other_agency(result):
+        return False
+    status = result.get("status")
+    if status in ("parsed", "partial"):
+        return count_cells(result.get("record")) > 0
+    if status == "unstructured":
+        text = (result.get("record") or {}).get("unstructured_text") or ""
+        return len(text.strip()) >= MIN_UNSTRUCTURED_CHARS
+    return status == "needs_ocr"  # a scanned report is a report we cannot read yet
+
+
+def rank(result: dict[str, Any], year: int | None = None) -> tuple[int, int, int, int, int]:
+    """Sort key, best last: a report over a non-report, the listing's ``year`` over another,
+    then status, more cells, fewer warnings."""
+    return (
+        int(is_report(result)),
+        int(year is None or (result.get("record") or {}).get("year") in (year, None)),
+        STATUS_RANK.get(str(result.get("status")), 0),
+        count_cells(result.get("record")),
+        -len(result.get("warnings") or []),
+    )
+
+
+def _same_report(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    ra, rb = a.get("record") or {}, b.get("record") or {}
+    if ra.get("year") != rb.get("year"):
+        return False
+    return not (ra.get("agency") and rb.get("agency") and ra["agency"] != rb["agency"])
+
+
+def choose(
+    item_url: str,
+    candidates: list[tuple[dict[str, Any], dict[str, Any]]],
+    title: str | None = None,
+) -> dict[str, Any]:
+    """Pick the item's report from ``(document, outcome)`` pairs; the value of ``item.parsed``.
+
+    ``outcome`` is :func:`ingest.parsing.parse_stored`'s answer; ``title`` the listing's title,
+    whose year is preferred when the documents hold reports of several years. The result is
+    the chosen ``ParseResult.to_dict()`` plus ``source`` (its document), ``sources`` (the
+    article URL and every document that gave the same report) and ``candidates`` (what each
+    document gave, for the run record). Without any report it has ``status: failed`` and an
+    ``error`` that says why. A report of another department is not the bureau's report.
+    """
+    summary = [_summary(doc, out) for doc, out in candidates]
+    parsed = [(doc, out["result"]) for doc, out in candidates if "result" in out]
+    reports = [(doc, res) for doc, res in parsed if is_report(res)]
+    if reports:
+        year = _title_year(title)
+        chosen = _pick(item_url, reports, year)
+        # the page may carry reports of other years too (a bureau posting several at once):
+        # each is a report of its own, kept rather than lost
+        rest = [
+            (d, r)
+            for d, r in reports
+            if not _same_report(chosen, r) and (r.get("record") or {}).get("year")
+        ]
+        others = []
+        while rest:
+            other = _pick(item_url, rest, None, with_page=False)
+            others.append({**other, "candidates": []})
+            rest = [(d, r) for d, r in rest if not _same_report(other, r)]
+        return {**chosen, "candidates": summary, "others": others}
+    return {
+        "record": None,
+        "status": "failed",
+        "doc_type": None,
+        "parser_version": next((r.get("parser_version") for _, r in parsed), None),
+        "warnings": [],
+        "error": _failure_reason(candidates),
+        "source": _doc_ref(_failure_source(candidates)) if candidates else None,
+        "sources": [item_url],
+        "candidates": summary,
+    }
+
+
+def _pick(
+    item_url: str,
+    reports: list[tuple[dict[str, Any], dict[str, Any]]],
+    year: int | None,
+    with_page: bool = True,
+) -> dict[str, Any]:
+    """The best of ``reports`` and every document that gave the same report as its sources
+    (the article page first, when the report is the one the listing is about)."""
+    best_doc, best = max(reports, key=lambda pair: rank(pair[1], year))
+    sources = [item_url] if with_page else []
+    for doc, res in reports:
+        if _same_report(best, res) and doc["url"] not in sources:
+            sources.append(doc["url"])
+    return {**best, "source": _doc_ref(best_doc), "sources": sources}
+
+
+def _title_year(title: str | None) -> int | None:
+    if not title:
+        return None
+    return split_title(title)[1]
+
+
+def _doc_ref(doc: dict[str, Any]) -> dict[str, Any]:
+    keys = ("kind", "url", "name", "sha256", "path", "size", "content_type", "error")
+    return {k: doc[k] for k in keys if k in doc}
+
+
+def _summary(doc: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    res = out.get("result") or {}
+    return {
+        "url": doc.get("url"),
+        "kind": doc.get("kind"),
+        "sha256": doc.get("sha256"),
+        "doc_type": res.get("doc_type"),
+        "parser_version": res.get("parser_version"),
+        "report": bool(res) and is_report(res),
+        "status": res.get("status", "failed"),
+        "cells": count_cells(res.get("record")),
+        "warnings": len(res.get("warnings") or []),
+        "error": out.get("error") or res.get("error"),
+    }
+
+
+def _failure_source(candidates: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """The document a failure is best blamed on: an attachment over the article page."""
+    for doc, _ in reversed(candidates):
+        if doc.get("kind") != "article":
+            return doc
+    return candidates[0][0]
+
+
+def _failure_reason(candidates: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
+    if not candidates:
+        return "no document to parse"
+    reasons = []
+    for doc, out in candidates:
+        res = out.get("result")
+        if res is not None and other_agency(res):
+            why = f"a report of {other_agency(res)}, not of an emergency management bureau"
+        elif res is not None:
+            why = res.get("error") or (
+                "the page holds no report tables (a pointer to attachments?)"
+                if doc.get("kind") == "article"
+                else f"no report found (status {res.get('status')})"
+            )
+        else:
+            why = out.get("error") or "unknown error"
+        reasons.append(f"{doc.get('name') or doc.get('url')}: {why}")
+    return "; ".join(reasons)

@@ -1,0 +1,130 @@
+"""Parsing stored documents, and the one pool policy every parse runs under.
+
+Why a process pool by default: parsing a PDF is CPU-bound Python; in a thread it would still
+hold the GIL and slow the crawl, in a worker process it cannot. The pool is bounded
+(``YINGJI_PARSE_WORKERS``), each parse has a time limit (``YINGJI_PARSE_TIMEOUT`` seconds)
+after which the document is recorded as failed and the pool replaced, and
+``YINGJI_PARSE_POOL=thread`` switches to threads where processes are unwelcome.
+
+The policy here is plain ``concurrent.futures``: :meth:`ParsePool.run` blocks (for callers
+without a reactor); the parse pipeline awaits the same executor from the reactor thread and
+hands what went wrong to :meth:`ParsePool.failure`, so both decide alike.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from typing import Any
+
+from storage.files import FileStore
+from yingji_parser import ParseError, parse_document
+
+logger = logging.getLogger(__name__)
+
+#: seconds a parse may take unless ``YINGJI_PARSE_TIMEOUT`` says otherwise; a parse past it
+#: fails alone and its worker is replaced
+DEFAULT_TIMEOUT = 120.0
+
+
+def default_workers() -> int:
+    """Parse workers unless ``YINGJI_PARSE_WORKERS``/``--workers`` say: the CPUs, at most 4."""
+    return min(4, os.cpu_count() or 1)
+
+
+def parse_stored(
+    root: str, sha256: str, filename: str | None, content_type: str | None
+) -> dict[str, Any]:
+    """Parse the stored document ``sha256`` under the file store ``root``.
+
+    Returns ``{"result": ParseResult.to_dict()}`` or ``{"error": reason, "code": code}``.
+    Module-level and given only plain values, so a process pool can run it: the bytes are read
+    in the worker rather than pickled across.
+    """
+    try:
+        data = FileStore(root).read(sha256)
+    except OSError as exc:
+        return {"error": str(exc), "code": "missing_file"}
+    try:
+        result = parse_document(data, filename=filename, content_type=content_type)
+    except ParseError as exc:
+        return {"error": str(exc) or exc.code, "code": exc.code}
+    except Exception as exc:  # a parser bug must cost one document, never the crawl
+        return {"error": f"parser crashed: {type(exc).__name__}: {exc}", "code": "parser_crash"}
+    return {"result": result.to_dict()}
+
+
+class ParsePool:
+    """A bounded pool of parse workers with a time limit per parse."""
+
+    def __init__(self, kind: str, workers: int, timeout: float) -> None:
+        self.kind = kind
+        self.workers = max(1, workers)
+        self.timeout = timeout
+        self._executor: cf.Executor | None = None
+
+    def executor(self) -> cf.Executor:
+        """The live executor, made on first use and after a failure replaced it."""
+        if self._executor is None:
+            self._executor = self._make()
+        return self._executor
+
+    def _make(self) -> cf.Executor:
+        if self.kind == "thread":
+            return cf.ThreadPoolExecutor(self.workers, thread_name_prefix="yingji-parse")
+        # spawn: a fork of a process running a reactor and its threads is not safe
+        ctx = multiprocessing.get_context("spawn")
+        return cf.ProcessPoolExecutor(self.workers, mp_context=ctx)
+
+    def failure(
+        self, exc: BaseException, executor: cf.Executor, attempt: int
+    ) -> dict[str, Any] | None:
+        """The answer for a parse job that raised ``exc`` on its ``attempt`` (1 or 2), or None
+        to try once more: a parse past its limit fails, a dead worker is retried once in a
+        new pool, anything else fails with its reason (never lose the item)."""
+        if isinstance(exc, TimeoutError):
+            self._discard(executor)
+            return {"error": f"parse took longer than {self.timeout:g} s", "code": "timeout"}
+        if isinstance(exc, cf.process.BrokenProcessPool | cf.CancelledError):
+            self._discard(executor)
+            if attempt == 2:
+                return {"error": "the parse worker died", "code": "worker_died"}
+            return None
+        logger.error("parse job failed", exc_info=exc)
+        return {"error": f"parse failed: {type(exc).__name__}: {exc}", "code": "pool"}
+
+    def run(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        """``fn(*args)`` in the pool, waited for in this thread."""
+        for attempt in (1, 2):
+            executor = self.executor()
+            try:
+                return executor.submit(fn, *args).result(timeout=self.timeout)
+            except Exception as exc:
+                out = self.failure(exc, executor, attempt)
+                if out is not None:
+                    return out
+        raise AssertionError("unreachable")
+
+    def map(
+        self, fn: Callable[..., dict[str, Any]], calls: list[tuple[Any, ...]]
+    ) -> list[dict[str, Any]]:
+        """``fn(*args)`` for every ``args`` of ``calls``, in order. At most one job per worker
+        is in flight, so the time limit measures each parse, never its wait in the queue."""
+        with cf.ThreadPoolExecutor(self.workers, thread_name_prefix="yingji-parse-wait") as waits:
+            return list(waits.map(lambda args: self.run(fn, *args), calls))
+
+    def _discard(self, executor: cf.Executor) -> None:
+        """Replace a pool whose worker hangs or died; its processes are terminated."""
+        if self._executor is executor:
+            self._executor = None
+        for proc in list((getattr(executor, "_processes", None) or {}).values()):
+            proc.terminate()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None

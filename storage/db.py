@@ -1,0 +1,326 @@
+"""Engines, the schema-version guard, migrations and the retry policy of yingji's database.
+
+Both SQLite (the default, one file) and PostgreSQL (psycopg 3, production) are first-class.
+SQLite runs in WAL mode with a busy timeout and foreign keys on; its write transactions start
+with ``BEGIN IMMEDIATE`` so that two writers queue instead of dead-locking on a lock upgrade.
+PostgreSQL URLs may be given as ``postgresql://`` or ``postgres://``: they are rewritten to the
+psycopg 3 driver, the only one installed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import psycopg
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from tenacity import (
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from storage.config import database_url
+from storage.errors import UserError
+
+T = TypeVar("T")
+
+
+def _migrations_dir() -> Path:
+    """The migrations package as a real directory, which is what Alembic needs.
+
+    A checkout or an installed wheel has one on disk. Scrapyd runs the project from a zipped egg,
+    where the package is only readable through importlib.resources: it is then copied once per
+    process into a temporary directory (a few small files).
+    """
+    package = resources.files("migrations")
+    if isinstance(package, Path) and (package / "env.py").is_file():
+        return package
+    target = Path(tempfile.mkdtemp(prefix="yingji-migrations-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+
+    def copy(node: Traversable, dest: Path) -> None:
+        for child in node.iterdir():
+            if child.is_dir():
+                if child.name != "__pycache__":
+                    (dest / child.name).mkdir()
+                    copy(child, dest / child.name)
+            elif child.name.endswith((".py", ".mako")):
+                (dest / child.name).write_bytes(child.read_bytes())
+
+    copy(package, target)
+    return target
+
+
+MIGRATIONS_DIR = _migrations_dir()
+# any constant: PostgreSQL advisory lock taken while migrating, so that shards starting together on
+# a fresh database migrate it once
+_MIGRATION_LOCK_ID = 0x79696E676A69
+# execution option read by the SQLite "begin" hook: "IMMEDIATE" for writers, "DEFERRED" for readers
+BEGIN_OPTION = "yingji_sqlite_begin"
+
+
+def normalise_url(url: str | None = None) -> URL:
+    """Parse ``url`` (or the configured one) and route PostgreSQL to psycopg 3.
+
+    Raises UserError for anything that is not an SQLite or PostgreSQL URL.
+    """
+    raw = database_url(url)
+    try:
+        parsed = make_url(raw)
+    except ArgumentError:
+        raise UserError(
+            f"bad database URL {raw!r}: use sqlite:///PATH or postgresql://USER@HOST/DATABASE"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and parsed.get_driver_name() in ("pysqlite", ""):
+        return parsed.set(drivername="sqlite+pysqlite")
+    raise UserError(
+        f"unsupported database URL {parsed.render_as_string(hide_password=True)!r}: "
+        "use sqlite:///PATH or postgresql://USER@HOST/DATABASE"
+    )
+
+
+def make_engine(url: str | None = None, *, sqlite_busy_timeout: float = 10.0) -> Engine:
+    """An engine configured for yingji; ``sqlite_busy_timeout`` is in seconds."""
+    parsed = normalise_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            engine = create_engine(parsed)
+            _configure_sqlite(engine, int(sqlite_busy_timeout * 1000))
+        else:
+            engine = create_engine(parsed, pool_pre_ping=True)
+    except NoSuchModuleError:  # pragma: no cover - both drivers are dependencies
+        raise UserError(f"no driver for {parsed.drivername}: reinstall yingji") from None
+    return engine
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # take transaction control from the driver, so that BEGIN IMMEDIATE is possible
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that may write: on SQLite it holds the write lock from its first statement."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+        with conn.begin():
+            yield conn
+
+
+def safe_url(engine_or_url: Engine | URL) -> str:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else engine_or_url
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+
+
+def connection_error(exc: DBAPIError, engine: Engine) -> UserError:
+    """One line for a database that cannot be reached or opened."""
+    reason = (str(exc.orig) if exc.orig else str(exc)).strip().splitlines()[0]
+    if engine.dialect.name == "sqlite":
+        hint = "check the path (--database or YINGJI_DATABASE_URL): its directory must exist"
+    else:
+        hint = "check the URL (--database or YINGJI_DATABASE_URL) and that the server is running"
+    return UserError(f"cannot open the database {safe_url(engine)} ({reason}): {hint}")
+
+
+# --- transient errors and the retry policy ---------------------------------------------------
+
+_SQLITE_TRANSIENT = ("database is locked", "database table is locked", "database is busy")
+# serialization failure, deadlock, admin/crash shutdown, cannot connect now, connection exceptions
+_PG_TRANSIENT_STATES = ("40001", "40P01", "57P01", "57P02", "57P03")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for errors that a retry of the whole transaction can cure.
+
+    SQLite: the database is locked by another writer beyond the busy timeout. PostgreSQL: the
+    connection was dropped (SQLAlchemy marks it invalidated), the server shut the backend down,
+    or a serialization failure / deadlock.
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    if isinstance(orig, sqlite3.OperationalError):
+        return any(m in str(orig).lower() for m in _SQLITE_TRANSIENT)
+    state = getattr(orig, "sqlstate", None)
+    if state:
+        return state in _PG_TRANSIENT_STATES or state.startswith("08")
+    # psycopg's OperationalError without a server state: the connection failed or broke on the
+    # client side (server restarting after a drop); a new connection may well succeed
+    return isinstance(orig, psycopg.OperationalError)
+
+
+def retrying(*, max_attempts: int = 10, max_delay: float = 60.0) -> Retrying:
+    """The tenacity policy around one whole transaction (never around a single statement)."""
+    return Retrying(
+        retry=retry_if_exception(is_transient),
+        stop=stop_after_attempt(max_attempts) | stop_after_delay(max_delay),
+        wait=wait_random_exponential(multiplier=0.05, max=2.0),
+        reraise=True,
+    )
+
+
+def run_with_retry(fn: Callable[[], T], *, policy: Retrying | None = None) -> tuple[T, int]:
+    """Run ``fn`` (one whole transaction) under the retry policy; return its result and attempts."""
+    state: dict[str, int] = {"attempts": 0}
+
+    def counted() -> T:
+        state["attempts"] += 1
+        return fn()
+
+    result = (policy or retrying())(counted)
+    return result, state["attempts"]
+
+
+# --- migrations and the schema guard ---------------------------------------------------------
+
+
+def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
+    """The Alembic configuration, built in code so that an installed yingji needs no alembic.ini."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def _check_known(revision: str | None, engine: Engine) -> None:
+    if revision is None:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        known = script.get_revision(revision) is not None
+    except Exception:
+        known = False
+    if not known:
+        raise UserError(
+            f"the database {safe_url(engine)} has schema revision {revision}, newer than this "
+            f"yingji knows (head {head_revision()}): upgrade yingji, or use another database"
+        )
+
+
+def schema_status(engine: Engine) -> tuple[str | None, str]:
+    """(the database's revision, this yingji's head); UserError for unknown or unreachable."""
+    try:
+        with engine.connect() as conn:
+            rev = current_revision(conn)
+            conn.rollback()
+    except DBAPIError as exc:
+        raise connection_error(exc, engine) from None
+    _check_known(rev, engine)
+    return rev, head_revision()
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    """A transient error of a reachable database: another process holds the lock we need."""
+    if not isinstance(exc, DBAPIError) or exc.connection_invalidated:
+        return False
+    if isinstance(exc.orig, sqlite3.OperationalError):
+        return is_transient(exc)
+    return getattr(exc.orig, "sqlstate", None) in ("40001", "40P01")
+
+
+def ensure_schema(engine: Engine, *, upgrade: bool = True) -> str:
+    """Check the schema revision and, if ``upgrade``, migrate to head; return the revision.
+
+    A revision unknown to this yingji (a database migrated by a newer release) is a UserError.
+    An out-of-date schema with ``upgrade=False`` is a UserError that says to run
+    ``yingji db upgrade``. Migrating happens under a lock (SQLite write lock, PostgreSQL advisory
+    lock), so that processes starting together on a fresh database migrate it once; a process
+    that finds the lock taken beyond the busy timeout waits and tries again (the check is
+    repeated under the lock, so a retry never migrates twice). A database that cannot be
+    reached at all fails at once with one line, not after a retry budget.
+    """
+    policy = Retrying(
+        retry=retry_if_exception(_is_lock_conflict),
+        stop=stop_after_delay(120),
+        wait=wait_random_exponential(multiplier=0.05, max=2.0),
+        reraise=True,
+    )
+    try:
+        return policy(_ensure_schema_once, engine, upgrade)
+    except DBAPIError as exc:
+        if exc.connection_invalidated or isinstance(
+            exc.orig, (sqlite3.OperationalError, psycopg.OperationalError)
+        ):
+            raise connection_error(exc, engine) from None
+        raise
+
+
+def _ensure_schema_once(engine: Engine, upgrade: bool) -> str:
+    with engine.connect() as conn:
+        rev = current_revision(conn)
+        conn.rollback()
+    _check_known(rev, engine)
+    head = head_revision()
+    if rev == head:
+        return rev
+    if not upgrade:
+        raise UserError(
+            f"the database {safe_url(engine)} is at schema revision {rev or 'none'}, this yingji "
+            f"needs {head}: run `yingji db upgrade --database URL`"
+        )
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_ID})
+        rev = current_revision(conn)
+        _check_known(rev, engine)
+        if rev != head:
+            command.upgrade(alembic_config(connection=conn), "head")
+    return head
+
+
+def dialect_insert(conn: Connection, model: Any) -> Any:
+    """The dialect's INSERT (for ON CONFLICT), on the Core table: ORM-enabled inserts cost
+    several times more to build and storing is on the crawl's hot path."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(model.__table__)

@@ -1,0 +1,165 @@
+"""The raw-document aggregate: ``documents`` (one row per content hash, its latest parse) and
+``document_urls`` (every place it was found).
+
+The bytes live in the file store (storage/files.py); these rows say what they are and where
+they came from, which is what ``yingji reparse`` needs to parse them again without a network.
+Every function takes the open write transaction, so one item's documents, their statuses and
+its reports are one transaction (see ingest/storing.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, update
+
+from models import Document, DocumentUrl
+from models.vocabulary import Outcome
+from storage import runs
+from storage.db import dialect_insert
+from yingji_parser.vocabulary import ParseStatus
+
+#: what a report version can be (a failed parse is only a document status)
+VERSION_STATUSES = frozenset(s.value for s in ParseStatus if s is not ParseStatus.FAILED)
+DOCUMENT_STATUSES = frozenset(s.value for s in ParseStatus)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """A stored raw document, as ``yingji reparse`` needs it (no network)."""
+
+    sha256: str
+    path: str | None
+    doc_type: str | None
+    size: int | None
+    original_name: str | None
+    content_type: str | None
+    parse_status: str | None
+    parse_error: str | None
+    parser_version: str | None
+    urls: list[str] = field(default_factory=list)
+    region: str | None = None  # the region of the first site it was found on
+    site_name: str | None = None
+    title: str | None = None
+
+
+def ensure(
+    conn: Connection,
+    sha256: str,
+    doc_type: str | None,
+    url: str | None,
+    region: str | None,
+    when: datetime,
+    **meta: Any,
+) -> None:
+    """The document's row, created or completed: metadata already known is kept."""
+    ins = dialect_insert(conn, Document).values(
+        sha256=sha256, doc_type=doc_type, first_seen=when, last_seen=when, **meta
+    )
+    fill: dict[str, Any] = {
+        name: func.coalesce(getattr(ins.excluded, name), getattr(Document, name))
+        for name in ("doc_type", *meta)
+    }
+    fill["last_seen"] = (
+        func.max(ins.excluded.last_seen, Document.last_seen)
+        if conn.dialect.name == "sqlite"
+        else func.greatest(ins.excluded.last_seen, Document.last_seen)
+    )
+    conn.execute(ins.on_conflict_do_update(index_elements=["sha256"], set_=fill))
+    if url:
+        add_url(conn, sha256, url, region, when)
+
+
+def add_url(
+    conn: Connection,
+    sha256: str,
+    url: str,
+    region: str | None,
+    when: datetime,
+    site_name: str | None = None,
+    title: str | None = None,
+) -> None:
+    """Where the document was found; seen again, only ``last_seen`` moves."""
+    ins = dialect_insert(conn, DocumentUrl).values(
+        sha256=sha256,
+        url=url,
+        region=region,
+        site_name=site_name,
+        title=title,
+        first_seen=when,
+        last_seen=when,
+    )
+    conn.execute(
+        ins.on_conflict_do_update(
+            index_elements=["sha256", "url"],
+            set_={
+                "last_seen": when,
+                "region": func.coalesce(DocumentUrl.region, ins.excluded.region),
+                "site_name": func.coalesce(DocumentUrl.site_name, ins.excluded.site_name),
+                "title": func.coalesce(DocumentUrl.title, ins.excluded.title),
+            },
+        )
+    )
+
+
+def add(
+    conn: Connection,
+    sha256: str,
+    *,
+    when: datetime,
+    doc_type: str | None = None,
+    size: int | None = None,
+    path: str | None = None,
+    original_name: str | None = None,
+    content_type: str | None = None,
+    url: str | None = None,
+    region: str | None = None,
+    site_name: str | None = None,
+    title: str | None = None,
+) -> None:
+    """Record a downloaded raw document (metadata only) and where it was found.
+
+    Idempotent: seen again, it gains the URL and a later ``last_seen``; metadata already known
+    is kept. ``path`` is relative to the files store; ``original_name`` is metadata, never a path.
+    """
+    meta = {
+        "size": size,
+        "path": path,
+        "original_name": original_name,
+        "content_type": content_type,
+    }
+    ensure(conn, sha256, doc_type, None, region, when, **meta)
+    if url:
+        add_url(conn, sha256, url, region, when, site_name, title)
+
+
+def check_status(status: str) -> None:
+    if status not in DOCUMENT_STATUSES:
+        raise ValueError(f"unknown document status {status!r}: one of {sorted(DOCUMENT_STATUSES)}")
+
+
+def set_status(
+    conn: Connection,
+    sha256: str,
+    status: str,
+    error: str | None,
+    parser_version: str | None,
+    *,
+    when: datetime,
+    run_id: int | None = None,
+) -> None:
+    """The document's latest parse: status, the reason if it failed, the parser version (what
+    ``yingji reparse`` selects on). ``failed`` with ``run_id`` counts one failure in that run."""
+    check_status(status)
+    ensure(conn, sha256, None, None, None, when)
+    conn.execute(
+        update(Document)
+        .where(Document.sha256 == sha256)
+        .values(
+            parse_status=status, parse_error=error, parser_version=parser_version, parsed_at=when
+        )
+    )
+    if status == Outcome.FAILED:
+        runs.count(conn, run_id, Outcome.FAILED)

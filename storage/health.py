@@ -1,0 +1,150 @@
+"""Regression checks on a finished crawl run: make silent empty runs loud.
+
+Why: the commonest failure of civic scrapers is a run that "succeeds" with nothing in it — a
+site redesigned its column, started serving a captcha, or moved — and nobody notices for
+months. The run record (``crawl_runs``, ``run_sites``) says what every site gave; these rules
+compare it with what the same site gave before:
+
+* **went silent** — the site had reports in one of its last :data:`HISTORY` earlier results and
+  now has none (whatever the reason: none found, blocked, unreachable, failed to parse);
+* **failures jumped** — a site's failed count, or the run's total over the sites it shares with
+  their previous results, exceeds ``max(3, 2 × previous)``;
+* **run incomplete** — the run did not end as ``finished``.
+
+A crawl resumed after a kill records a run of its own, in which the sites finished before the
+kill look empty (their pages are done and not fetched again). So with ``since`` = when the
+interrupted crawl began, a site with a report source on its host seen since then is not
+"silent".
+
+The rules are plain functions over :class:`storage.queries.SiteResult` rows; :func:`check_run`
+reads them from the database through the store. ``yingji crawl`` prints every alert as a line
+of its report and exits non-zero when there is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from models.reports import ReportSource
+from storage.queries import RunInfo, SiteResult
+from storage.store import Store
+
+#: how many earlier results of a site count as "before" (a site silent for longer is gone)
+HISTORY = 5
+#: a failure count is a jump above max(FAILURE_FLOOR, FAILURE_FACTOR × previous)
+FAILURE_FLOOR = 3
+FAILURE_FACTOR = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    kind: str  # went_silent / failures_jumped / run_incomplete
+    message: str
+    site_url: str | None = None
+
+    def line(self) -> str:
+        return f"HEALTH {self.kind}: {self.message}"
+
+
+def failures_jumped(now: int, before: int) -> bool:
+    """More than max(3, 2 × before) failures: noise stays quiet, a real jump does not."""
+    return now > max(FAILURE_FLOOR, FAILURE_FACTOR * before)
+
+
+def _had_reports(result: SiteResult) -> bool:
+    return result.status == "reports_found" or result.reports_found > 0
+
+
+def _name(result: SiteResult) -> str:
+    return f"{result.site_name} ({result.site_url})" if result.site_name else result.site_url
+
+
+def host(url: str) -> str:
+    """Scheme and host:port of a URL, the unit a site is."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def check_sites(
+    current: Sequence[SiteResult],
+    history: Mapping[str, Sequence[SiteResult]],
+    stored_hosts: Collection[str] = (),
+) -> list[Alert]:
+    """Alerts for one run's site results; ``history[url]`` = earlier results, newest first;
+    ``stored_hosts`` = hosts (:func:`host`) that had a report stored during this crawl."""
+    alerts: list[Alert] = []
+    failed_now = failed_before = 0
+    for site in current:
+        earlier = list(history.get(site.site_url, ()))[:HISTORY]
+        if not _had_reports(site) and host(site.site_url) not in stored_hosts:
+            had = next((r for r in earlier if _had_reports(r)), None)
+            if had is not None:
+                reason = site.status.replace("_", " ") + (f": {site.error}" if site.error else "")
+                alerts.append(
+                    Alert(
+                        "went_silent",
+                        f"{_name(site)} gave no report this run ({reason}); "
+                        f"it gave {had.reports_found} in run {had.run_id}",
+                        site.site_url,
+                    )
+                )
+        if earlier:
+            previous = earlier[0]
+            failed_now += site.failed
+            failed_before += previous.failed
+            if failures_jumped(site.failed, previous.failed):
+                alerts.append(
+                    Alert(
+                        "failures_jumped",
+                        f"{_name(site)} had {site.failed} failures this run, "
+                        f"{previous.failed} in run {previous.run_id}",
+                        site.site_url,
+                    )
+                )
+    site_alerted = any(a.kind == "failures_jumped" for a in alerts)
+    if not site_alerted and failures_jumped(failed_now, failed_before):
+        alerts.append(
+            Alert(
+                "failures_jumped",
+                f"{failed_now} failures this run across the sites crawled before, "
+                f"{failed_before} in their previous results",
+            )
+        )
+    return alerts
+
+
+def check_run_status(run: RunInfo) -> list[Alert]:
+    if run.status == "finished":
+        return []
+    return [Alert("run_incomplete", f"run {run.id} ended as {run.status!r}, not 'finished'")]
+
+
+def hosts_stored_since(store: Store, since: datetime) -> set[str]:
+    """Hosts of the report sources seen since ``since`` (the start of an interrupted crawl)."""
+    with store.engine.connect() as conn:
+        urls: Iterable[str] = conn.scalars(
+            select(ReportSource.url).where(ReportSource.last_seen >= since)
+        )
+        return {host(url) for url in urls}
+
+
+def check_run(store: Store, run_id: int, *, since: datetime | None = None) -> list[Alert]:
+    """All alerts for run ``run_id``, reading the run record through the store.
+
+    ``since``: the run resumed a crawl that began then (see the module docstring).
+    """
+    run = store.run(run_id)
+    if run is None:
+        return [Alert("run_incomplete", f"there is no run {run_id} in the database")]
+    current = store.run_sites(run_id)
+    history = {
+        s.site_url: store.site_history(s.site_url, before_run_id=run_id, limit=HISTORY)
+        for s in current
+    }
+    stored = hosts_stored_since(store, since) if since is not None else set()
+    return check_run_status(run) + check_sites(current, history, stored)

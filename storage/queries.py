@@ -1,0 +1,176 @@
+"""Read models: what ``yingji runs``, ``yingji reparse`` and the run health checks read.
+
+Each function takes a read-only ORM session (Store.read runs it, retried on transient errors)
+and returns frozen dataclasses, never ORM objects, so nothing outlives its session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import (
+    Agency,
+    AgencyAlias,
+    CrawlRun,
+    Document,
+    DocumentUrl,
+    Report,
+    ReportVersion,
+    RunSite,
+)
+from storage.documents import DocumentInfo
+
+
+@dataclass(frozen=True, slots=True)
+class SiteResult:
+    run_id: int
+    site_name: str | None
+    site_url: str
+    region: str | None
+    status: str
+    reports_found: int
+    inserted: int
+    noop: int
+    new_versions: int
+    failed: int
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    shard: str | None
+    seeds_count: int | None
+    status: str
+    note: str | None
+    inserted: int
+    noop: int
+    new_versions: int
+    failed: int
+
+
+def documents(
+    conn: Session,
+    *,
+    exclude_parser_version: str | None = None,
+    statuses: frozenset[str] | set[str] | None = None,
+    agency: str | None = None,
+    year: int | None = None,
+) -> list[DocumentInfo]:
+    """Every stored raw document, oldest first (see Store.iter_documents)."""
+    stmt = select(Document).order_by(Document.first_seen, Document.sha256)
+    if exclude_parser_version is not None:
+        stmt = stmt.where(
+            (Document.parser_version.is_(None))
+            | (Document.parser_version != exclude_parser_version)
+        )
+    if statuses:
+        stmt = stmt.where(Document.parse_status.in_(sorted(statuses)))
+    if agency is not None or year is not None:
+        sub = select(ReportVersion.raw_sha256).join(Report, Report.id == ReportVersion.report_id)
+        if year is not None:
+            sub = sub.where(Report.year == year)
+        if agency is not None:
+            from storage.identity import normalise_name
+
+            name = normalise_name(agency)
+            aliased = select(AgencyAlias.agency_id).where(AgencyAlias.name == name)
+            named = select(Agency.id).where(Agency.name == name)
+            sub = sub.where(Report.agency_id.in_(aliased.union(named)))
+        stmt = stmt.where(Document.sha256.in_(sub))
+    docs = conn.execute(stmt).scalars().all()
+    urls: dict[str, list[DocumentUrl]] = {}
+    for u in conn.scalars(select(DocumentUrl).order_by(DocumentUrl.first_seen, DocumentUrl.id)):
+        urls.setdefault(u.sha256, []).append(u)
+    out = []
+    for d in docs:
+        found = urls.get(d.sha256, [])
+        first = next((u for u in found if u.region), found[0] if found else None)
+        out.append(
+            DocumentInfo(
+                sha256=d.sha256,
+                path=d.path,
+                doc_type=d.doc_type,
+                size=d.size,
+                original_name=d.original_name,
+                content_type=d.content_type,
+                parse_status=d.parse_status,
+                parse_error=d.parse_error,
+                parser_version=d.parser_version,
+                urls=[u.url for u in found],
+                region=first.region if first else None,
+                site_name=first.site_name if first else None,
+                title=next((u.title for u in found if u.title), None),
+            )
+        )
+    return out
+
+
+def run(conn: Session, run_id: int) -> RunInfo | None:
+    """One run, or None if there is no run with that id."""
+    r = conn.execute(select(CrawlRun).where(CrawlRun.id == run_id)).scalar_one_or_none()
+    return _run_info(r) if r is not None else None
+
+
+def recent_runs(conn: Session, limit: int = 10) -> list[RunInfo]:
+    """The latest runs, newest first."""
+    rows = conn.execute(
+        select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
+    ).scalars()
+    return [_run_info(r) for r in rows]
+
+
+def run_sites(conn: Session, run_id: int) -> list[SiteResult]:
+    rows = conn.execute(
+        select(RunSite).where(RunSite.run_id == run_id).order_by(RunSite.id)
+    ).scalars()
+    return [_site_result(s) for s in rows]
+
+
+def site_history(
+    conn: Session, site_url: str, *, before_run_id: int | None = None, limit: int = 5
+) -> list[SiteResult]:
+    """A site's results in earlier runs, newest first."""
+    stmt = select(RunSite).where(RunSite.site_url == site_url)
+    if before_run_id is not None:
+        stmt = stmt.where(RunSite.run_id < before_run_id)
+    rows = conn.execute(stmt.order_by(RunSite.run_id.desc()).limit(limit)).scalars()
+    return [_site_result(s) for s in rows]
+
+
+def _run_info(r: CrawlRun) -> RunInfo:
+    return RunInfo(
+        id=r.id,
+        started_at=r.started_at,
+        finished_at=r.finished_at,
+        shard=r.shard,
+        seeds_count=r.seeds_count,
+        status=r.status,
+        note=r.note,
+        inserted=r.inserted,
+        noop=r.noop,
+        new_versions=r.new_versions,
+        failed=r.failed,
+    )
+
+
+def _site_result(s: RunSite) -> SiteResult:
+    return SiteResult(
+        run_id=s.run_id,
+        site_name=s.site_name,
+        site_url=s.site_url,
+        region=s.region,
+        status=s.status,
+        reports_found=s.reports_found,
+        inserted=s.inserted,
+        noop=s.noop,
+        new_versions=s.new_versions,
+        failed=s.failed,
+        error=s.error,
+    )

@@ -1,0 +1,278 @@
+"""The report aggregate: an (agency, year) report and its versions, cells and sources.
+
+Storing a parsed record for an (agency, year) answers one of three things:
+
+* ``insert``: the first record of that agency and year -> report + version 1.
+* ``noop``: the same content as a version already stored -> only the source URL is added and
+  ``last_seen`` moves; the current version stays current. Content equal to an OLDER version
+  (a portal still serving the document that was since corrected) is a noop on that version and
+  does not change which version is current, so two sources never make versions flip-flop.
+  Unless the current version was parsed from the very same raw document: then the parser now
+  reads those bytes differently (a fix after a regression, found by ``yingji reparse`` or a
+  recrawl) and the content is stored again as a new, current version.
+* ``new_version``: content that differs from every stored version -> a new version, made
+  current; the previous current one stays, marked superseded.
+
+"Same content" is storage/content.py's ``content_hash``. :func:`prepare` checks and derives
+everything outside the transaction (agency identity, hash, cells); :func:`store` writes it in
+the caller's transaction. Concurrency: on SQLite every write transaction starts with BEGIN
+IMMEDIATE; on PostgreSQL agency, alias and report rows are created with INSERT … ON CONFLICT
+DO NOTHING and the report row is locked (SELECT … FOR UPDATE) before its versions are read, so
+two processes storing the same report end with one report and one version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from models import Agency, AgencyAlias, Division, Report, ReportCell, ReportSource, ReportVersion
+from models.vocabulary import Outcome
+from storage import documents, runs
+from storage.content import cells_of, content_hash
+from storage.db import dialect_insert
+from storage.documents import VERSION_STATUSES
+from storage.identity import AgencyIdentity, agency_identity, division_table
+
+
+class UnstorableRecord(ValueError):
+    """A record that cannot be a report version (no agency or year, or a failed parse)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreOutcome:
+    action: Outcome
+    report_id: int
+    version_id: int  # the version the record was stored as (or found equal to)
+    version: int
+    agency_id: int
+    attempts: int = 1  # transactions tried (more than 1 after a transient error)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedReport:
+    """A record checked and ready to store: everything derived before the transaction."""
+
+    identity: AgencyIdentity
+    agency: str
+    year: int
+    region: str | None
+    stored: dict[str, Any]  # the record as kept in report_versions.record
+    digest: str
+    cells: list[tuple[str, str, str, float | None]]
+    title: str | None
+    template: str | None
+    raw_sha256: str
+    raw_type: str
+    status: str
+    warnings: list[dict[str, Any]]
+    parser_version: str
+
+
+def prepare(
+    record: dict[str, Any],
+    *,
+    region: str | None,
+    raw_sha256: str,
+    raw_type: str,
+    status: str,
+    warnings: list[dict[str, Any]],
+    parser_version: str,
+    identity: AgencyIdentity | None = None,
+) -> PreparedReport:
+    """Check ``record`` and derive what storing it needs; raises UnstorableRecord.
+
+    ``identity``: the agency already resolved for this region (the caller resolved it to find
+    the report's region), so that an item resolves its agency once.
+    """
+    if status not in VERSION_STATUSES:
+        raise UnstorableRecord(
+            f"status {status!r} cannot be stored as a report version "
+            f"(one of {sorted(VERSION_STATUSES)}; a failed parse is set_document_status)"
+        )
+    agency = record.get("agency")
+    year = record.get("year")
+    if not isinstance(agency, str) or not agency.strip():
+        raise UnstorableRecord("the record names no agency")
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise UnstorableRecord("the record has no reporting year")
+    region = region or record.get("region")
+    stored = {k: v for k, v in record.items() if k != "warnings"}
+    stored["region"] = region
+    return PreparedReport(
+        identity=identity if identity is not None else agency_identity(agency, region),
+        agency=agency,
+        year=year,
+        region=region,
+        stored=stored,
+        digest=content_hash(record),
+        cells=cells_of(record),
+        title=record.get("title"),
+        template=record.get("template"),
+        raw_sha256=raw_sha256,
+        raw_type=raw_type,
+        status=status,
+        warnings=list(warnings),
+        parser_version=parser_version,
+    )
+
+
+def store(
+    conn: Connection, p: PreparedReport, source_url: str, when: datetime, run_id: int | None
+) -> StoreOutcome:
+    """Store ``p`` found at ``source_url`` in the caller's transaction (see the docstring)."""
+    agency_id = ensure_agency(conn, p.identity, when)
+    report_id = ensure_report(conn, agency_id, p.year)
+    documents.ensure(conn, p.raw_sha256, p.raw_type, source_url, p.region, when)
+    versions = conn.execute(
+        select(
+            ReportVersion.id,
+            ReportVersion.version,
+            ReportVersion.content_hash,
+            ReportVersion.is_current,
+            ReportVersion.raw_sha256,
+        )
+        .where(ReportVersion.report_id == report_id)
+        .order_by(ReportVersion.is_current.desc(), ReportVersion.version.desc())
+    ).all()
+    same = next((v for v in versions if v.content_hash == p.digest), None)
+    current = next((v for v in versions if v.is_current), None)
+    if (
+        same is not None
+        and current is not None
+        and same.id != current.id
+        and current.raw_sha256 == p.raw_sha256
+    ):
+        # The document behind the current version now reads like an older version: the
+        # parser changed its mind about the same bytes (a fix after a regression), so the
+        # older content becomes current again as a new version; nothing is rewritten.
+        same = None
+    if same is not None:
+        add_source(conn, same.id, source_url, when)
+        conn.execute(
+            update(ReportVersion)
+            .where(ReportVersion.id == same.id, ReportVersion.last_seen < when)
+            .values(last_seen=when)
+        )
+        action = Outcome.NOOP
+        version_id, number = same.id, same.version
+    else:
+        if versions:
+            conn.execute(
+                update(ReportVersion)
+                .where(ReportVersion.report_id == report_id, ReportVersion.is_current)
+                .values(is_current=False, superseded_at=when)
+            )
+        number = max((v.version for v in versions), default=0) + 1
+        version_id = _insert_version(conn, p, report_id, number, when, run_id)
+        add_source(conn, version_id, source_url, when)
+        action = Outcome.NEW_VERSION if versions else Outcome.INSERT
+    runs.count(conn, run_id, action)
+    return StoreOutcome(action, report_id, version_id, number, agency_id)
+
+
+def _insert_version(
+    conn: Connection,
+    p: PreparedReport,
+    report_id: int,
+    number: int,
+    when: datetime,
+    run_id: int | None,
+) -> int:
+    version_id: int = conn.execute(
+        dialect_insert(conn, ReportVersion)
+        .values(
+            report_id=report_id,
+            version=number,
+            is_current=True,
+            record=p.stored,
+            content_hash=p.digest,
+            agency_name=p.agency,
+            region=p.region,
+            title=p.title,
+            template=p.template,
+            raw_sha256=p.raw_sha256,
+            raw_type=p.raw_type,
+            status=p.status,
+            warnings=p.warnings,
+            parser_version=p.parser_version,
+            first_seen=when,
+            last_seen=when,
+            run_id=run_id,
+        )
+        .returning(ReportVersion.id)
+    ).scalar_one()
+    if p.cells:
+        conn.execute(
+            dialect_insert(conn, ReportCell),
+            [
+                {"version_id": version_id, "section": s, "row_key": r, "column_key": c, "value": v}
+                for s, r, c, v in p.cells
+            ],
+        )
+    return version_id
+
+
+def ensure_agency(conn: Connection, ident: AgencyIdentity, when: datetime) -> int:
+    """The agency's row (and its division chain and this spelling as an alias); its id."""
+    if ident.division is not None:
+        table = division_table()
+        rows = [
+            {
+                "code": d.code,
+                "name": d.name,
+                "full_name": table.full_name(d),
+                "level": d.level,
+                "parent_code": p.code if (p := table.parent(d)) else None,
+            }
+            for d in table.chain(ident.division)
+        ]
+        conn.execute(dialect_insert(conn, Division).values(rows).on_conflict_do_nothing())
+    conn.execute(
+        dialect_insert(conn, Agency)
+        .values(
+            key=ident.key,
+            division_code=ident.division.code if ident.division else None,
+            kind=ident.kind,
+            name=ident.name,
+            created_at=when,
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    agency_id: int = conn.execute(select(Agency.id).where(Agency.key == ident.key)).scalar_one()
+    conn.execute(
+        dialect_insert(conn, AgencyAlias)
+        .values(
+            agency_id=agency_id, name=ident.alias, predecessor=ident.predecessor, first_seen=when
+        )
+        .on_conflict_do_nothing(index_elements=["agency_id", "name"])
+    )
+    return agency_id
+
+
+def ensure_report(conn: Connection, agency_id: int, year: int) -> int:
+    conn.execute(
+        dialect_insert(conn, Report)
+        .values(agency_id=agency_id, year=year, created_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["agency_id", "year"])
+    )
+    # the lock that serialises two stores of the same report (a no-op clause on SQLite,
+    # whose BEGIN IMMEDIATE already serialises every writer)
+    report_id: int = conn.execute(
+        select(Report.id)
+        .where(Report.agency_id == agency_id, Report.year == year)
+        .with_for_update()
+    ).scalar_one()
+    return report_id
+
+
+def add_source(conn: Connection, version_id: int, url: str, when: datetime) -> None:
+    ins = dialect_insert(conn, ReportSource).values(
+        version_id=version_id, url=url, first_seen=when, last_seen=when
+    )
+    conn.execute(
+        ins.on_conflict_do_update(index_elements=["version_id", "url"], set_={"last_seen": when})
+    )

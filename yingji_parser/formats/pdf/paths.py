@@ -1,0 +1,218 @@
+"""Ruling lines and images of a page: its path objects walked (into form XObjects) with PDFium.
+
+A border is drawn as a stroked line, as a thin filled rectangle, or as the edges of a shaded
+cell; white or invisible paths are no lines anyone sees.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+from typing import Any
+
+import pypdfium2.raw as pdfium_c
+
+from yingji_parser.formats.pdf.calls import INT as _INT
+from yingji_parser.formats.pdf.calls import VP as _VP
+from yingji_parser.formats.pdf.calls import address as _address
+from yingji_parser.formats.pdf.calls import unchecked as _unchecked
+from yingji_parser.formats.pdf.content import PageContent, Segment
+from yingji_parser.formats.pdf.settings import PdfSettings
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix that applies ``inner`` then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (
+        a * A + b * C,
+        a * B + b * D,
+        c * A + d * C,
+        c * B + d * D,
+        e * A + f * C + E,
+        e * B + f * D + F,
+    )
+
+
+def _object_matrix(obj: ctypes.c_void_p) -> Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+_PAGE_OBJECT = _unchecked(pdfium_c.FPDFPage_GetObject, _VP, _VP, _INT)
+_FORM_OBJECT = _unchecked(pdfium_c.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
+_OBJECT_TYPE = _unchecked(pdfium_c.FPDFPageObj_GetType, _INT, _VP)
+
+
+def read_objects(
+    page: ctypes.c_void_p, content: PageContent, left: float, top: float, s: PdfSettings
+) -> None:
+    """Walk page objects (descending into form XObjects) collecting ruling lines and images."""
+    budget = [s.max_objects]
+    path_kind = pdfium_c.FPDF_PAGEOBJ_PATH
+    image_kind = pdfium_c.FPDF_PAGEOBJ_IMAGE
+    form_kind = pdfium_c.FPDF_PAGEOBJ_FORM
+
+    def walk(parent: Any, in_form: bool, outer: Matrix, depth: int) -> None:
+        if in_form:
+            count = pdfium_c.FPDFFormObj_CountObjects(parent)
+            get_fast, get_typed = _FORM_OBJECT, pdfium_c.FPDFFormObj_GetObject
+        else:
+            count = pdfium_c.FPDFPage_CountObjects(parent)
+            get_fast, get_typed = _PAGE_OBJECT, pdfium_c.FPDFPage_GetObject
+        parent_address = _address(parent)
+        for i in range(count):
+            if budget[0] <= 0:
+                content.truncated = True
+                return
+            budget[0] -= 1
+            obj = get_fast(parent_address, i)
+            if not obj:
+                continue
+            kind = _OBJECT_TYPE(obj)
+            if kind == path_kind:
+                _path_segments(
+                    obj, lambda i=i: get_typed(parent, i), outer, content.segments, left, top, s
+                )
+            elif kind == image_kind:
+                content.images += 1
+            elif kind == form_kind and depth < s.max_form_depth:
+                form = get_typed(parent, i)
+                walk(form, True, _compose(_object_matrix(form), outer), depth + 1)
+
+    walk(page, False, _IDENTITY, 0)
+
+
+_UINT4 = ctypes.c_uint * 4
+_FLOAT4 = ctypes.c_float * 4
+_COUNT_SEGMENTS = _unchecked(pdfium_c.FPDFPath_CountSegments, _INT, _VP)
+_BOUNDS = _unchecked(pdfium_c.FPDFPageObj_GetBounds, _INT, _VP, _VP, _VP, _VP, _VP)
+_DRAW_MODE = _unchecked(pdfium_c.FPDFPath_GetDrawMode, _INT, _VP, _VP, _VP)
+_STROKE_COLOR = _unchecked(pdfium_c.FPDFPageObj_GetStrokeColor, _INT, _VP, _VP, _VP, _VP, _VP)
+_FILL_COLOR = _unchecked(pdfium_c.FPDFPageObj_GetFillColor, _INT, _VP, _VP, _VP, _VP, _VP)
+
+
+# Out-parameter buffers reused by every call (PDFium is used by one thread at a time: the
+# reader holds a lock), so that a path costs no ctypes allocation.
+_RGBA = _UINT4()
+_RGBA_PTRS = tuple(ctypes.addressof(_RGBA) + i * ctypes.sizeof(ctypes.c_uint) for i in range(4))
+_BOX = _FLOAT4()
+_BOX_PTRS = tuple(ctypes.addressof(_BOX) + i * ctypes.sizeof(ctypes.c_float) for i in range(4))
+_MODES = (ctypes.c_int * 2)()
+_MODES_PTRS = (ctypes.addressof(_MODES), ctypes.addressof(_MODES) + ctypes.sizeof(ctypes.c_int))
+
+
+def _is_whiteish(obj: int, stroke: bool) -> bool:
+    getter = _STROKE_COLOR if stroke else _FILL_COLOR
+    if not getter(obj, *_RGBA_PTRS):
+        return False
+    r, g, b, a = _RGBA
+    return a == 0 or min(r, g, b) >= 245
+
+
+def _path_segments(
+    address: int,
+    typed: Any,
+    outer: Matrix,
+    out: list[Segment],
+    left: float,
+    top: float,
+    s: PdfSettings,
+) -> None:
+    """Ruling lines of one path object (``typed()`` gives its handle for the slower calls)."""
+    if not _DRAW_MODE(address, *_MODES_PTRS):
+        return
+    fill_mode, stroke = _MODES
+    stroked = bool(stroke) and not _is_whiteish(address, stroke=True)
+    filled = fill_mode != 0 and not _is_whiteish(address, stroke=False)
+    if not (stroked or filled):
+        return  # invisible or white: not a line anyone sees
+    n = _COUNT_SEGMENTS(address)
+    if n <= 0 or n > 10_000:
+        return
+    if n == 2 and stroked and outer is _IDENTITY:
+        # The common case (one border stroke): the object's bounds are the line plus its width.
+        _stroke_from_bounds(address, out, left, top, s.thin_rect)
+        return
+    obj = typed()
+    a, b, c, d, e, f = _compose(_object_matrix(obj), outer)
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    xr, yr = ctypes.byref(x), ctypes.byref(y)
+    subpaths: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    for i in range(n):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        if not seg or not pdfium_c.FPDFPathSegment_GetPoint(seg, xr, yr):
+            continue
+        px = a * x.value + c * y.value + e - left
+        py = top - (b * x.value + d * y.value + f)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if len(current) > 1:
+                subpaths.append(current)
+            current = [(px, py)]
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            current.append((px, py))
+        else:  # a curve: not a ruling line; break the polyline here
+            if len(current) > 1:
+                subpaths.append(current)
+            current = [(px, py)]
+            continue
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and current:
+            current.append(current[0])
+            subpaths.append(current)
+            current = []
+    if len(current) > 1:
+        subpaths.append(current)
+
+    for points in subpaths:
+        if filled and not stroked:
+            xs = [p[0] for p in points]
+            ys = [p[1] for p in points]
+            w, h = max(xs) - min(xs), max(ys) - min(ys)
+            if (
+                len(points) >= 4
+                and _axis_aligned(points, s.axis_tolerance)
+                and min(w, h) <= s.thin_rect
+            ):
+                # A rule drawn as a thin filled rectangle: one line along its long side.
+                if w >= h:
+                    out.append(Segment(True, (min(ys) + max(ys)) / 2, min(xs), max(xs)))
+                else:
+                    out.append(Segment(False, (min(xs) + max(xs)) / 2, min(ys), max(ys)))
+                continue
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+            if abs(y1 - y0) <= s.axis_tolerance and abs(x1 - x0) > s.axis_tolerance:
+                out.append(Segment(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+            elif abs(x1 - x0) <= s.axis_tolerance and abs(y1 - y0) > s.axis_tolerance:
+                out.append(Segment(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+
+
+def _stroke_from_bounds(
+    address: int, out: list[Segment], left: float, top: float, thin: float
+) -> None:
+    if not _BOUNDS(address, *_BOX_PTRS):
+        return
+    lo_x, lo_y, hi_x, hi_y = _BOX
+    x0, x1 = lo_x - left, hi_x - left
+    y0, y1 = top - hi_y, top - lo_y
+    w, h = x1 - x0, y1 - y0
+    if h <= thin and w > h:
+        pad = h / 2  # the bounds include the pen width at both ends
+        out.append(Segment(True, (y0 + y1) / 2, x0 + pad, x1 - pad))
+    elif w <= thin and h > w:
+        pad = w / 2
+        out.append(Segment(False, (x0 + x1) / 2, y0 + pad, y1 - pad))
+
+
+def _axis_aligned(points: list[tuple[float, float]], tolerance: float) -> bool:
+    return all(
+        abs(x1 - x0) <= tolerance or abs(y1 - y0) <= tolerance
+        for (x0, y0), (x1, y1) in itertools.pairwise(points)
+    )
