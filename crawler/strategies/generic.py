@@ -13,7 +13,7 @@ from parsel import Selector
 
 from crawler.discovery import canonical_url, is_document_url, is_pagination_link, normalise_title
 from crawler.items import Attachment
-from crawler.strategies import Entry, Followup, Listing
+from crawler.strategies.base import Entry, Followup, Listing
 
 DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 #: Page furniture whose links are never list entries or attachments of the article.
