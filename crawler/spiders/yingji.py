@@ -9,7 +9,6 @@ Usage: ``scrapy crawl yingji [-a seeds=PATH] [-a shard=K/N]``.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -18,9 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from parsel import Selector
 from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import FormRequest, Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
@@ -28,6 +25,13 @@ from crawler.discovery import ColumnKind
 from crawler.items import ReportItem
 from crawler.seeds import Seed, SeedError, load_seeds, select_shard
 from crawler.sitestate import SiteState
+from crawler.spiders.outcomes import (
+    document_item,
+    record_block,
+    record_failure,
+    site_summary,
+    write_sites,
+)
 from crawler.spiders.state import (
     ArticleState,
     FollowupState,
@@ -49,9 +53,6 @@ from crawler.strategies import article_title as strategy_article_title
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-
-#: Statuses that only anti-bot services send (加速乐 521/412 challenges, 567 …).
-BLOCK_STATUSES = frozenset({412, 521, 567})
 
 PRIORITY_ARTICLE = 100  # reports first: a capped or killed crawl keeps what matters
 PRIORITY_LIST = 50  # more pages of a list already entered
@@ -142,14 +143,10 @@ class YingjiSpider(Spider):
         return self.seeds_by_url[seed_url], self.sites[seed_url]
 
     def _blocked(self, response: Response, site: SiteState) -> bool:
-        if isinstance(response, TextResponse):
-            reason = discovery.block_reason(response.text)
-            if reason:
-                site.blocked = True
-                site.note_error(f"{reason} at {response.url}")
-                self.logger.warning("%s: %s at %s", site.name, reason, response.url)
-                return True
-        return False
+        reason = record_block(response, site)
+        if reason:
+            self.logger.warning("%s: %s at %s", site.name, reason, response.url)
+        return reason is not None
 
     def parse_page(
         self, response: Response, state: PageState | None = None
@@ -238,14 +235,7 @@ class YingjiSpider(Spider):
                 return
             self.documents_seen.add(key)
             site.items_yielded += 1
-            yield ReportItem(
-                site_name=seed.name,
-                region=seed.region,
-                site_url=seed.url,
-                url=entry.url,
-                title=entry.title,
-                published=entry.published,
-            )
+            yield document_item(seed, entry.url, entry.title, entry.published)
             return
         # no page-size cap here: a report link may serve a large scanned PDF after all; the
         # global DOWNLOAD_MAXSIZE still bounds it
@@ -268,14 +258,7 @@ class YingjiSpider(Spider):
         if not isinstance(response, TextResponse):
             # the "article" is a document after all (a link without extension)
             site.items_yielded += 1
-            yield ReportItem(
-                site_name=seed.name,
-                region=seed.region,
-                site_url=seed.url,
-                url=response.url,
-                title=state.title,
-                published=state.published,
-            )
+            yield document_item(seed, response.url, state.title, state.published)
             return
         if self._blocked(response, site):
             return
@@ -321,50 +304,17 @@ class YingjiSpider(Spider):
         """Log one line per site and, with YINGJI_SITES_FILE, write the states as JSON (read by
         tests and scripts that run the crawl in another process)."""
         for state in self.sites.values():
-            self.logger.info(
-                "site %s: %s (pages %d, reports %d)%s",
-                state.name,
-                state.status,
-                state.pages_fetched,
-                state.items_yielded,
-                f" - {state.last_error}" if state.last_error and not state.items_yielded else "",
-            )
+            self.logger.info("%s", site_summary(state))
         path = self.settings.get("YINGJI_SITES_FILE")
         if path:
-            data = {url: state.to_dict() for url, state in self.sites.items()}
-            Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
-
-    # ------------------------------------------------------------------ errors
+            write_sites(Path(path), self.sites)
 
     def on_error(self, failure: Failure) -> None:
-        """Record why a request failed; a failed start page makes the site unreachable."""
+        """Record why a request failed (:func:`crawler.spiders.outcomes.record_failure`)."""
         request = failure.request  # type: ignore[attr-defined]
         seed_url = request.meta.get("seed_url")
         site = self.sites.get(seed_url) if seed_url else None
-        if site is None:
-            return
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            message = str(failure.value)
-            if "robots.txt" in message:
-                if request.meta.get("start"):
-                    site.robots_denied = True
-                site.note_error(f"robots.txt forbids {request.url}")
-            return
-        if failure.check(HttpError):
-            response = failure.value.response
-            message = f"HTTP {response.status} at {request.url}"
-            text = response.text if isinstance(response, TextResponse) else ""
-            reason = discovery.block_reason(text) if text else None
-            if response.status in BLOCK_STATUSES or (response.status in (403, 405) and reason):
-                # WAFs answer 521/412 with a JS challenge, or 403 with a captcha page
-                site.blocked = True
-                detail = f"HTTP {response.status}" + (f", {reason}" if reason else "")
-                site.note_error(f"blocked ({detail}) at {request.url}")
-                return
-        else:
-            kind = failure.type.__name__ if failure.type else "error"
-            message = f"{kind}: {failure.getErrorMessage()} at {request.url}"
-        site.note_error(message)
-        if request.meta.get("start") and not site.pages_fetched:
-            site.unreachable = True
-        self.logger.info("%s: %s", site.name, message)
+        if site is not None:
+            message = record_failure(failure, site)
+            if message:
+                self.logger.info("%s: %s", site.name, message)
