@@ -20,6 +20,8 @@ class ResumeJournal:
         settings.set("SCHEDULER", "crawler.resume.JournalScheduler", "addon")
         settings.set("DUPEFILTER_CLASS", "crawler.resume.ResumableDupeFilter", "addon")
         settings["SPIDER_MIDDLEWARES"]["crawler.resume.ResumeMiddleware"] = 10
+        # the state the three share, found with crawler.get_extension
+        settings["EXTENSIONS"]["crawler.resume.ResumeState"] = 0
 
 
 class RevalidatingCache:

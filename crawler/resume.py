@@ -42,7 +42,6 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from scrapy import Request, Spider, signals
 from scrapy.core.scheduler import Scheduler
@@ -159,7 +158,6 @@ def serialise_request(request: Request, spider: Spider) -> bytes | None:
 
 
 # --- shared state of one crawl ----------------------------------------------------------------
-_STATES: WeakKeyDictionary[Crawler, ResumeState] = WeakKeyDictionary()
 
 
 class ResumeState:
@@ -185,10 +183,19 @@ class ResumeState:
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
 
     @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ResumeState:
+        return cls(crawler)
+
+    @classmethod
     def of(cls, crawler: Crawler) -> ResumeState:
-        state = _STATES.get(crawler)
+        """The crawl's one state: an extension, so the scheduler, the dupe filter and the spider
+        middleware find it with ``crawler.get_extension``."""
+        state = crawler.get_extension(cls)
         if state is None:
-            state = _STATES[crawler] = cls(crawler)
+            raise RuntimeError(
+                "crawler.resume.ResumeState is not enabled: add the crawler.addons.ResumeJournal"
+                " add-on to ADDONS"
+            )
         return state
 
     def fingerprint(self, request: Request) -> str:
