@@ -72,6 +72,7 @@ from crawler.discovery.urls import (
     absolute,
     canonical_url,
     is_tracking_param,
+    link_base,
     url_template,
 )
 
@@ -116,6 +117,7 @@ __all__ = [
     "is_tracking_param",
     "is_truncated",
     "is_under",
+    "link_base",
     "normalise_title",
     "script_redirect",
     "title_year",

@@ -68,3 +68,25 @@ def url_template(url: str) -> str:
 def absolute(base: str, href: str) -> str:
     """Resolve a link (relative ``../`` ones included) against the page it was found on."""
     return urljoin(base, href.strip())
+
+
+BASE_HREF_RE = re.compile(r"<base\b[^>]*\bhref\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+
+
+def link_base(linked: str | None, final: str, text: str, redirected: bool = False) -> str:
+    """The URL a page's relative links resolve against.
+
+    A browser resolves against the URL it ended on: after a redirect (a TRS column linked as
+    ``…/nb`` answering 301 to ``…/nb/``) the linked URL is wrong by a folder, and every
+    relative report link would 404. ``<base href>`` overrides both. Without either, the URL as
+    linked is kept, fragment included (gkmlpt names its column in the fragment).
+    """
+    base = final if redirected or not linked else linked
+    if redirected and linked:
+        fragment = urlsplit(linked).fragment
+        if fragment and not urlsplit(final).fragment:
+            base = f"{final}#{fragment}"
+    m = BASE_HREF_RE.search(text[:20000] if text else "")
+    if m and not m.group(1).lower().startswith(("javascript:", "#")):
+        return urljoin(base, m.group(1))
+    return base

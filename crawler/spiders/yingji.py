@@ -165,7 +165,8 @@ class YingjiSpider(Spider):
             start = bool(response.meta.get("start"))
             yield self._page(response.urljoin(redirect), seed, state, start=start)
             return
-        source = state.source_url or response.url
+        redirected = bool(response.meta.get("redirect_urls"))
+        source = discovery.link_base(state.source_url, response.url, response.text, redirected)
         listing = extract_listing(source, response.text, seed.family)
         if state.kind >= ColumnKind.BUREAU and not any(
             discovery.classify_title(e.title, em_context=True) for e in listing.entries

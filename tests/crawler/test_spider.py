@@ -199,3 +199,27 @@ def test_the_bureaus_context_reaches_its_sub_columns_not_the_portal(tmp_path: Pa
         "http://www.x.gov.cn/bm/yjglj/nb/": True,
         "http://www.x.gov.cn/col/col1229000101/index.html": True,  # Hanweb: not a sub-path
     }
+
+
+def test_a_column_behind_a_301_yields_its_reports_at_the_redirected_folder(tmp_path: Path) -> None:
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("name,region,url\n某县人民政府,某省某市某县,http://www.x.gov.cn/\n", "utf-8")
+    spider = get_crawler(YingjiSpider, _project_settings())._create_spider(seeds=str(seeds))
+    linked = "http://www.x.gov.cn/zwgk/bmxxgk/yjglj/zfxxgknb"
+    final = linked + "/"
+    page = (
+        '<html><body><ul class="list"><li><a href="./202401/t20240125_1001.html">'
+        "某县应急管理局2023年政府信息公开工作年度报告</a><span>2024-01-25</span></li></ul>"
+        '<script>createPageHTML(2, 0, "index", "html");</script></body></html>'
+    )
+    request = Request(final, meta={"seed_url": "http://www.x.gov.cn/", "redirect_urls": [linked]})
+    response = HtmlResponse(final, body=page.encode(), encoding="utf-8", request=request)
+    state = PageState(hops=2, em=True, kind=3, source_url=linked)
+    urls = {r.url for r in spider.parse_page(response, state) if isinstance(r, Request)}
+    assert urls == {
+        final + "202401/t20240125_1001.html",
+        final + "index_1.html",
+    }
