@@ -34,6 +34,8 @@ DOWNLOADER_MIDDLEWARES = {
     # before RobotsTxtMiddleware (100): an off-site link (a spam mirror) gets no request at all,
     # not even one for its robots.txt
     "crawler.middlewares.SiteGuardMiddleware": 60,
+    # after RobotsTxtMiddleware (100): a site's robots.txt Crawl-delay holds its slot's delay
+    "crawler.crawldelay.CrawlDelayMiddleware": 110,
 }
 
 # Never 0, even in tests: Scrapy 2.19's downloader starts a slot's downloads as tasks, so with no
@@ -86,6 +88,8 @@ YINGJI_FILES_STORE = ""  # raw-file store; empty: beside the database (yingji/co
 # With the RevalidatingCache add-on: the HTTP cache on, every page revalidated (scheduled crawls).
 YINGJI_INCREMENTAL = False
 YINGJI_MAX_ATTACHMENTS = 10  # documents fetched per report page: a page linking 200 is a list
+# A robots.txt Crawl-delay is honoured up to this many seconds (AUTOTHROTTLE_MAX_DELAY's bound).
+YINGJI_MAX_CRAWL_DELAY = 30.0
 YINGJI_MAX_HOPS = 6  # column links followed from a start URL (pagination is free)
 YINGJI_MAX_PAGES_PER_SITE = 400  # requests per site, all kinds; a capped site is flagged
 YINGJI_MAX_PER_TEMPLATE = 60  # requests per URL shape (digits as N) per site: bounds traps
