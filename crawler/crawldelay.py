@@ -3,9 +3,10 @@
 Scrapy's RobotsTxtMiddleware obeys Allow/Disallow but ignores ``Crawl-delay``; many county sites
 set one (``Crawl-delay: 5``) and throttle or ban clients that do not wait. Every request of a
 site shares one slot (``site:<domain>``, set by the site guard), so the delay is kept per site
-and re-applied before each request: AutoThrottle may lower a slot's delay after a fast answer,
-never below what the site asked for. A delay over ``YINGJI_MAX_CRAWL_DELAY`` is capped there
-(a ``Crawl-delay: 3600`` would stall the crawl, not make it polite).
+and applied to the slot before each request; AutoThrottle does not adjust such a site's slot
+(it would lower the delay after a fast answer, below what the site asked for). A delay over
+``YINGJI_MAX_CRAWL_DELAY`` is capped there (a ``Crawl-delay: 3600`` would stall the crawl, not
+make it polite).
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ class CrawlDelayMiddleware:
         engine = self.crawler.engine
         if delay is None or engine is None:
             return
+        # AutoThrottle adjusts a slot after each answer, between this request's queueing and
+        # its sending; a site that asked for a delay keeps it, so the throttle leaves it be
+        request.meta["autothrottle_dont_adjust_delay"] = True
         downloader = engine.downloader
         slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is not None and slot.delay < delay:
