@@ -46,6 +46,7 @@ from crawler.discovery.pagination import (
     INDEX_PAGE_RE,
     NEXT_PAGE_TEXT_RE,
     PAGE_PARAM_RE,
+    is_page_option,
     is_pagination_link,
 )
 from crawler.discovery.titles import (
@@ -112,6 +113,7 @@ __all__ = [
     "column_kind",
     "is_bureau_url",
     "is_document_url",
+    "is_page_option",
     "is_pagination_link",
     "is_skippable_url",
     "is_tracking_param",

@@ -25,3 +25,13 @@ def is_pagination_link(text: str, href: str) -> bool:
         parts = urlsplit(href)
         return bool(PAGE_PARAM_RE.search(parts.query) or INDEX_PAGE_RE.search(parts.path))
     return False
+
+
+PAGE_OPTION_RE = re.compile(r"^第?(\d{1,4})页?$")
+
+
+def is_page_option(text: str, value: str) -> bool:
+    """Whether a ``<select>`` page jumper's option leads to a page of the same list: its text is
+    a page number ("3", "第3页") and its value a page URL (``index_2.html``, ``?page=3``)."""
+    m = PAGE_OPTION_RE.match(normalise_title(text))
+    return bool(m) and is_pagination_link(m.group(1), value)

@@ -11,7 +11,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.discovery import canonical_url, is_document_url, is_pagination_link, normalise_title
+from crawler.discovery import (
+    canonical_url,
+    is_document_url,
+    is_page_option,
+    is_pagination_link,
+    normalise_title,
+)
 from crawler.items import Attachment
 from crawler.strategies.base import Entry, Followup, Listing
 
@@ -93,7 +99,8 @@ def links(url: str, sel: Selector) -> list[Entry]:
 
 
 def pagination(url: str, sel: Selector) -> list[Followup]:
-    """Next pages of the same list: 下一页/尾页 links and page numbers with a page parameter."""
+    """Next pages of the same list: 下一页/尾页 links, page numbers with a page parameter, and
+    the options of a ``<select>`` page jumper."""
     out: list[Followup] = []
     here = canonical_url(url)
     for a in sel.css("a[href]"):
@@ -105,6 +112,15 @@ def pagination(url: str, sel: Selector) -> list[Followup]:
             is_pagination_link("".join(a.css("::text").getall()), target)
             and canonical_url(target) != here
         ):
+            out.append(Followup(target))
+    # <select> page jumpers: <option value="index_2.html">第3页</option>
+    for option in sel.css("select option[value]"):
+        value = option.attrib.get("value", "").strip()
+        if not value or value.startswith("javascript:"):
+            continue
+        target = urljoin(url, value)
+        text = "".join(option.css("::text").getall())
+        if is_page_option(text, target) and canonical_url(target) != here:
             out.append(Followup(target))
     return out
 

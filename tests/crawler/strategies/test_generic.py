@@ -73,3 +73,17 @@ def test_article_title_and_attachments() -> None:
             "年报",
         ),
     ]
+
+
+def test_a_select_page_jumper_leads_to_every_page() -> None:
+    # 跳转 jumpers as TRS and 大汉 templates render them under the list
+    page = (
+        '<html><body><ul><li><a href="./202401/t20240125_1.html">某局2023年年报</a></li></ul>'
+        '<div class="page">共3页 <select onchange="window.location.href=this.value">'
+        '<option value="index.html" selected>1</option><option value="index_1.html">2</option>'
+        '<option value="index_2.html">3</option></select></div></body></html>'
+    )
+    urls = [
+        f.url for f in generic.pagination("http://x.gov.cn/xxgk/nb/index.html", Selector(text=page))
+    ]
+    assert urls == ["http://x.gov.cn/xxgk/nb/index_1.html", "http://x.gov.cn/xxgk/nb/index_2.html"]
