@@ -35,6 +35,7 @@ from crawler.discovery.columns import (
     column_kind,
     is_bureau_url,
     is_under,
+    is_year_link,
 )
 from crawler.discovery.documents import (
     ARCHIVE_EXTENSIONS,
@@ -119,6 +120,7 @@ __all__ = [
     "is_tracking_param",
     "is_truncated",
     "is_under",
+    "is_year_link",
     "link_base",
     "normalise_title",
     "script_redirect",

@@ -101,3 +101,13 @@ def is_under(url: str, base: str) -> bool:
 def is_bureau_url(url: str) -> bool:
     """Whether a URL lies inside an emergency-management bureau's section (ajj/yjglj/yjj …)."""
     return any(BUREAU_SLUG_RE.match(s) for s in _path_segments(url))
+
+
+YEAR_LINK_RE = re.compile(r"^((?:19|20)\d{2})\s*(年度?)?$")
+
+
+def is_year_link(text: str, url: str) -> bool:
+    """Whether a link (or a ``<select>`` option) of a report column opens one year's column:
+    its text is only a year ("2023年度", "2023年", or a bare "2023" whose URL names it)."""
+    m = YEAR_LINK_RE.match(normalise_title(text))
+    return bool(m) and (bool(m.group(2)) or m.group(1) in url)

@@ -52,6 +52,12 @@ def column_state(entry: Entry, page: PageState, page_url: str, max_hops: int) ->
     if page.hops + 1 > max_hops:
         return None
     col = discovery.column_kind(entry.title, entry.url)
+    if (
+        col is None
+        and page.kind == ColumnKind.REPORTS
+        and discovery.is_year_link(entry.title, entry.url)
+    ):
+        col = ColumnKind.REPORTS  # a report collection's per-year column ("2023年度")
     if col is None or (page.kind == ColumnKind.REPORTS and col < ColumnKind.BUREAU):
         return None
     inherits = discovery.is_under(entry.url, page_url) or (

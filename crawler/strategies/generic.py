@@ -16,6 +16,7 @@ from crawler.discovery import (
     is_document_url,
     is_page_option,
     is_pagination_link,
+    is_year_link,
     normalise_title,
 )
 from crawler.items import Attachment
@@ -125,8 +126,22 @@ def pagination(url: str, sel: Selector) -> list[Followup]:
     return out
 
 
+def year_options(url: str, sel: Selector) -> list[Entry]:
+    """A ``<select>`` of years (年度: 2024年 / 2023年 …) whose options are the years' columns."""
+    out: list[Entry] = []
+    for option in sel.css("select option[value]"):
+        value = option.attrib.get("value", "").strip()
+        text = normalise_title("".join(option.css("::text").getall()))
+        if value and not value.startswith("javascript:"):
+            target = urljoin(url, value)
+            if is_year_link(text, target):
+                out.append(Entry(url=target, title=text))
+    return out
+
+
 def extract(url: str, sel: Selector) -> Listing:
-    return Listing(entries=links(url, sel), followups=pagination(url, sel))
+    entries = links(url, sel) + year_options(url, sel)
+    return Listing(entries=entries, followups=pagination(url, sel))
 
 
 def article_title(sel: Selector) -> str | None:

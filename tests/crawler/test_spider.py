@@ -223,3 +223,25 @@ def test_a_column_behind_a_301_yields_its_reports_at_the_redirected_folder(tmp_p
         final + "202401/t20240125_1001.html",
         final + "index_1.html",
     }
+
+
+def test_every_year_of_a_report_collection_is_walked(tmp_path: Path) -> None:
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("name,region,url\n某县人民政府,某省某市某县,http://www.x.gov.cn/\n", "utf-8")
+    spider = get_crawler(YingjiSpider, _project_settings())._create_spider(seeds=str(seeds))
+    url = "http://www.x.gov.cn/yjj/zfxxgknb/"
+    page = (
+        '<html><body><div class="tabs"><a href="./c1024/">2024年度</a>'
+        '<a href="./c1023/">2023年度</a></div>'
+        '<select onchange="location.href=this.value"><option value="">年度</option>'
+        '<option value="./c1022/">2022年</option><option value="./c1021/">2021年</option>'
+        "</select></body></html>"
+    )
+    request = Request(url, meta={"seed_url": "http://www.x.gov.cn/"})
+    response = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=request)
+    state = PageState(hops=2, em=True, kind=3)
+    urls = {r.url for r in spider.parse_page(response, state) if isinstance(r, Request)}
+    assert urls == {f"{url}c{n}/" for n in (1021, 1022, 1023, 1024)}

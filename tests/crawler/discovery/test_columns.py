@@ -9,6 +9,7 @@ from crawler.discovery import (
     column_kind,
     is_bureau_url,
     is_under,
+    is_year_link,
 )
 
 
@@ -66,3 +67,18 @@ def test_bureau_sections_are_recognised_by_path() -> None:
     assert is_bureau_url("http://www.mhk.gov.cn/zwgk/xxgk/zcbm/ajj/ndbg/")
     assert is_bureau_url("https://www.cqyz.gov.cn/bm_229/qyjj/zwgk_97157/zfxxgknb_97166/")
     assert not is_bureau_url("https://www.cqyz.gov.cn/bm_229/czj/zwgk/")
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "expected"),
+    [
+        ("2023年度", "http://x.gov.cn/yjj/nb/c12345/", True),
+        ("2023年", "http://x.gov.cn/yjj/nb/list_88.html", True),
+        ("2023", "http://x.gov.cn/yjj/nb/2023/", True),
+        ("2023", "http://x.gov.cn/yjj/nb/list_88.html", False),  # a bare number: maybe a page
+        ("2023年度报告汇总", "http://x.gov.cn/yjj/nb/2023/", False),  # a column, by column_kind
+        ("区应急管理局2023年安全生产工作要点", "http://x.gov.cn/a/1.html", False),
+    ],
+)
+def test_year_columns_are_told_by_their_link_text(text: str, url: str, expected: bool) -> None:
+    assert is_year_link(text, url) is expected
