@@ -133,18 +133,27 @@ def decide(repair: Repair, verdicts: Sequence[Verdicts]) -> Decision:
     """Choose among ``repair.readings`` given the rules' verdicts under each (same order)."""
     if len(repair.readings) == 1:
         off = abs(repair.printed - len(repair.positional.texts))
+        if off == 1:  # equal cells only: whichever is dropped, the row reads the same
+            return Decision(repair.positional, False, "every reading gives the same numbers")
         return Decision(repair.positional, False, f"{off} cells off, beyond what the sums decide")
     keys = list(dict.fromkeys(k for v in verdicts for k in v))  # in the rules' order
     telling = [k for k in keys if _telling([v.get(k) for v in verdicts])]
     if not telling:
-        return Decision(repair.positional, False, "the sums cannot tell the readings apart")
+        made = [v[k] for v in verdicts for k in v]
+        why = "the sums cannot tell the readings apart"
+        if not made:
+            why = "no sum can be checked (blank cells)"
+        elif not any(made):
+            why = "no reading makes the sums hold"
+        return Decision(repair.positional, False, why)
     passing = [
         i
         for i, v in enumerate(verdicts)
         if any(v.get(k) is True for k in telling) and not any(v.get(k) is False for k in telling)
     ]
     if len(passing) == 1:
-        return Decision(repair.readings[passing[0]], True, _held(verdicts[passing[0]], telling))
+        chosen = repair.readings[passing[0]]
+        return Decision(chosen, True, _held(verdicts[passing[0]], telling, len(chosen.texts)))
     if not passing:
         return Decision(repair.positional, False, "no reading makes the sums hold")
     return Decision(repair.positional, False, f"{len(passing)} readings make the sums hold")
@@ -156,14 +165,17 @@ def _telling(states: list[bool | None]) -> bool:
     return len(set(states)) > 1
 
 
-def _held(verdicts: Verdicts, telling: list[tuple[str, str]]) -> str:
+def _held(verdicts: Verdicts, telling: list[tuple[str, str]], width: int) -> str:
+    """What confirmed a reading: its row's sum, the columns whose rules it makes hold."""
     held = [k for k in telling if verdicts.get(k)]
     rows = [item for rule, item in held if rule in ROW_RULES]
     columns = list(dict.fromkeys(item for rule, item in held if rule not in ROW_RULES))
     parts = []
     if rows:
         parts.append("the row adds up to its total")
-    if columns:
+    if len(columns) == width:
+        parts.append("every column agrees with the rows above and below")
+    elif columns:
         parts.append(f"columns {', '.join(columns)} agree with the rows above and below")
     return " and ".join(parts)
 
