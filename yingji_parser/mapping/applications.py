@@ -227,9 +227,10 @@ def _decide(
     decisions = decide_together(fixed, repairs, rules)
     found: dict[str, Cells] = {}
     for key, (row, reading) in readings.items():
-        texts = reading
         if isinstance(reading, Repair):
             warnings.append(decisions[key].warning(reading))
             texts = list(decisions[key].reading.texts)
+        else:
+            texts = reading
         found[key] = numbers(texts, cat.APPLICANT_KEYS, f"三/{key}", row, warnings)
     return found
