@@ -3,7 +3,9 @@
 Section 二 is a stack of small tables, one per article of the regulation (第二十条第（一）项 …),
 each with a header row (信息内容 | column labels) and rows labelled 规章, 行政许可 …. A row's
 values are paired with the header row above it by label; when the header is missing or does not
-fit, the format's column order is used with a warning.
+fit, the format's column order is used with a warning. One printed row can fill several record
+keys (catalogue.DisclosureColumn): the 2019 行政许可 row gives `licensing`, its decisions as a
+number as in 2021, and `licensing_items`, the trial format's item counts.
 """
 
 from __future__ import annotations
