@@ -145,8 +145,8 @@ def test_a_row_two_cells_off_is_read_by_position_and_said() -> None:
 
 
 def test_a_rule_broken_by_another_row_does_not_block_the_repair() -> None:
-    # handled_total's research column is wrong in the document (88 for 87): that column's rule
-    # fails whatever the stray row does, so the row's own sum and the other columns decide
+    # 予以公开 is wrong in the document (9 for 8 under 科研机构): the research column's rule
+    # fails whatever the stray total row does, so its own sum and the other columns decide
     text = (QUIRKS / "repair_stray_middle.txt").read_text("utf-8")
     text = text.replace("（一）予以公开\t\t1\t5\t8\t", "（一）予以公开\t\t1\t5\t9\t")
     result = parse_document(text.encode("utf-8"), filename="broken.txt")
