@@ -109,6 +109,9 @@ class Converter:
                 self.kill()
                 raise ConverterDied("the converter had stopped before the conversion") from exc
             reply = self._receive(time.monotonic() + timeout, "convert", timeout)
+            if "died" in reply:
+                self.kill()
+                raise ConverterDied(str(reply["died"]))
             if "error" in reply:
                 reason = reply["error"]
                 raise ConversionFailed(f"LibreOffice could not read the document ({reason})")

@@ -112,20 +112,34 @@ class Office:
     def convert(self, src: str, out: str, filter_name: str) -> None:
         self.converter.convert(inpath=src, outpath=out, filtername=filter_name, update_index=False)
 
-    def kill(self) -> None:
-        """Ask LibreOffice to quit, then kill its group and remove the pipes it leaves."""
-        pipes = _bound_pipes(_group_members(self.proc.pid))
+    def died(self) -> bool:
+        """Whether LibreOffice is gone (a failed call may be the bridge losing a killed office)."""
         try:
-            self.converter.desktop.terminate()  # type: ignore[union-attr]
-            self.proc.wait(timeout=3)
-        except Exception:  # dead bridge, hung office: the kill below does it
-            pass
+            self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    def kill(self, graceful: bool = True) -> None:
+        """Ask LibreOffice to quit (if idle), then kill its group and remove the pipes it leaves."""
+        pipes = _bound_pipes(_group_members(self.proc.pid))
+        if graceful and self.converter is not None and self.proc.poll() is None:
+            # A hung office never answers: ask from a thread, give it 3 s, then kill.
+            desktop = self.converter.desktop
+            threading.Thread(target=_quietly, args=(desktop.terminate,), daemon=True).start()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=3)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=5)
         for path in pipes:
             Path(path).unlink(missing_ok=True)
+
+
+def _quietly(call) -> None:  # type: ignore[no-untyped-def]
+    with contextlib.suppress(Exception):  # a dead bridge raises; the kill follows anyway
+        call()
 
 
 def _group_members(pgid: int) -> list[int]:
@@ -171,9 +185,9 @@ def _pipe_file(pipe: str) -> Path:
     return Path("/tmp") / f"OSL_PIPE_{os.getuid()}_{pipe}"
 
 
-def _cleanup(office: Office | None, root: Path, pipe: str) -> None:
+def _cleanup(office: Office | None, root: Path, pipe: str, graceful: bool = True) -> None:
     if office is not None:
-        office.kill()
+        office.kill(graceful)
     _pipe_file(pipe).unlink(missing_ok=True)
     shutil.rmtree(root, ignore_errors=True)
 
@@ -198,8 +212,8 @@ def main(argv: list[str]) -> int:
     lock = threading.Lock()
 
     def orphaned() -> None:
-        with lock:
-            _cleanup(office, root, pipe)
+        lock.acquire(timeout=5)  # LibreOffice may be busy converting: no polite request, a kill
+        _cleanup(office, root, pipe, graceful=False)
         os._exit(1)
 
     threading.Thread(target=_watch_parent, args=(os.getppid(), orphaned), daemon=True).start()
@@ -217,6 +231,9 @@ def main(argv: list[str]) -> int:
         try:
             office.convert(request["in"], request["out"], request["filter"])
         except Exception as exc:
+            if office.died():
+                _reply({"died": f"LibreOffice ended with code {office.proc.returncode}"})
+                break
             _reply({"error": str(exc).strip() or type(exc).__name__})
         else:
             _reply({"ok": True})

@@ -55,7 +55,9 @@ class ConverterPool:
                 except ConverterDied as exc:
                     if attempt == 2:
                         raise ConversionFailed(
-                            f"LibreOffice stopped twice while converting the document ({exc})"
+                            f"LibreOffice stopped twice while converting the document ({exc}; "
+                            f"its memory limit is {self.settings.max_vm_mb:g} MB of address "
+                            "space)"
                         ) from exc
         raise AssertionError("unreachable")
 
