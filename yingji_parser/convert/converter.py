@@ -61,6 +61,7 @@ class Converter:
         self.jobs = 0
         self.office_pid: int | None = None
         self._buffer = b""
+        self._procs: list[psutil.Process] = []
         args = [python, str(WORKER), str(self.root), soffice, f"yingji-{uuid.uuid4().hex}"]
         if (path := _unoserver_path()) is not None:
             args.append(path)
@@ -121,17 +122,27 @@ class Converter:
             out.unlink(missing_ok=True)
 
     def rss(self) -> int:
-        """Resident bytes of the converter: its driver, LibreOffice and whatever that forked."""
-        try:
-            top = psutil.Process(self.proc.pid)
-            procs = [top, *top.children(recursive=True)]
-        except psutil.Error:
-            return 0
+        """Resident bytes of the converter: its driver, LibreOffice and whatever that forked.
+
+        The process tree is looked up once and kept (a scan of /proc every poll would cost
+        more CPU than the conversion); it is looked up again when one of its processes ends.
+        """
         total = 0
-        for proc in procs:
-            with contextlib.suppress(psutil.Error):
+        for proc in self._tree():
+            try:
                 total += proc.memory_info().rss
+            except psutil.Error:
+                self._procs = []
         return total
+
+    def _tree(self) -> list[psutil.Process]:
+        if not self._procs or len(self._procs) < 3:  # the driver, oosplash, soffice.bin
+            try:
+                top = psutil.Process(self.proc.pid)
+                self._procs = [top, *top.children(recursive=True)]
+            except psutil.Error:
+                self._procs = []
+        return self._procs
 
     def _receive(
         self, deadline: float, what: str, timeout: float | None = None
@@ -202,13 +213,9 @@ class Converter:
             Path(path).unlink(missing_ok=True)
 
     def _office_pipes(self) -> list[str]:
-        try:
-            top = psutil.Process(self.proc.pid)
-            procs = [top, *top.children(recursive=True)]
-        except psutil.Error:
-            return []
+        self._procs = []
         found = []
-        for proc in procs:
+        for proc in self._tree():
             with contextlib.suppress(psutil.Error):
                 for conn in proc.net_connections(kind="unix"):
                     if isinstance(conn.laddr, str) and "/OSL_PIPE_" in conn.laddr:

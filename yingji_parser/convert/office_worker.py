@@ -68,7 +68,7 @@ class Office:
     def connect(self) -> None:
         self.converter = self._connect()
 
-    def _connect(self):  # type: ignore[no-untyped-def]
+    def _connect(self):
         from unoserver import converter as unoconverter  # needs uno, hence imported here
 
         class PipeConverter(unoconverter.UnoConverter):
@@ -110,6 +110,7 @@ class Office:
                 time.sleep(0.05)
 
     def convert(self, src: str, out: str, filter_name: str) -> None:
+        assert self.converter is not None, "connect() first"
         self.converter.convert(inpath=src, outpath=out, filtername=filter_name, update_index=False)
 
     def died(self) -> bool:
@@ -137,7 +138,7 @@ class Office:
             Path(path).unlink(missing_ok=True)
 
 
-def _quietly(call) -> None:  # type: ignore[no-untyped-def]
+def _quietly(call) -> None:
     with contextlib.suppress(Exception):  # a dead bridge raises; the kill follows anyway
         call()
 
@@ -168,7 +169,7 @@ def _bound_pipes(pids: list[int]) -> list[str]:
                 continue
             if target.startswith("socket:["):
                 inodes.add(target[8:-1])
-    found = []
+    found: list[str] = []
     try:
         lines = Path("/proc/net/unix").read_text().splitlines()[1:]
     except OSError:
@@ -192,7 +193,7 @@ def _cleanup(office: Office | None, root: Path, pipe: str, graceful: bool = True
     shutil.rmtree(root, ignore_errors=True)
 
 
-def _watch_parent(parent: int, on_orphaned) -> None:  # type: ignore[no-untyped-def]
+def _watch_parent(parent: int, on_orphaned) -> None:
     """Polled, not PR_SET_PDEATHSIG: that fires when the *thread* that started us ends."""
     while os.getppid() == parent:
         time.sleep(0.2)

@@ -29,6 +29,7 @@ class ConverterPool:
         self.settings = settings or ConverterSettings.from_env()
         self._idle: list[Converter] = []
         self._busy: set[Converter] = set()
+        self._starting = 0
         self._cond = threading.Condition()
         self._closed = False
         self._pid = os.getpid()
@@ -85,16 +86,15 @@ class ConverterPool:
                         self._busy.add(conv)
                         return conv
                     conv.kill()
-                if len(self._busy) < self.settings.size:
+                if len(self._busy) + self._starting < self.settings.size:
                     break
                 self._cond.wait()
-            placeholder = _Starting()
-            self._busy.add(placeholder)  # type: ignore[arg-type]
+            self._starting += 1  # holds its place while it starts, without holding the lock
         try:
             conv = Converter(self.settings)
         finally:
             with self._cond:
-                self._busy.discard(placeholder)  # type: ignore[arg-type]
+                self._starting -= 1
                 self._cond.notify()
         with self._cond:
             self._busy.add(conv)
@@ -128,17 +128,12 @@ class ConverterPool:
         for conv in idle:
             conv.close()
         for conv in busy:
-            if isinstance(conv, Converter):
-                conv.kill()
+            conv.kill()
 
     def office_pids(self) -> list[int]:
         """LibreOffice process groups of the idle converters (for tests and diagnostics)."""
         with self._cond:
             return [c.office_pid for c in self._idle if c.office_pid is not None]
-
-
-class _Starting:
-    """Holds a converter's place in the pool while it starts (without the pool's lock)."""
 
 
 _shared: ConverterPool | None = None

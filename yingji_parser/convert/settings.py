@@ -102,7 +102,7 @@ class ConverterSettings:
     max_jobs: int = 200
     start_timeout: float = 120.0
     #: Seconds between two looks at a converter's memory while it converts.
-    poll_interval: float = 0.05
+    poll_interval: float = 0.1
     soffice: str | None = field(default=None)
     uno_python: str | None = field(default=None)
 
