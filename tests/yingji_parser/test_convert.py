@@ -18,7 +18,7 @@ import pytest
 
 from demo import SAMPLES
 from yingji_parser.convert import ConverterPool, ConverterSettings
-from yingji_parser.errors import TooLarge
+from yingji_parser.errors import ConversionFailed, TooLarge
 from yingji_parser.formats import docx
 
 pytestmark = pytest.mark.libreoffice
@@ -158,3 +158,29 @@ def test_a_killed_parse_worker_takes_its_converter_along(tmp_path: Path) -> None
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_libreoffice_runs_under_the_address_space_limit(private_tmp: Path) -> None:
+    with (
+        ConverterPool(ConverterSettings(max_vm_mb=350)) as pool,
+        pytest.raises(ConversionFailed, match=r"did not start.*350 MB address-space limit"),
+    ):
+        convert_sample(pool)
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YINGJI_CONVERTERS", "3")
+    monkeypatch.setenv("YINGJI_CONVERTER_MAX_RSS_MB", "800")
+    monkeypatch.setenv("YINGJI_CONVERTER_MAX_VM_MB", "4096")
+    monkeypatch.setenv("YINGJI_CONVERTER_MAX_JOBS", "50")
+    settings = ConverterSettings.from_env()
+    assert (settings.size, settings.max_rss_mb, settings.max_vm_mb, settings.max_jobs) == (
+        3,
+        800,
+        4096,
+        50,
+    )
+    monkeypatch.setenv("YINGJI_CONVERTER_MAX_RSS_MB", "lots")
+    with pytest.raises(ValueError, match="YINGJI_CONVERTER_MAX_RSS_MB"):
+        ConverterSettings.from_env()

@@ -86,7 +86,10 @@ class Converter:
             raise
         if "error" in ready:
             self.kill()
-            raise ConversionFailed(str(ready["error"]))
+            raise ConversionFailed(
+                f"{ready['error']} (converters run under a {settings.max_vm_mb:g} MB "
+                "address-space limit, YINGJI_CONVERTER_MAX_VM_MB)"
+            )
 
     @property
     def alive(self) -> bool:
@@ -114,7 +117,7 @@ class Converter:
                 self.kill()
                 raise ConverterDied(str(reply["died"]))
             if "error" in reply:
-                reason = reply["error"]
+                reason = str(reply["error"]).replace(f"{src} ", "")  # no temp paths in reasons
                 raise ConversionFailed(f"LibreOffice could not read the document ({reason})")
             return out.read_bytes()
         finally:
