@@ -88,19 +88,22 @@ def test_closing_the_pool_leaves_no_libreoffice_and_no_profile(private_tmp: Path
 
 
 @pytest.mark.slow
-def test_a_converter_killed_mid_conversion_is_replaced(pool: ConverterPool) -> None:
+def test_a_converter_killed_mid_conversion_is_replaced(
+    pool: ConverterPool, private_tmp: Path
+) -> None:
     assert convert_sample(pool) == native()
     [first] = pool.office_pids()
     job = pool.convert
     result: list[bytes] = []
     worker = threading.Thread(
-        target=lambda: result.append(job(table_rtf(2500), ".rtf", *DOCX, timeout=120))
+        target=lambda: result.append(job(table_rtf(2000), ".rtf", *DOCX, timeout=120))
     )
     worker.start()
-    time.sleep(0.5)
+    assert wait_until(lambda: list(private_tmp.glob("yingji-lo-*/in-*.rtf")), 10)  # sent
+    time.sleep(0.1)
     os.killpg(first, signal.SIGKILL)  # LibreOffice dies under the conversion
     worker.join()
-    assert result and len(docx.read(result[0]).tables[0].rows) == 2500  # done again, on a new one
+    assert result and len(docx.read(result[0]).tables[0].rows) == 2000  # done again, on a new one
     [second] = pool.office_pids()
     assert second != first
     assert convert_sample(pool) == native()
@@ -152,7 +155,9 @@ def test_a_killed_parse_worker_takes_its_converter_along(tmp_path: Path) -> None
         time.sleep(0.5)  # into the conversion
         os.killpg(proc.pid, signal.SIGKILL)  # no atexit, no cleanup of its own
         proc.wait(timeout=10)
-        assert wait_until(lambda: processes_mentioning(str(tmp_path)) == [])
+        gone = wait_until(lambda: processes_mentioning(str(tmp_path)) == [])
+        ps = ["ps", "-eo", "pid,ppid,pgid,stat,etime,cmd"]
+        assert gone, subprocess.run(ps, capture_output=True, text=True).stdout  # what is left
         assert wait_until(lambda: list(tmp_path.iterdir()) == [])
     finally:
         if proc.poll() is None:

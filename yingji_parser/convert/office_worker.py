@@ -123,7 +123,10 @@ class Office:
 
     def kill(self, graceful: bool = True) -> None:
         """Ask LibreOffice to quit (if idle), then kill its group and remove the pipes it leaves."""
-        pipes = _bound_pipes(_group_members(self.proc.pid))
+        try:
+            pipes = _bound_pipes(_group_members(self.proc.pid))
+        except Exception:  # a process that vanished mid-scan: the kill matters more
+            pipes = []
         if graceful and self.converter is not None and self.proc.poll() is None:
             # A hung office never answers: ask from a thread, give it 3 s, then kill.
             desktop = self.converter.desktop
@@ -205,27 +208,16 @@ def _reply(message: dict[str, object]) -> None:
     sys.stdout.flush()
 
 
-def main(argv: list[str]) -> int:
-    root, soffice, pipe = Path(argv[0]), argv[1], argv[2]
-    if len(argv) > 3:
-        sys.path.append(argv[3])  # unoserver, after the interpreter's own packages
-    office: Office | None = None
-    lock = threading.Lock()
-
-    def orphaned() -> None:
-        lock.acquire(timeout=5)  # LibreOffice may be busy converting: no polite request, a kill
-        _cleanup(office, root, pipe, graceful=False)
-        os._exit(1)
-
-    threading.Thread(target=_watch_parent, args=(os.getppid(), orphaned), daemon=True).start()
+def _serve(soffice: str, root: Path, pipe: str, started: list[Office]) -> bool:
+    """Start LibreOffice and answer requests until stdin ends; False if LibreOffice failed."""
+    office = Office(soffice, root, pipe)
+    started.append(office)
+    _reply({"office_pid": office.proc.pid})  # first, so a start that hangs can be killed
     try:
-        office = Office(soffice, root, pipe)
-        _reply({"office_pid": office.proc.pid})  # first, so a start that hangs can be killed
         office.connect()
     except Exception as exc:
         _reply({"error": f"LibreOffice did not start: {exc}"})
-        _cleanup(office, root, pipe)
-        return 1
+        return False
     _reply({"ready": True})
     for line in sys.stdin:
         request = json.loads(line)
@@ -234,13 +226,35 @@ def main(argv: list[str]) -> int:
         except Exception as exc:
             if office.died():
                 _reply({"died": f"LibreOffice ended with code {office.proc.returncode}"})
-                break
+                return False
             _reply({"error": str(exc).strip() or type(exc).__name__})
         else:
             _reply({"ok": True})
-    with lock:
-        _cleanup(office, root, pipe)
-    return 0
+    return True
+
+
+def main(argv: list[str]) -> int:
+    root, soffice, pipe = Path(argv[0]), argv[1], argv[2]
+    if len(argv) > 3:
+        sys.path.append(argv[3])  # unoserver, after the interpreter's own packages
+    started: list[Office] = []
+    lock = threading.Lock()
+
+    def cleanup(graceful: bool) -> None:
+        lock.acquire(timeout=5)  # one cleanup at a time, but never stuck behind the other
+        _cleanup(started[0] if started else None, root, pipe, graceful)
+
+    def orphaned() -> None:
+        cleanup(graceful=False)  # LibreOffice may be busy converting: no polite request
+        os._exit(1)
+
+    threading.Thread(target=_watch_parent, args=(os.getppid(), orphaned), daemon=True).start()
+    done = False
+    try:
+        done = _serve(soffice, root, pipe, started)
+    finally:  # whatever ended the loop (a broken pipe to a dead parent too), LibreOffice goes
+        cleanup(graceful=done)
+    return 0 if done else 1
 
 
 if __name__ == "__main__":
