@@ -189,3 +189,15 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("YINGJI_CONVERTER_MAX_RSS_MB", "lots")
     with pytest.raises(ValueError, match="YINGJI_CONVERTER_MAX_RSS_MB"):
         ConverterSettings.from_env()
+
+
+@pytest.mark.slow
+def test_a_converter_is_replaced_after_its_quota_of_documents(private_tmp: Path) -> None:
+    with ConverterPool(ConverterSettings(max_jobs=2)) as pool:
+        convert_sample(pool)
+        [first] = pool.office_pids()
+        convert_sample(pool)
+        assert pool.office_pids() == []  # its second job was its last
+        assert convert_sample(pool, "synth1") == native("synth1")
+        assert pool.office_pids() != [first]
+    assert list(private_tmp.iterdir()) == []
