@@ -155,10 +155,10 @@ def test_a_killed_parse_worker_takes_its_converter_along(tmp_path: Path) -> None
         time.sleep(0.5)  # into the conversion
         os.killpg(proc.pid, signal.SIGKILL)  # no atexit, no cleanup of its own
         proc.wait(timeout=10)
-        gone = wait_until(lambda: processes_mentioning(str(tmp_path)) == [])
+        gone = wait_until(lambda: processes_mentioning(str(tmp_path)) == [], 30)
         ps = ["ps", "-eo", "pid,ppid,pgid,stat,etime,cmd"]
         assert gone, subprocess.run(ps, capture_output=True, text=True).stdout  # what is left
-        assert wait_until(lambda: list(tmp_path.iterdir()) == [])
+        assert wait_until(lambda: list(tmp_path.iterdir()) == [], 30), list(tmp_path.rglob("*"))
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
