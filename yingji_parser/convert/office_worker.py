@@ -53,7 +53,10 @@ class Office:
     def __init__(self, soffice: str, root: Path, pipe: str) -> None:
         self.root = root
         self.pipe = pipe
-        env = dict(os.environ, HOME=str(root), SAL_USE_VCLPLUGIN="svp")
+        # LibreOffice's own temp files (lu*.tmp) go inside ROOT too: a killed office leaves them
+        tmp = root / "tmp"
+        tmp.mkdir(exist_ok=True)
+        env = dict(os.environ, HOME=str(root), TMPDIR=str(tmp), SAL_USE_VCLPLUGIN="svp")
         self.proc = subprocess.Popen(
             _office_command(soffice, root, pipe),
             stdin=subprocess.DEVNULL,
