@@ -179,7 +179,13 @@ def safe_url(engine_or_url: Engine | URL) -> str:
 def connection_error(exc: DBAPIError, engine: Engine) -> UserError:
     """One line for a database that cannot be reached or opened."""
     reason = (str(exc.orig) if exc.orig else str(exc)).strip().splitlines()[0]
-    if engine.dialect.name == "sqlite":
+    file = sqlite_file(engine.url)
+    if file is not None and file.exists():
+        hint = (
+            "the file exists: check that it, its directory and the file system are writable "
+            "and the disk is not full (SQLite keeps -wal and -shm files next to it)"
+        )
+    elif engine.dialect.name == "sqlite":
         hint = "check the path (--database or YINGJI_DATABASE_URL): its directory must exist"
     else:
         hint = "check the URL (--database or YINGJI_DATABASE_URL) and that the server is running"
@@ -215,11 +221,19 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(orig, psycopg.OperationalError)
 
 
-def retrying(*, max_attempts: int = 10, max_delay: float = 60.0) -> Retrying:
-    """The tenacity policy around one whole transaction (never around a single statement)."""
+def retrying(*, max_attempts: int | None = None, max_delay: float = 60.0) -> Retrying:
+    """The tenacity policy around one whole transaction (never around a single statement).
+
+    ``max_delay`` (seconds) is what bounds it: a PostgreSQL restart or another SQLite writer
+    holding the lock lasts as long as it lasts, and a count of attempts would run out first
+    (the waits are short). ``max_attempts`` caps the attempts too when given.
+    """
+    stop = stop_after_delay(max_delay)
+    if max_attempts is not None:
+        stop = stop | stop_after_attempt(max_attempts)
     return Retrying(
         retry=retry_if_exception(is_transient),
-        stop=stop_after_attempt(max_attempts) | stop_after_delay(max_delay),
+        stop=stop,
         wait=wait_random_exponential(multiplier=0.05, max=2.0),
         reraise=True,
     )

@@ -51,7 +51,7 @@ class Store:
         upgrade: bool = True,
         create: bool = True,
         sqlite_busy_timeout: float = 10.0,
-        max_attempts: int = 10,
+        max_attempts: int | None = None,
         max_delay: float = 60.0,
     ) -> None:
         self.engine: Engine = db.make_engine(
