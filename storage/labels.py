@@ -30,13 +30,25 @@ META_LABELS = {
     "sources": "来源网址",
     "warnings": "警告",
 }
-# rows whose catalogue label alone is ambiguous in a header (总计 is also a column)
+# rows whose catalogue label alone is ambiguous in a header (总计 is also a column), or is
+# the catalogue's matching form rather than the printed one
 _ROW_LABELS = {
     ("applications", "handled_total"): "办理结果总计",
     ("applications", "other"): "其他处理",
+    # as the format prints them (the catalogue keeps the forms it matches by)
+    ("applications", "denied_three_safeties"): "危及“三安全一稳定”",
+    ("applications", "other_overdue_correction"): (
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    ),
+    ("applications", "other_unpaid_fee"): (
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    ),
     ("review_litigation", "litigation_direct"): "行政诉讼（未经复议直接起诉）",
     ("review_litigation", "litigation_after_review"): "行政诉讼（复议后起诉）",
 }
+
+# the catalogue's matching form of a label, written as the format prints it
+_COLUMN_LABELS = {"本年增减": "本年增/减"}
 
 
 @cache
@@ -48,7 +60,9 @@ def cell_labels() -> dict[str, str]:
     def add(section: TableSection, row: str, row_label: str, column: str | None, col: str) -> None:
         path = f"{section}.{row}" + (f".{column}" if column else "")
         name = _ROW_LABELS.get((str(section), row), row_label)
-        labels.setdefault(path, SEPARATOR.join((section.numeral, name, col)))
+        labels.setdefault(
+            path, SEPARATOR.join((section.numeral, name, _COLUMN_LABELS.get(col, col)))
+        )
 
     disclosure = TableSection.ACTIVE_DISCLOSURE
     for drow in (*catalogue.DISCLOSURE_ROWS_2021, *catalogue.DISCLOSURE_ROWS_2019):

@@ -7,8 +7,10 @@ unreachable site from one without reports — without touching a real government
 It serves the bundled sites (demo.server) on 127.0.0.x, runs ``scrapy crawl yingji`` over
 them in a child process (the project's own settings, politeness delays off for loopback) into
 a database of its own — ``yingji-demo.db`` in the working directory unless ``--database`` is
-given, raw files under ``yingji-demo-files/`` next to it — and prints the per-site table and
-the reports found. Running it again stores nothing new: every report is a noop.
+given, raw files under ``files/`` next to it, where every command looks for them (the store
+is content-addressed: shared with a ``yingji.db`` in the same directory, it mixes no records)
+— and prints the per-site table and the reports found. Running it again stores nothing new:
+every report is a noop.
 ``--keep-serving`` leaves the sites up afterwards, to crawl or browse them by hand.
 
 Why never the user's database: the demo's reports carry real agency names with invented
@@ -35,7 +37,7 @@ from yingji.cli import examples
 
 SETTINGS_MODULE = "crawler.settings"
 DATABASE_FILE = "yingji-demo.db"
-FILES_DIR = "yingji-demo-files"
+FILES_DIR = "files"  # storage.config's default next to an SQLite file, so serve/reparse find it
 LOG_NAME = "yingji-demo.log"
 # loopback sites need no politeness delays; everything else is the project's own settings
 DEMO_SETTINGS = (
