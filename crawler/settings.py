@@ -39,6 +39,10 @@ DOWNLOADER_MIDDLEWARES = {
     # before RobotsTxtMiddleware (100): an off-site link (a spam mirror) gets no request at all,
     # not even one for its robots.txt
     "crawler.middlewares.SiteGuardMiddleware": 60,
+    # after the site guard (off-site links need no DNS lookup), before robots.txt, and again on
+    # every redirect hop: no request to a loopback, private, link-local, CGNAT or multicast
+    # address, or to a name resolving to one (SSRF from inside the operator's network)
+    "crawler.netguard.AddressGuardMiddleware": 70,
     # with the HTTP cache on: a URL over the size cap is asked with HEAD next time (inert when off)
     "crawler.cache.OversizeMemoMiddleware": 950,
 }
@@ -111,6 +115,9 @@ TELNETCONSOLE_ENABLED = False
 USER_AGENT = "yingji/0.1 (+collects annual government-information-disclosure reports)"
 
 # --- yingji's own settings ---
+# Networks (CIDRs) the address guard lets through although they are not public, for intranet
+# deployments, e.g. ["10.20.0.0/16"]; the seeds' own hosts are always allowed (crawler/netguard.py)
+YINGJI_ALLOWED_NETWORKS: list[str] = []
 YINGJI_MAX_HOPS = 6  # column links followed from a start URL (pagination is free)
 YINGJI_MAX_PAGES_PER_SITE = 400  # requests per site, all kinds; a capped site is flagged
 YINGJI_MAX_PER_TEMPLATE = 60  # requests per URL shape (digits as N) per site: bounds traps

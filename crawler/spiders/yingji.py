@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.discovery import ColumnKind
 from crawler.items import ReportItem
+from crawler.netguard import RefusedAddress
 from crawler.seeds import Seed, SeedError, load_seeds, select_shard
 from crawler.sitestate import SiteState
 from crawler.strategies import (
@@ -425,6 +426,10 @@ class YingjiSpider(Spider):
                 if request.meta.get("start"):
                     site.robots_denied = True
                 site.note_error(f"robots.txt forbids {request.url}")
+            if failure.check(RefusedAddress):  # crawler/netguard.py: SSRF guard
+                site.note_error(f"{message} at {request.url}")
+                if request.meta.get("start") and not site.pages_fetched:
+                    site.unreachable = True
             return
         if failure.check(HttpError):
             response = failure.value.response

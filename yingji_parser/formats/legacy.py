@@ -24,6 +24,7 @@ from yingji_parser.errors import ConversionFailed, ConverterMissing
 from yingji_parser.formats import docx
 from yingji_parser.formats.hints import ReadHints
 from yingji_parser.grid import DocType, Document
+from yingji_parser.limits import check_before_conversion
 
 #: Seconds one conversion may take before it is killed.
 DEFAULT_TIMEOUT = 60.0
@@ -132,6 +133,7 @@ DOC = ReadHints("doc")
 
 def read(data: bytes, hints: ReadHints = DOC, timeout: float = DEFAULT_TIMEOUT) -> Document:
     """Read a DOC/WPS (or RTF/ODT sniffed as ``doc``) into the grid via DOCX."""
+    check_before_conversion(data)  # ODT bombs, XML entities: refused before LibreOffice
     converted = convert_to_docx(data, hints.doc_type, timeout=timeout)
     doc = docx.read(converted, hints)
     return doc

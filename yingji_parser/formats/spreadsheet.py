@@ -23,7 +23,7 @@ from typing import Any
 from yingji_parser.errors import CorruptDocument, EncryptedDocument, ParseError, TooLarge
 from yingji_parser.formats.hints import ReadHints
 from yingji_parser.grid import Document, Paragraph, Span, Table, expand
-from yingji_parser.limits import safe_zip
+from yingji_parser.limits import check_workbook, safe_zip
 
 _GENERIC_SHEET = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
 
@@ -124,7 +124,7 @@ def _check_cells(name: str, rows: int, cols: int) -> None:
 def _read_xlsx(data: bytes) -> Document:
     import openpyxl  # imported here: only spreadsheets pay for it
 
-    safe_zip(data, max_total=MAX_XLSX_UNZIPPED)  # bounds openpyxl's work before it starts
+    check_workbook(safe_zip(data, max_total=MAX_XLSX_UNZIPPED))  # before openpyxl loads it
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
@@ -132,8 +132,9 @@ def _read_xlsx(data: bytes) -> Document:
     except ParseError:
         raise
     except Exception as exc:  # openpyxl raises many types on damaged workbooks
+        detail = " ".join(str(exc).split())  # one line: openpyxl's messages span three
         raise CorruptDocument(
-            f"the Excel workbook cannot be read ({type(exc).__name__}: {exc})"
+            f"the Excel workbook cannot be read ({type(exc).__name__}: {detail})"
         ) from exc
     doc = Document(doc_type="xlsx")
     try:

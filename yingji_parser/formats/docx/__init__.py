@@ -26,7 +26,7 @@ from yingji_parser.formats.docx.package import core_title, main_part, part_targe
 from yingji_parser.formats.docx.xml import W_MAIN, W_STRICT, XML_PARSER, Names
 from yingji_parser.formats.hints import ReadHints
 from yingji_parser.grid import Block, Document, Paragraph
-from yingji_parser.limits import read_member, safe_zip
+from yingji_parser.limits import check_markup, read_member, safe_zip
 
 __all__ = ["format_number", "read"]
 
@@ -46,7 +46,7 @@ def _read(data: bytes, hints: ReadHints, depth: int) -> Document:
     zf = safe_zip(data)
     main = main_part(zf)
     try:
-        xml = read_member(zf, main)
+        xml = check_markup(read_member(zf, main), f"the Word document part {main!r}")
     except KeyError as exc:
         raise CorruptDocument(f"the Word file has no main document part ({main})") from exc
     try:

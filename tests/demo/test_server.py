@@ -1,4 +1,4 @@
-"""The bundled sites behave like the real ones they imitate (demo/server.py)."""
+"""The bundled sites behave like the real ones they imitate (demo/server.py and its parts)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from demo import SAMPLES
+from demo.manifest import all_groups
 from demo.server import SITES_ROOT, Sites, load_manifest, serve_sites
 
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -185,7 +186,7 @@ def test_sites_hold_pages_only_and_serve_the_one_copy_of_each_sample() -> None:
         "page files end in .html, the package data glob that ships them; documents are samples"
     )
     served = set()
-    for site in load_manifest()["sites"]:
+    for site in load_manifest(all_groups())["sites"]:
         served |= set(site.get("files", {}).values())
         served |= {e["file"] for e in site.get("downfiles", {}).values()}
     assert served, "the manifest serves sample documents"
