@@ -37,6 +37,7 @@ from tenacity import (
     stop_after_delay,
     wait_random_exponential,
 )
+from tenacity.stop import stop_base
 
 from storage.config import database_url
 from storage.errors import UserError
@@ -228,7 +229,7 @@ def retrying(*, max_attempts: int | None = None, max_delay: float = 60.0) -> Ret
     holding the lock lasts as long as it lasts, and a count of attempts would run out first
     (the waits are short). ``max_attempts`` caps the attempts too when given.
     """
-    stop = stop_after_delay(max_delay)
+    stop: stop_base = stop_after_delay(max_delay)
     if max_attempts is not None:
         stop = stop | stop_after_attempt(max_attempts)
     return Retrying(

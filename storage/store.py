@@ -101,16 +101,11 @@ class Store:
         return db.run_with_retry(attempt, policy=policy)[0]
 
     def check_writable(self, files_root: Path | str | None = None) -> None:
-        """Write once for real to the database (and to ``files_root``, the raw-file store) and
-        raise UserError with the reason if it cannot: a read-only file, directory or file
-        system, a full disk, a read-only role (storage/writable.py). A lock held by another
-        writer is waited for like any write."""
+        """UserError unless a real write to the database (and ``files_root``) succeeds:
+        read-only file, directory or file system, full disk, read-only role (storage/writable)."""
         from storage import writable
 
-        policy = db.retrying(max_attempts=self._max_attempts, max_delay=self._max_delay)
-        db.run_with_retry(lambda: writable.check_database(self.engine), policy=policy)
-        if files_root is not None:
-            writable.check_directory(Path(files_root))
+        writable.check(self, Path(files_root) if files_root is not None else None)
 
     # -- reports --
 
@@ -277,11 +272,6 @@ class Store:
 
     def run_sites(self, run_id: int) -> list[SiteResult]:
         return self.read(lambda conn: queries.run_sites(conn, run_id))
-
-    def crawled_urls(self) -> set[str]:
-        """Every site a run recorded and every URL a report was found at (``yingji demo``
-        tells its own loopback database from one holding real sites by them)."""
-        return self.read(queries.crawled_urls)
 
     def site_history(
         self, site_url: str, *, before_run_id: int | None = None, limit: int = 5

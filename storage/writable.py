@@ -19,42 +19,44 @@ the store's policy like any other.
 from __future__ import annotations
 
 import os
-import sqlite3
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from storage.db import no_schema_error, safe_url, write_transaction
+from storage.db import no_schema_error, safe_url
 from storage.errors import UserError
+
+if TYPE_CHECKING:
+    from storage.store import Store
 
 #: what the files-store probe writes: about one small attachment
 PROBE_BYTES = 256 * 1024
 
 
-def check_database(engine: Engine) -> None:
-    """One real write; UserError with the reason if the database refuses it."""
+def check(store: Store, files_root: Path | None = None) -> None:
+    """Write once for real to the store's database (and to ``files_root``); UserError with
+    the reason if it cannot. The write is retried by the store's policy like any other, so a
+    lock held by another writer is waited for, not reported."""
     try:
-        with write_transaction(engine) as conn:
-            touched = conn.execute(
-                text("UPDATE alembic_version SET version_num = version_num")
-            ).rowcount
+        touched, _ = store.write(_touch_revision)
     except DBAPIError as exc:
-        if _is_locked(exc):
-            raise  # another writer: transient, the caller's retry policy waits for it
         reason = (str(exc.orig) if exc.orig else str(exc)).strip().splitlines()[0]
         raise UserError(
-            f"cannot write to the database {safe_url(engine)} ({reason}): check that the file, "
-            "its directory and the disk are writable, or that the role may write"
+            f"cannot write to the database {safe_url(store.engine)} ({reason}): check that the "
+            "file, its directory and the disk are writable, or that the role may write"
         ) from None
     if not touched:
-        raise no_schema_error(engine)
+        raise no_schema_error(store.engine)
+    if files_root is not None:
+        check_directory(files_root)
 
 
-def _is_locked(exc: DBAPIError) -> bool:
-    orig = exc.orig
-    return isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig).lower()
+def _touch_revision(conn: Connection) -> int:
+    """The schema revision row set to itself: a committed write that changes nothing."""
+    return conn.execute(text("UPDATE alembic_version SET version_num = version_num")).rowcount
 
 
 def check_directory(root: Path) -> None:

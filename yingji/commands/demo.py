@@ -110,9 +110,10 @@ def demo_paths(database: str | None, cwd: Path) -> tuple[str, Path]:
 
 def refuse_real_sites(store: Any, database: str) -> None:
     """UserError if the database holds a crawl of a site that is not on loopback."""
+    from storage import queries
     from storage.errors import UserError
 
-    real = sorted(u for u in store.crawled_urls() if not is_loopback(u))
+    real = sorted(u for u in store.read(queries.crawled_urls) if not is_loopback(u))
     if real:
         raise UserError(
             f"{database} holds crawls of real sites ({real[0]}"
