@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -118,39 +117,23 @@ def build_rows(sites: Mapping[str, Any], tallies: Mapping[str, SiteTally]) -> li
     return rows
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
 def format_table(rows: Iterable[SiteRow]) -> str:
-    """A plain-text table that lines up with Chinese names in a terminal."""
-    header = ("site", "status", "reports", "insert", "noop", "new", "failed", "note")
-    lines = [header]
-    for r in rows:
-        t = r.tally
-        lines.append(
-            (
-                r.site_name or r.site_url,
-                r.status,
-                str(t.stored),
-                str(t.insert),
-                str(t.noop),
-                str(t.new_version),
-                str(t.failed),
-                (r.error or "")[:80].replace("\n", " "),
-            )
+    """The per-site table, laid out as ``yingji runs`` lays it out (storage/runtable.py)."""
+    from storage.runtable import SiteLine, site_table
+
+    return site_table(
+        SiteLine(
+            r.site_name or r.site_url,
+            r.status,
+            r.tally.stored,
+            r.tally.insert,
+            r.tally.noop,
+            r.tally.new_version,
+            r.tally.failed,
+            r.error,
         )
-    widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
-    out = []
-    for n, line in enumerate(lines):
-        out.append("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(line)).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
+        for r in rows
+    )
 
 
 def progress_line(done: int, total: int, tallies: Mapping[str, SiteTally]) -> str:

@@ -154,6 +154,7 @@ def test_a_missing_file_store_is_one_clear_line(
     db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("YINGJI_FILES_STORE", str(tmp_path / "nowhere"))
+    Store(db_url).close()  # a database that exists: reparse refuses to create one
     assert main(["reparse", "--database", db_url]) == 2
     assert "YINGJI_FILES_STORE" in capsys.readouterr().err
 
