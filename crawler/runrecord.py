@@ -6,12 +6,17 @@ the store pipeline knows what became of each report (``item.outcome``). This ext
 two by ``item.site_url`` into one status per site —
 
 - ``reports found``: at least one report stored (insert, noop or new version);
+- ``store failed``: no report stored, and the database refused at least one after its
+  retries (the items are kept for a resumed crawl: pipelines/store.py) — never "failed to parse";
 - ``failed to parse``: candidate reports were found, none could be stored;
 - ``blocked`` / ``unreachable`` / ``robots denied`` / ``none found``: as the spider saw it —
 
 logs a progress line every ``YINGJI_PROGRESS_INTERVAL`` seconds (default 30: sites done of
 total, reports found), and at the close prints a per-site table and writes the run and its
-per-site rows (``crawl_runs``, ``run_sites``).
+per-site rows (``crawl_runs``, ``run_sites``). The crawl's stats carry the same counts
+(``yingji/inserted``, ``yingji/noop``, ``yingji/new_version``, ``yingji/failed``,
+``yingji/store_failed``, ``yingji/sites/<status>``) for Scrapyd, monitors and the log; a store
+failure ends with an ERROR line and ``yingji/exit_code`` (crawler/commands/crawl.py).
 """
 
 from __future__ import annotations
@@ -48,17 +53,21 @@ class SiteTally:
     noop: int = 0
     new_version: int = 0
     failed: int = 0
+    store_failed: int = 0  # of ``failed``: the database's refusals, not the documents'
     errors: list[str] = field(default_factory=list)
 
     @property
     def stored(self) -> int:
         return self.insert + self.noop + self.new_version
 
-    def add(self, outcome: str | None, error: str | None = None) -> None:
+    def add(
+        self, outcome: str | None, error: str | None = None, store_failed: bool = False
+    ) -> None:
         if outcome in STORED:
             setattr(self, outcome, getattr(self, outcome) + 1)
         else:
             self.failed += 1
+            self.store_failed += int(store_failed)
             if error and len(self.errors) < 5:
                 self.errors.append(error)
 
@@ -83,6 +92,8 @@ def site_status(spider_status: str | None, tally: SiteTally) -> str:
     """Join the spider's view and the pipelines' outcomes into one status."""
     if tally.stored:
         return SiteStatus.REPORTS_FOUND.label
+    if tally.store_failed:
+        return SiteStatus.STORE_FAILED.label
     if tally.failed:
         return STATUS_FAILED_TO_PARSE
     if spider_status in (None, SiteStatus.REPORTS_FOUND.label):
@@ -244,12 +255,12 @@ class RunRecord:
         self.activity.finished(request.meta.get("seed_url"), time.monotonic())
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
-        parsed = getattr(item, "parsed", None) or {}
-        outcome = getattr(item, "outcome", None)
-        self._tally(item).add(outcome, parsed.get("error") if outcome not in STORED else None)
-        for other in parsed.get("others") or []:  # more reports the page carried
-            if other.get("outcome"):
-                self._tally(item).add(other["outcome"], other.get("error"))
+        """Count each report the item stored or failed (``item.outcomes``, one per report)."""
+        outcomes = getattr(item, "outcomes", None) or ()
+        if not outcomes:  # an item that never reached the store step
+            self._tally(item).add("failed", "not stored")
+        for outcome in outcomes:
+            self._tally(item).add(str(outcome.action), outcome.reason, outcome.store_failed)
 
     def item_dropped(self, item: Any, spider: Spider, exception: BaseException) -> None:
         self._tally(item).add("failed", f"dropped: {exception}")
@@ -269,8 +280,25 @@ class RunRecord:
         logger.info("per-site results of run%s:\n%s", run, text)
         for alert in self.alerts:  # `yingji crawl` prints these and sets its exit status
             logger.warning(alert)
-        if self.alerts and self.crawler.stats is not None:
-            self.crawler.stats.set_value("yingji/alerts", len(self.alerts))
+        self._set_stats()
+
+    def _set_stats(self) -> None:
+        """The run's counts in the crawl's stats; a store failure also fails the exit code."""
+        stats = self.crawler.stats
+        if stats is None:
+            return
+        if self.alerts:
+            stats.set_value("yingji/alerts", len(self.alerts))
+        for row in self.rows:
+            stats.inc_value(f"yingji/sites/{row.status_code}")
+        unstored = sum(t.store_failed for t in self.tallies.values())
+        if unstored:
+            logger.error(
+                "%d reports could not be stored (the database failed after its retries); "
+                "a resumed crawl with the same JOBDIR stores them",
+                unstored,
+            )
+            stats.set_value("yingji/exit_code", 1)
 
     # --- helpers ----------------------------------------------------------------------------
     def log_progress(self) -> None:
@@ -299,9 +327,13 @@ class RunRecord:
             from storage import Store, config
             from storage.errors import UserError
 
-            url = config.database_url(self.crawler.settings.get("DATABASE_URL") or None)
+            settings = self.crawler.settings
+            url = config.database_url(settings.get("DATABASE_URL") or None)
+            window = settings.getfloat("YINGJI_STORE_RETRY_SECONDS")
             try:
-                self.store = Store(url)
+                # a write is retried for the whole window (each wait is at most 2 s, so the
+                # attempts never run out first)
+                self.store = Store(url, max_delay=window, max_attempts=max(10, int(window * 4)))
             except UserError as exc:
                 print(f"scrapy crawl: error: {exc}", file=sys.stderr, flush=True)
                 raise SystemExit(2) from None

@@ -64,7 +64,20 @@ DUPEFILTER_CLASS = (
 # The run record: per-site status, progress lines, the final table (crawler/runrecord.py).
 EXTENSIONS = _existing({"crawler.runrecord.RunRecord": 500})
 
+# `scrapy crawl` is yingji's own subclass: its exit code also fails on reports the database
+# refused and on feed errors (crawler/commands/crawl.py); Scrapy's counts only bootstrap errors.
+COMMANDS_MODULE = "crawler.commands"
+
 FEED_EXPORT_ENCODING = "utf-8"
+# -O/-o and FEEDS write one record per stored report, the object `yingji export` writes
+# (storage/export.py), never the pipeline's internal item (bytes, parse attempts).
+FEED_EXPORTERS = {
+    "csv": "pipelines.feeds.CsvRecordExporter",
+    "json": "pipelines.feeds.JsonRecordExporter",
+    "jsonl": "pipelines.feeds.JsonLinesRecordExporter",
+    "jsonlines": "pipelines.feeds.JsonLinesRecordExporter",
+    "xml": "pipelines.feeds.XmlRecordExporter",
+}
 
 # HTTP cache for incremental recrawls is enabled by the scheduled command (issue #5), not here:
 # a one-off crawl must see the sites as they are.
@@ -116,3 +129,6 @@ YINGJI_MAX_PAGES_PER_SITE = 400  # requests per site, all kinds; a capped site i
 YINGJI_MAX_PER_TEMPLATE = 60  # requests per URL shape (digits as N) per site: bounds traps
 YINGJI_PAGE_MAXSIZE = 5 * 1024 * 1024  # an HTML page larger than this is not a page
 YINGJI_SITES_FILE = ""  # when set, the spider writes its per-site states there as JSON at close
+# a store is retried for this long: a PostgreSQL restart or failover takes up to a minute, and a
+# report given up on sooner is lost to this run (pipelines/store.py keeps it for a resume)
+YINGJI_STORE_RETRY_SECONDS = 60.0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -58,9 +58,14 @@ def iso(dt: datetime | None) -> str | None:
 
 
 def iter_reports(
-    store: Store, *, all_versions: bool = False, year: int | None = None
+    store: Store,
+    *,
+    all_versions: bool = False,
+    year: int | None = None,
+    version_ids: Collection[int] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The export objects, ordered by year, agency and version (read in one transaction)."""
+    """The export objects, ordered by year, agency and version (read in one transaction);
+    ``version_ids``: only those versions (what a crawl just stored, for its feeds)."""
     with Session(store.engine) as session:
         stmt = (
             select(ReportVersion, Report.year, Agency.name)
@@ -72,6 +77,8 @@ def iter_reports(
             stmt = stmt.where(ReportVersion.is_current)
         if year is not None:
             stmt = stmt.where(Report.year == year)
+        if version_ids is not None:
+            stmt = stmt.where(ReportVersion.id.in_(list(version_ids)))
         rows = session.execute(stmt).all()
         sources: dict[int, list[str]] = {}
         ids = [v.id for v, _, _ in rows]
