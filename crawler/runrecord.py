@@ -2,7 +2,7 @@
 
 Why an extension of its own: silent empty runs are the commonest failure of civic scrapers. The
 spider knows how a site behaved (``spider.sites``: pages fetched, blocked, unreachable, robots);
-the store pipeline knows what became of each report (``item.outcome``). This extension joins the
+the store pipeline knows what became of each report (``item.outcomes``). This extension joins the
 two by ``item.site_url`` into one status per site —
 
 - ``reports found``: at least one report stored (insert, noop or new version);
