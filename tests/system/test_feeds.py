@@ -122,3 +122,15 @@ def test_a_csv_feed_is_the_csv_export(tmp_path: Path) -> None:
             k: v for k, v in want.items() if v and k not in GROWS
         }
         assert set(row["sources"].split()) <= set(want["sources"].split())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_feed_that_cannot_be_written_fails_the_crawl(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'yingji.db'}"
+    with serve_sites() as sites:
+        seeds = sites.seeds_csv(tmp_path / "seeds.csv")
+        run = crawl(seeds, db, tmp_path, "-O", "/dev/full:jsonl")  # every write: no space left
+    assert run.returncode == 1, run.stderr[-3000:]
+    assert "ERROR: the feed could not be written in full" in run.stderr
+    assert stats(run.stderr)["yingji/inserted"] >= 1  # the reports themselves were stored
