@@ -358,33 +358,39 @@ class RunRecord:
         if self.store is None or self.run_id is None:
             self._close_store()
             return
-        from storage.runs import SITE_STATUSES
-
         try:
-            for row in self.rows:
-                code = row.status_code if row.status_code in SITE_STATUSES else "blocked"
-                self.store.record_site(
-                    self.run_id,
-                    site_url=row.site_url,
-                    status=code,
-                    site_name=row.site_name,
-                    region=row.region,
-                    reports_found=row.tally.stored,
-                    inserted=row.tally.insert,
-                    noop=row.tally.noop,
-                    new_versions=row.tally.new_version,
-                    failed=row.tally.failed,
-                    error=row.error
-                    if code == row.status_code
-                    else f"{row.status}: {row.error or ''}",
-                )
-            status = "finished" if reason == "finished" else reason[:20]
-            self.store.finish_run(self.run_id, status=status)
-            from storage.health import check_run
-
-            self.alerts = [a.line() for a in check_run(self.store, self.run_id)]
+            self._write_run(reason)
+        except Exception as exc:  # the database is down past its retries: say so, exit non-zero
+            logger.error("could not record run %s: %s: %s", self.run_id, type(exc).__name__, exc)
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("yingji/exit_code", 1)
         finally:
             self._close_store()
+
+    def _write_run(self, reason: str) -> None:
+        """The per-site rows, the run's end and the health check, in the database."""
+        from storage.runs import SITE_STATUSES
+
+        for row in self.rows:
+            code = row.status_code if row.status_code in SITE_STATUSES else "blocked"
+            self.store.record_site(
+                self.run_id,
+                site_url=row.site_url,
+                status=code,
+                site_name=row.site_name,
+                region=row.region,
+                reports_found=row.tally.stored,
+                inserted=row.tally.insert,
+                noop=row.tally.noop,
+                new_versions=row.tally.new_version,
+                failed=row.tally.failed,
+                error=row.error if code == row.status_code else f"{row.status}: {row.error or ''}",
+            )
+        status = "finished" if reason == "finished" else reason[:20]
+        self.store.finish_run(self.run_id, status=status)
+        from storage.health import check_run
+
+        self.alerts = [a.line() for a in check_run(self.store, self.run_id)]
 
     def _close_store(self) -> None:
         if self.store is not None:

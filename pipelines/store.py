@@ -9,9 +9,11 @@ database is the crawl's one Store, owned by the run record (crawler.runrecord.Ru
 opened it before any request with the retry window of ``YINGJI_STORE_RETRY_SECONDS``.
 
 A store that fails once its retries are spent (the database down for longer than a restart)
-is an outcome ``failed`` with ``store_failed`` set — never a parse failure. With a job
-directory (``-s JOBDIR=…``) the item is kept there (``unstored.pickle``) and a resumed crawl
-stores it first, from the files store, without fetching anything again.
+is an outcome ``failed`` with ``store_failed`` set — never a parse failure — and ends the
+crawl with the close reason ``store_failed`` (every further store would only wait as long).
+With a job directory (``-s JOBDIR=…``) the item is kept there (``unstored.pickle``) and a
+resumed crawl stores it first, from the files store, without fetching its pages again; the
+requests not yet done are issued again by the journal (crawler/dupefilter.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import ReportItem
 from crawler.runrecord import RunRecord
@@ -38,6 +41,7 @@ from storage.export import iter_reports
 logger = logging.getLogger(__name__)
 
 UNSTORED_NAME = "unstored.pickle"
+STOP_REASON = "store_failed"  # the close reason of a crawl the database stopped
 #: the crawl stats that count each outcome (Scrapyd and the log show them)
 STAT_KEYS = {
     Action.INSERT: "yingji/inserted",
@@ -57,6 +61,7 @@ class StorePipeline:
         self.with_records = bool(crawler.settings.getdict("FEEDS"))
         jobdir = crawler.settings.get("JOBDIR")
         self.unstored = Path(jobdir) / UNSTORED_NAME if jobdir else None
+        self._stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -66,10 +71,13 @@ class StorePipeline:
                 "pipelines.store.StorePipeline stores through the crawl's one Store, which the "
                 "crawler.runrecord.RunRecord extension owns: enable it in EXTENSIONS"
             )
-        return cls(crawler, record.open_store())
+        pipeline = cls(crawler, record.open_store())
+        # after the run record's own handler (connected first): the run is open, its id known
+        crawler.signals.connect(pipeline.store_kept, signal=signals.spider_opened)
+        return pipeline
 
-    async def open_spider(self) -> None:
-        """Store the items an earlier run of this job could not store, before any request."""
+    async def store_kept(self) -> None:
+        """Store the items an earlier run of this job could not store, as the crawl opens."""
         if self.unstored is None or not self.unstored.exists():
             return
         kept = _load(self.unstored)
@@ -99,6 +107,7 @@ class StorePipeline:
             reason = f"store failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
             outcomes, records = (Outcome(Action.FAILED, reason, store_failed=True),), ()
             self._keep(item)
+            self._stop()
         if stats:
             for outcome in outcomes:
                 stats.inc_value(STAT_KEYS[outcome.action])
@@ -115,6 +124,17 @@ class StorePipeline:
             return tuple(iter_reports(self.store, all_versions=True, version_ids=ids))
 
         return await run_in(self._writer, read)
+
+    def _stop(self) -> None:
+        """End the crawl (reason ``store_failed``) once the database stayed down past its
+        retry window: every further item would only wait as long and fail. Items in flight
+        still finish (and are kept); the journal stays unfinished, so ``-s JOBDIR=…`` resumes."""
+        engine = self.crawler.engine
+        if self._stopping or engine is None or engine.spider is None:
+            return
+        self._stopping = True
+        logger.error("the database refused a store past its retries: stopping the crawl")
+        deferred_from_coro(engine.close_spider_async(reason=STOP_REASON))
 
     def _keep(self, item: ReportItem) -> None:
         """Append the item (its documents are in the files store already) to the job's list."""
