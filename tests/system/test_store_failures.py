@@ -159,14 +159,14 @@ def test_a_database_restart_mid_crawl_loses_no_report(cluster: Cluster, tmp_path
         seeds = sites.seeds_csv(tmp_path / "seeds.csv")
         crawl = _crawl(seeds, cluster.url, tmp_path)  # the default window: a minute
         _wait_for_first_report(cluster.url, crawl)
+        before = _reports(cluster.url)
         cluster.stop()
         assert _reports(cluster.url) == 0  # down indeed
-        assert crawl.poll() is None  # and the crawl still has reports to store
+        assert before < len(_expected(sites))  # while reports were still to come
         time.sleep(8)  # a restart's worth of refused connections
         cluster.start()
         out, err = crawl.communicate(timeout=240)
         assert crawl.returncode == 0, err[-4000:]
-        assert "Connection refused" not in err or "store failed" not in err
         assert _stored(cluster.url) == _expected(sites)
     assert "store failed" not in out and "could not be stored" not in err
 
