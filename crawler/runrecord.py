@@ -390,6 +390,7 @@ class RunRecord:
         self.store.finish_run(self.run_id, status=status)
         from storage.health import check_run
 
+        assert self.run_id is not None
         self.alerts = [a.line() for a in check_run(self.store, self.run_id)]
 
     def _close_store(self) -> None:

@@ -67,8 +67,8 @@ def rank(result: dict[str, Any], year: int | None = None) -> tuple[int, int, int
     )
 
 
-def _same_report(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    ra, rb = a.get("record") or {}, b.get("record") or {}
+def _same_report(a: dict[str, Any] | None, b: dict[str, Any]) -> bool:
+    ra, rb = (a or {}).get("record") or {}, b.get("record") or {}
     if ra.get("year") != rb.get("year"):
         return False
     return not (ra.get("agency") and rb.get("agency") and ra["agency"] != rb["agency"])

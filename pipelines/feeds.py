@@ -13,7 +13,7 @@ which fails the crawl's exit code (crawler/commands/crawl.py).
 from __future__ import annotations
 
 import io
-from typing import IO, Any
+from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exporters import (
@@ -39,8 +39,8 @@ class _Records(BaseItemExporter):
     stats: Any = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, file: IO[bytes], **kwargs: Any) -> _Records:
-        exporter = cls(file, **kwargs)
+    def from_crawler(cls, crawler: Crawler, file: Any, **kwargs: Any) -> _Records:
+        exporter = cls(file, **kwargs)  # type: ignore[call-arg]
         exporter.stats = crawler.stats
         return exporter
 
@@ -60,7 +60,7 @@ class _Records(BaseItemExporter):
 class JsonLinesRecordExporter(_Records, JsonLinesItemExporter):
     """One export record a line, as ``yingji export`` writes them."""
 
-    def __init__(self, file: IO[bytes], **kwargs: Any) -> None:
+    def __init__(self, file: Any, **kwargs: Any) -> None:
         kwargs.setdefault("ensure_ascii", False)
         super().__init__(file, **kwargs)
 
@@ -68,7 +68,7 @@ class JsonLinesRecordExporter(_Records, JsonLinesItemExporter):
 class JsonRecordExporter(_Records, JsonItemExporter):
     """A JSON array of export records."""
 
-    def __init__(self, file: IO[bytes], **kwargs: Any) -> None:
+    def __init__(self, file: Any, **kwargs: Any) -> None:
         kwargs.setdefault("ensure_ascii", False)
         super().__init__(file, **kwargs)
 
@@ -81,7 +81,7 @@ class CsvRecordExporter(_Records):
     """``yingji export --format csv``: the records are kept and written at the close, since
     the columns are the cells every record holds."""
 
-    def __init__(self, file: IO[bytes], **kwargs: Any) -> None:
+    def __init__(self, file: Any, **kwargs: Any) -> None:
         super().__init__(dont_fail=True, **kwargs)
         self.file = file
         self.records: list[dict[str, Any]] = []
