@@ -23,6 +23,7 @@ import dataclasses
 import logging
 import os
 import pickle
+from collections.abc import Sequence
 from pathlib import Path
 
 from scrapy import signals
@@ -32,13 +33,18 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.items import ReportItem
 from crawler.runrecord import RunRecord
 from ingest.storing import store_parsed
-from ingest.types import NOT_PARSED, Found, Outcome
+from ingest.types import NOT_PARSED, Choice, Found, Outcome, StoredDocument
 from models.vocabulary import Outcome as Action
 from pipelines.offload import run_in
 from storage import Store
 from storage.export import iter_reports
 
 logger = logging.getLogger(__name__)
+
+
+class _Stopping(Exception):
+    """A store not tried: the crawl is stopping after an earlier store failed."""
+
 
 UNSTORED_NAME = "unstored.pickle"
 STOP_REASON = "store_failed"  # the close reason of a crawl the database stopped
@@ -98,24 +104,38 @@ class StorePipeline:
         found = Found(item.region, item.site_name, item.title, run_id)
         choice = item.parsed or NOT_PARSED
         try:
-            outcomes = await run_in(
-                self._writer, store_parsed, self.store, choice, item.documents, found
-            )
-            records = await self._records(outcomes)
+            outcomes = await run_in(self._writer, self._write, choice, item.documents, found)
         except Exception as exc:  # the database, after its retries: this item, not the crawl
-            logger.error("store failed for %s: %s: %s", item.url, type(exc).__name__, exc)
+            if not isinstance(exc, _Stopping):
+                logger.error("store failed for %s: %s: %s", item.url, type(exc).__name__, exc)
             reason = f"store failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
-            outcomes, records = (Outcome(Action.FAILED, reason, store_failed=True),), ()
+            outcomes = (Outcome(Action.FAILED, reason, store_failed=True),)
             self._keep(item)
             self._stop()
-        if stats:
-            for outcome in outcomes:
-                stats.inc_value(STAT_KEYS[outcome.action])
-                if outcome.store_failed:
-                    stats.inc_value("yingji/store_failed")
+        records = await self._records(item, outcomes)
+        self._count(outcomes)
         return dataclasses.replace(item, outcomes=outcomes, records=records)
 
-    async def _records(self, outcomes: tuple[Outcome, ...]) -> tuple[dict, ...]:
+    def _count(self, outcomes: tuple[Outcome, ...]) -> None:
+        stats = self.crawler.stats
+        if stats is None:
+            return
+        for outcome in outcomes:
+            stats.inc_value(STAT_KEYS[outcome.action])
+            if outcome.store_failed:
+                stats.inc_value("yingji/store_failed")
+
+    def _write(
+        self, choice: Choice, docs: Sequence[StoredDocument], found: Found
+    ) -> tuple[Outcome, ...]:
+        """One item's store, in the writer thread; once the crawl stops for a failed store,
+        items still queued fail at once instead of each waiting out the retry window."""
+        if self._stopping:
+            raise _Stopping("the crawl stops: the database refused an earlier store")
+        return store_parsed(self.store, choice, docs, found)
+
+    async def _records(self, item: ReportItem, outcomes: tuple[Outcome, ...]) -> tuple[dict, ...]:
+        """The export records of what the item stored, for the crawl's feeds."""
         ids = [o.version_id for o in outcomes if o.version_id is not None]
         if not self.with_records or not ids:
             return ()
@@ -123,7 +143,13 @@ class StorePipeline:
         def read() -> tuple[dict, ...]:
             return tuple(iter_reports(self.store, all_versions=True, version_ids=ids))
 
-        return await run_in(self._writer, read)
+        try:
+            return await run_in(self._writer, read)
+        except Exception as exc:  # stored, but the feed misses it: the exit code says so
+            logger.error("feed record of %s not read: %s: %s", item.url, type(exc).__name__, exc)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("yingji/feed_errors")
+            return ()
 
     def _stop(self) -> None:
         """End the crawl (reason ``store_failed``) once the database stayed down past its
