@@ -317,6 +317,10 @@ class RunRecord:
                 # a write is retried for the whole window (each wait is at most 2 s, so the
                 # attempts never run out first)
                 self.store = Store(url, max_delay=window, max_attempts=max(10, int(window * 4)))
+                # a read-only file or directory, a read-only file system or a full disk stops
+                # the crawl here, before any request, not after every report is lost
+                files = config.files_store(settings.get("YINGJI_FILES_STORE") or None, url)
+                self.store.check_writable(files)
             except UserError as exc:
                 print(f"scrapy crawl: error: {exc}", file=sys.stderr, flush=True)
                 raise SystemExit(2) from None

@@ -143,6 +143,16 @@ def check_all_failed(current: Sequence[SiteResult]) -> list[Alert]:
     ]
 
 
+def check_store_failed(current: Sequence[SiteResult]) -> list[Alert]:
+    """One alert per site whose reports were found but could not be stored (the database
+    failed for longer than the retry window): a rerun with the same job directory stores them."""
+    return [
+        Alert("store_failed", f"{s.site_name or s.site_url}: {s.error or 'reports not stored'}")
+        for s in current
+        if s.status == "store_failed"
+    ]
+
+
 def check_run_status(run: RunInfo) -> list[Alert]:
     if run.status == "finished":
         return []
@@ -172,4 +182,9 @@ def check_run(store: Store, run_id: int, *, since: datetime | None = None) -> li
         for s in current
     }
     stored = hosts_stored_since(store, since) if since is not None else set()
-    return check_run_status(run) + check_all_failed(current) + check_sites(current, history, stored)
+    return (
+        check_run_status(run)
+        + check_all_failed(current)
+        + check_store_failed(current)
+        + check_sites(current, history, stored)
+    )

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from storage import Store
-from storage.health import check_all_failed, check_run, check_sites, failures_jumped
+from storage.health import (
+    check_all_failed,
+    check_run,
+    check_sites,
+    check_store_failed,
+    failures_jumped,
+)
 from storage.queries import SiteResult
 from tests.system.sitecrawl import run_crawl
 
@@ -107,6 +113,15 @@ def test_a_run_in_which_every_site_failed_is_unhealthy_without_history() -> None
     assert line.startswith("HEALTH all_failed: every site of run 1 failed")
     assert "1 unreachable" in line and "1 failed to parse" in line and "1 blocked" in line
     assert [a.kind for a in check_sites(now, {})] == []  # the history rules see nothing
+
+
+def test_a_site_whose_reports_could_not_be_stored_is_an_alert_of_its_own() -> None:
+    failed = result(1, "store_failed", url="http://127.0.0.7/")
+    now = [result(1, "reports_found", reports=2), failed]
+    alerts = check_store_failed(now)
+    assert [a.kind for a in alerts] == ["store_failed"]
+    assert alerts[0].line().startswith("HEALTH store_failed: 孟津区人民政府")
+    assert check_store_failed([result(1, "reports_found", reports=1)]) == []
 
 
 @pytest.mark.parametrize("answered", ["reports_found", "none_found", "robots_denied"])

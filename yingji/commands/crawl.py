@@ -133,8 +133,10 @@ def run(args: argparse.Namespace) -> int:
     if args.no_health:
         return code
     unhealthy = report_health(database, after_id, args.shard, since=began)
-    if code != 0:
+    if code != 0 and not (code == 1 and unhealthy):
         return code
+    # a crawl that ran to its end (its run record says why it is unhealthy: reports that could
+    # not be stored, a feed that failed, sites gone silent) exits 3, as scheduled jobs expect
     return EXIT_UNHEALTHY if unhealthy else 0
 
 
