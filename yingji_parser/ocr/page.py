@@ -106,6 +106,7 @@ def _assemble(
 ) -> PageRead:
     out = PageRead(tables=len(tables))
     texts: dict[tuple[int, int, int], list[str]] = {}
+    centres: dict[tuple[int, int, int], list[int]] = {}
     scores: dict[tuple[int, int, int], float] = {}
     headings: dict[int, str] = {}
     for job, read in zip(jobs, reads, strict=True):
@@ -119,15 +120,19 @@ def _assemble(
             assert cell is not None
             key = (t, cell.row, cell.col)
             texts.setdefault(key, []).append(read.text)
+            centres.setdefault(key, []).append((job.box[1] + job.box[3]) // 2)
             scores[key] = min(scores.get(key, 1.0), read.confidence)
     for t, table in enumerate(tables):
         if headings.get(t):
             out.blocks.append(Paragraph(headings[t]))
         spans: list[Span] = []
         numbers: list[CellRead] = []
+        pieces: list[tuple[CellBox, str, tuple[int, int, int]]] = []
         for cell in table.cells:
             key = (t, cell.row, cell.col)
-            text = "".join(texts.get(key, []))
+            parts = _faded_border(table, cell, texts.get(key, []), centres.get(key, []))
+            pieces += [(piece, text, key) for piece, text in parts]
+        for cell, text, key in pieces:
             if text and _NUMERIC.match(text):
                 confidence = scores[key]
                 numbers.append(CellRead(t, cell.row, cell.col, text, confidence))
@@ -138,3 +143,27 @@ def _assemble(
         out.blocks.append(Table(rows=rows))
         out.numbers.append(numbers)
     return out
+
+
+def _faded_border(
+    table: RuledTable, cell: CellBox, texts: list[str], centres: list[int]
+) -> list[tuple[CellBox, str]]:
+    """A cell spanning rows, holding one number in each of those rows, is several cells whose
+    ruling line faded in the scan: numbers are never merged over rows in the national tables,
+    while a label that spans rows is one text. Otherwise the cell as found, its lines joined."""
+    whole = [(cell, "".join(texts))]
+    if cell.rows < 2 or len(texts) < 2 or not all(_NUMERIC.match(t) for t in texts):
+        return whole
+    rows: dict[int, list[str]] = {}
+    for text, y in zip(texts, centres, strict=True):
+        fine = next(
+            (r for r in range(cell.row, cell.row + cell.rows) if y < table.ys[r + 1]),
+            cell.row + cell.rows - 1,
+        )
+        rows.setdefault(fine, []).append(text)
+    if len(rows) < 2:
+        return whole
+    return [
+        (CellBox(r, cell.col, 1, cell.cols, cell.box), "".join(rows.get(r, [])))
+        for r in range(cell.row, cell.row + cell.rows)
+    ]

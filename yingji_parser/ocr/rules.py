@@ -35,6 +35,7 @@ class RuledTable:
     nrows: int
     ncols: int
     cells: tuple[CellBox, ...]
+    ys: tuple[int, ...] = ()  # page y of each fine row boundary (nrows + 1 of them)
 
 
 def ruling_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -143,4 +144,4 @@ def _table(
         pixel = (x0 + xs[c0], y0 + ys[r0], x0 + xs[c1 + 1], y0 + ys[r1 + 1])
         cells.append(CellBox(r0, c0, r1 - r0 + 1, c1 - c0 + 1, pixel))
     cells.sort(key=lambda cb: (cb.row, cb.col))
-    return RuledTable(box, nrows, ncols, tuple(cells))
+    return RuledTable(box, nrows, ncols, tuple(cells), tuple(y0 + y for y in ys))
