@@ -37,7 +37,10 @@ UNAVAILABLE = "ocr_unavailable"
 
 def _unavailable(doc: Document) -> Document:
     doc.notes.append(
-        (UNAVAILABLE, f"OCR is not installed: enable it with {INSTALL_HINT} to read scans")
+        (
+            UNAVAILABLE,
+            f"OCR is not installed (or YINGJI_OCR=0): enable it with {INSTALL_HINT} to read scans",
+        )
     )
     return doc
 
@@ -134,7 +137,7 @@ def _read(
                     )
                 )
     doc.blocks = blocks
-    doc.has_text_layer = bool(blocks)
+    doc.has_text_layer = tables_read > 0  # no table: nothing for the record, still needs OCR
     if not tables_read:
         doc.notes.append(("ocr_no_table", "OCR found no ruled table in the page images"))
     return doc

@@ -9,6 +9,7 @@ at run time. One engine per process, built on first use (about half a second).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,7 +42,10 @@ _BATCH = 16
 
 
 def available() -> bool:
-    """Whether the OCR extra is installed (without loading the models)."""
+    """Whether the OCR extra is installed and not switched off (``YINGJI_OCR=0``), without
+    loading the models."""
+    if os.environ.get("YINGJI_OCR", "1").strip().lower() in ("0", "off", "false", "no"):
+        return False
     try:
         import rapidocr_onnxruntime  # noqa: F401
     except Exception:
