@@ -17,9 +17,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from yingji_parser.grid import Document, Table
+from yingji_parser.grid import Block, Document, Table
 from yingji_parser.ocr.engine import INSTALL_HINT, OcrUnavailable, available
 from yingji_parser.ocr.settings import DEFAULT_SETTINGS, OcrSettings
+from yingji_parser.result import ParseResult
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -103,7 +104,7 @@ def _read(
     from yingji_parser.ocr.join import continues, join
     from yingji_parser.ocr.page import read_page
 
-    blocks = []
+    blocks: list[Block] = []
     tables_read = 0
     for index, grey in enumerate(greys):
         if index and time.monotonic() - started > settings.time_limit:
@@ -143,7 +144,7 @@ def _read(
     return doc
 
 
-def parse_images(images: Sequence[bytes], settings: OcrSettings = DEFAULT_SETTINGS):  # type: ignore[no-untyped-def]
+def parse_images(images: Sequence[bytes], settings: OcrSettings = DEFAULT_SETTINGS) -> ParseResult:
     """Several images of one report (e.g. the JPGs of one article) -> one ParseResult."""
     from yingji_parser.api import build_result
 

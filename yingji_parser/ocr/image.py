@@ -60,7 +60,9 @@ def skew_angle(ink: np.ndarray, max_angle: float) -> float:
     small = ink.astype(np.uint8)
     scale = min(1.0, 800 / max(ink.shape))
     if scale < 1.0:
-        small = cv2.resize(small, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        small = np.asarray(
+            cv2.resize(small, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), np.uint8
+        )
     best = 0.0
     span = max_angle
     for step in (0.5, 0.1, 0.025):  # coarse to fine, each search around the last best angle
