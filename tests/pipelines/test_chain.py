@@ -130,8 +130,9 @@ def test_reports_are_stored_exactly_failures_keep_reasons_and_a_recrawl_is_all_n
 
 
 def test_a_scan_is_kept_as_needs_ocr_and_an_encrypted_file_fails_with_its_reason(
-    docserver: Any, tmp_path: Path, crawl: Any, db_url: str
+    docserver: Any, tmp_path: Path, crawl: Any, db_url: str, monkeypatch: Any
 ) -> None:
+    monkeypatch.setenv("YINGJI_OCR", "0")  # OCR off: tests/yingji_parser/test_ocr.py reads scans
     pdfs = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
     docserver.add("/scan.pdf", (pdfs / "image_only.pdf").read_bytes())
     docserver.add("/locked.pdf", (pdfs / "encrypted.pdf").read_bytes())
