@@ -30,7 +30,7 @@ PACKAGES = (
 
 #: imported by code that runs outside our environment, with its own interpreter and packages
 ELSEWHERE = {
-    "uno": "yingji_parser/convert/office_worker.py runs in LibreOffice's Python (Debian python3-uno)",
+    "uno": "convert/office_worker.py runs in LibreOffice's Python (Debian's python3-uno)",
 }
 
 

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "runs": "the latest crawl runs with their counts and per-site tables",
     "serve": "browse the database in Datasette (read-only, on 127.0.0.1)",
     "cluster": "run the crawl as shards on Scrapyd nodes: deploy, schedule, status",
+    "family": "write the strategy module, fixture and test of a new CMS family",
 }
 
 # examples for parsers that do not set an epilog of their own ("db upgrade": a nested action)
