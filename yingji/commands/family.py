@@ -35,7 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         ),
     )
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    new = actions.add_parser("new", help="a new family", description="Write a new CMS family.")
+    new = actions.add_parser(
+        "new",
+        help="a new family",
+        description="Write a new CMS family.",
+        **examples("yingji family new dedecms --marker 'DedeCMS' --list-class list-box"),
+    )
     new.add_argument("name", help="the family's name: a Python identifier, e.g. dedecms")
     new.add_argument("--title", help="what the family is, for the docstrings (default: NAME)")
     new.add_argument("--marker", default=None, help="text only this family's pages carry")
