@@ -49,6 +49,12 @@ def same_site(url: str, seed_url: str) -> bool:
     return site_key(url) == site_key(seed_url)
 
 
+class SiteRuleDrop(IgnoreRequest):
+    """A request the site's own rules drop (off-site, a cap, a blocked site): deliberate, so the
+    spider's failure rules note nothing, unlike a fetch that failed (crawler/spiders/outcomes.py).
+    """
+
+
 class SiteGuardMiddleware:
     """Downloader middleware: the per-site rules every request of the spider passes."""
 
@@ -75,21 +81,21 @@ class SiteGuardMiddleware:
         if not same_site(request.url, seed_url) and site_key(request.url) not in site.domains:
             site.requests_dropped += 1
             logger.debug("off-site, dropped: %s (seed %s)", request.url, seed_url)
-            raise IgnoreRequest(f"off-site: {request.url}")
+            raise SiteRuleDrop(f"off-site: {request.url}")
         if site.blocked:
-            raise IgnoreRequest(f"site blocked: {request.url}")
+            raise SiteRuleDrop(f"site blocked: {request.url}")
         request.meta.setdefault("download_slot", f"site:{site_key(seed_url)}")
         if request.meta.get("retry_times") or request.meta.get("redirect_times"):
             return None  # counted when first issued
         if site.pages_requested >= self.max_pages:
             site.capped = True
             site.requests_dropped += 1
-            raise IgnoreRequest(f"page cap ({self.max_pages}) reached for {seed_url}")
+            raise SiteRuleDrop(f"page cap ({self.max_pages}) reached for {seed_url}")
         template = url_template(request.url)
         if site.templates[template] >= self.max_per_template:
             site.capped = True
             site.requests_dropped += 1
-            raise IgnoreRequest(f"URL template cap ({self.max_per_template}): {template}")
+            raise SiteRuleDrop(f"URL template cap ({self.max_per_template}): {template}")
         site.templates[template] += 1
         site.pages_requested += 1
         return None
