@@ -13,13 +13,14 @@ import ipaddress
 import logging
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import tldextract
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
 
-from crawler.discovery import url_template
+from crawler.discovery import canonical_url, url_template
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -99,3 +100,24 @@ class SiteGuardMiddleware:
         site.templates[template] += 1
         site.pages_requested += 1
         return None
+
+
+class RedirectLoopMiddleware:
+    """Downloader middleware, before RedirectMiddleware on responses: a 3xx whose target is
+    already in the request's redirect chain raises IgnoreRequest naming the loop, so the
+    failure reaches the spider's errback (the site is noted unreachable, not "none found")."""
+
+    REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        location = response.headers.get("Location")
+        if response.status not in self.REDIRECT_STATUSES or not location:
+            return response
+        target = canonical_url(urljoin(request.url, location.decode("latin-1")))
+        chain = [*request.meta.get("redirect_urls", ()), request.url]
+        if target in {canonical_url(url) for url in chain}:
+            hops = " -> ".join([*chain, target])
+            raise IgnoreRequest(f"redirect loop: {hops}")
+        return response

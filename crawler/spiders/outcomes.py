@@ -72,7 +72,7 @@ def failure_cause(failure: Failure) -> str:
     value = failure.value
     detail = f"{type(value).__name__}: {value}" if str(value) else type(value).__name__
     if failure.check(IgnoreRequest):
-        if "redirection" in str(value):  # RedirectMiddleware: REDIRECT_MAX_TIMES hops
+        if "redirect" in str(value):  # RedirectLoopMiddleware, or REDIRECT_MAX_TIMES hops
             return f"redirect loop or chain too long ({value})"
         if "decompression" in str(value):  # HttpCompressionMiddleware: DOWNLOAD_MAXSIZE
             return f"decompression bomb ({value})"
