@@ -4,6 +4,9 @@ Every server listens on its own 127.0.0.x address and misbehaves on every page (
 answers 404, as most sites do): a redirect loop, a gzip bomb, a page over the size cap, a lying
 ``Content-Length`` (data loss), a connection reset, a body too slow for the timeout, and a port
 nobody listens on. None of these sites may read "none found": the run table must say why.
+
+And a site whose start page holds 50,000 links is crawled beside a normal one: its page is read
+in bounded time, and the normal site's reports are stored.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from demo.server import serve_sites
+from storage import Store
+from storage.export import iter_reports
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE_MAXSIZE = 100_000
@@ -151,6 +158,21 @@ def sites() -> Iterator[dict[str, str]]:
             server.server_close()
 
 
+def many_links(h: socketserver.StreamRequestHandler, path: str) -> None:
+    """A start page of 50,000 links (a sitemap dump, a trap); every page it links is a 404."""
+    if path != "/":
+        _send(h, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n")
+        return
+    items = "".join(f'<li><a href="/p/{i}.html">文章{i}</a></li>' for i in range(50_000))
+    body = f"<html><body><h1>链接市应急管理局</h1><ul>{items}</ul></body></html>".encode()
+    _send(
+        h,
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\n",
+        body,
+    )
+
+
 def run_crawl(workdir: Path, seeds: dict[str, str], **settings: str) -> dict[str, Any]:
     """``scrapy crawl yingji`` in a child process; the per-site states it wrote."""
     seed_file, states = workdir / "seeds.csv", workdir / "sites.json"
@@ -187,3 +209,41 @@ def test_a_site_that_never_gives_a_page_is_unreachable_with_the_cause(
     assert site["status"] == "unreachable", site
     assert HOSTILE[key][1] in (site["last_error"] or ""), site
     assert site["pages_fetched"] == 0
+
+
+def test_a_page_of_50000_links_beside_a_normal_site_leaves_the_normal_sites_reports_stored(
+    tmp_path: Path,
+) -> None:
+    server = HostileServer("127.0.0.70", many_links)
+    __import__("threading").Thread(target=server.serve_forever, daemon=True).start()
+    database = f"sqlite:///{tmp_path / 'yingji.db'}"
+    try:
+        with serve_sites(first_host=71) as demo:
+            normal = demo.url_for("mengjin")
+            expected = [r for r in demo.expected_reports() if r["site_url"] == normal]
+            seeds = {"链接市应急管理局": server.url, "孟津区人民政府": normal}
+            result = run_crawl(
+                tmp_path,
+                seeds,
+                DATABASE_URL=database,
+                DOWNLOAD_TIMEOUT="30",
+                EXTENSIONS='{"crawler.runrecord.RunRecord": 500}',
+                ITEM_PIPELINES=json.dumps(
+                    {
+                        "pipelines.download.DownloadPipeline": 100,
+                        "pipelines.parse.ParsePipeline": 200,
+                        "pipelines.store.StorePipeline": 300,
+                    }
+                ),
+                YINGJI_PAGE_MAXSIZE=str(5 * 1024 * 1024),
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert expected
+    assert result["sites"][normal]["status"] == "reports found"
+    links_site = result["sites"][server.url]
+    assert links_site["pages_fetched"] == 1 and links_site["status"] == "none found"
+    with Store(database, upgrade=False) as store:
+        stored = {(r["year"], r["agency"]) for r in iter_reports(store)}
+    assert len(stored) == len({(r["year"], r["agency"]) for r in expected})
