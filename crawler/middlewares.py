@@ -18,7 +18,8 @@ from urllib.parse import urljoin, urlsplit
 import tldextract
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.response import get_meta_refresh
 
 from crawler.discovery import canonical_url, url_template
 
@@ -103,21 +104,44 @@ class SiteGuardMiddleware:
 
 
 class RedirectLoopMiddleware:
-    """Downloader middleware, before RedirectMiddleware on responses: a 3xx whose target is
-    already in the request's redirect chain raises IgnoreRequest naming the loop, so the
-    failure reaches the spider's errback (the site is noted unreachable, not "none found")."""
+    """Downloader middleware, before Redirect- and MetaRefreshMiddleware on responses: a 3xx or
+    a prompt ``<meta http-equiv="refresh">`` whose target is already in the request's redirect
+    chain raises IgnoreRequest naming the loop, so the failure reaches the spider's errback
+    (the site is noted unreachable, not "none found")."""
 
     REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.meta_refresh = settings.getbool("METAREFRESH_ENABLED")
+        self.max_delay = settings.getfloat("METAREFRESH_MAXDELAY")
+        self.ignore_tags = settings.getlist("METAREFRESH_IGNORE_TAGS")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectLoopMiddleware:
+        return cls(crawler)
+
+    def _target(self, request: Request, response: Response) -> str | None:
+        """Where the response sends the crawler next, as Scrapy's redirect middlewares read it."""
+        location = response.headers.get("Location")
+        if response.status in self.REDIRECT_STATUSES and location:
+            return urljoin(request.url, location.decode("latin-1"))
+        if self.meta_refresh and isinstance(response, HtmlResponse):
+            interval, url = get_meta_refresh(response, ignore_tags=self.ignore_tags)
+            if url and interval is not None and interval < self.max_delay:
+                return url
+        return None
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
-        location = response.headers.get("Location")
-        if response.status not in self.REDIRECT_STATUSES or not location:
+        if request.meta.get("dont_redirect"):
             return response
-        target = canonical_url(urljoin(request.url, location.decode("latin-1")))
+        target = self._target(request, response)
+        if target is None:
+            return response
         chain = [*request.meta.get("redirect_urls", ()), request.url]
-        if target in {canonical_url(url) for url in chain}:
+        if canonical_url(target) in {canonical_url(url) for url in chain}:
             hops = " -> ".join([*chain, target])
             raise IgnoreRequest(f"redirect loop: {hops}")
         return response

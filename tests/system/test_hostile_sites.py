@@ -1,9 +1,10 @@
 """A real crawl meets servers that never give a page: each site ends unreachable, with the cause.
 
 Every server listens on its own 127.0.0.x address and misbehaves on every page (robots.txt
-answers 404, as most sites do): a redirect loop, a gzip bomb, a page over the size cap, a lying
-``Content-Length`` (data loss), a connection reset, a body too slow for the timeout, and a port
-nobody listens on. None of these sites may read "none found": the run table must say why.
+answers 404, as most sites do): a redirect loop (HTTP or ``<meta>`` refresh), a gzip bomb, a
+page over the size cap, a lying ``Content-Length`` (data loss), a connection reset, a body too
+slow for the timeout, and a port nobody listens on. None of these sites may read "none found":
+the run table must say why.
 
 And a site whose start page holds 50,000 links is crawled beside a normal one: its page is read
 in bounded time, and the normal site's reports are stored.
@@ -19,6 +20,7 @@ import socketserver
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -54,6 +56,13 @@ def _send(h: socketserver.StreamRequestHandler, head: str, body: bytes = b"") ->
 def redirect_loop(h: socketserver.StreamRequestHandler, path: str) -> None:
     target = "/a" if path == "/" else "/"
     _send(h, f"HTTP/1.1 302 Found\r\nLocation: {target}\r\nContent-Length: 0\r\n")
+
+
+def refresh_loop(h: socketserver.StreamRequestHandler, path: str) -> None:
+    target = "/b" if path == "/" else "/"
+    body = f'<html><head><meta http-equiv="refresh" content="0;url={target}"></head></html>'
+    data = body.encode()
+    _send(h, f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(data)}\r\n", data)
 
 
 def gzip_bomb(h: socketserver.StreamRequestHandler, path: str) -> None:
@@ -128,6 +137,7 @@ def _unused_port(host: str) -> int:
 #: site -> (behaviour, words its note must hold)
 HOSTILE: dict[str, tuple[Behaviour | None, str]] = {
     "redirect-loop": (redirect_loop, "redirect loop"),
+    "refresh-loop": (refresh_loop, "redirect loop"),
     "gzip-bomb": (gzip_bomb, "decompression bomb"),
     "oversize": (oversize, "over the size cap"),
     "lying-length": (lying_length, "data loss"),
@@ -147,7 +157,7 @@ def sites() -> Iterator[dict[str, str]]:
             urls[key] = f"http://{host}:{_unused_port(host)}/"
             continue
         server = HostileServer(host, behaviour)
-        __import__("threading").Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         urls[key] = server.url
     try:
@@ -215,7 +225,7 @@ def test_a_page_of_50000_links_beside_a_normal_site_leaves_the_normal_sites_repo
     tmp_path: Path,
 ) -> None:
     server = HostileServer("127.0.0.70", many_links)
-    __import__("threading").Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     database = f"sqlite:///{tmp_path / 'yingji.db'}"
     try:
         with serve_sites(first_host=71) as demo:
