@@ -40,6 +40,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.netguard.AddressGuardMiddleware": 70,
     # after RobotsTxtMiddleware (100): a site's robots.txt Crawl-delay holds its slot's delay
     "crawler.crawldelay.CrawlDelayMiddleware": 110,
+    # on responses before RedirectMiddleware (600): a redirect back into its own chain is a loop
+    # with a cause, not a duplicate the dupe filter drops without a word
+    "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
 
 # Never 0, even in tests: Scrapy 2.19's downloader starts a slot's downloads as tasks, so with no

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
 from crawler.items import ReportItem
+from crawler.middlewares import SiteRuleDrop
 from crawler.netguard import RefusedAddress
 from crawler.seeds import Seed
 from crawler.sitestate import SiteState
@@ -48,24 +49,77 @@ def record_block(response: Response, site: SiteState) -> str | None:
     return reason
 
 
+#: What a failed fetch means to a reader of the run table, by exception name (Scrapy's own and
+#: the Twisted ones it passes through); the first match names the cause in the site's note.
+CAUSES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"DownloadTimeoutError", "TimeoutError", "TCPTimedOutError"}), "timed out"),
+    (frozenset({"DownloadCancelledError", "CancelledError"}), "over the size cap"),
+    (frozenset({"ResponseDataLossError", "_DataLoss"}), "data loss (body cut short)"),
+    (
+        frozenset({"DownloadConnectionRefusedError", "ConnectionRefusedError"}),
+        "connection refused",
+    ),
+    (
+        frozenset({"ConnectionLost", "ConnectionDone", "ResponseNeverReceived", "ResponseFailed"}),
+        "connection lost or reset",
+    ),
+    (frozenset({"CannotResolveHostError", "DNSLookupError"}), "host name does not resolve"),
+)
+
+
+def failure_cause(failure: Failure) -> str:
+    """The cause of a failed fetch in a few words, then what the exception itself says."""
+    value = failure.value
+    detail = f"{type(value).__name__}: {value}" if str(value) else type(value).__name__
+    if failure.check(IgnoreRequest):
+        if "redirect" in str(value):  # RedirectLoopMiddleware, or REDIRECT_MAX_TIMES hops
+            return f"redirect loop or chain too long ({value})"
+        if "decompression" in str(value):  # HttpCompressionMiddleware: DOWNLOAD_MAXSIZE
+            return f"decompression bomb ({value})"
+        return f"ignored ({value})"
+    names = {cls.__name__ for cls in type(value).__mro__}
+    nested = getattr(value, "reasons", None) or [getattr(value, "__cause__", None)]
+    for reason in nested:  # ResponseFailed wraps the Twisted reasons
+        inner = getattr(reason, "value", reason)
+        if inner is not None:
+            names |= {cls.__name__ for cls in type(inner).__mro__}
+    for kinds, cause in CAUSES:
+        if names & kinds:
+            return f"{cause} ({detail})"
+    return detail
+
+
+def _start_failed(site: SiteState, request: Request) -> None:
+    """A start URL that ended without a page leaves the site unreachable until a page is read."""
+    if request.meta.get("start") and not site.pages_fetched:
+        site.unreachable = True
+
+
 def record_failure(failure: Failure, site: SiteState) -> str | None:
     """Note on ``site`` why a request failed; the message to log, or None when not worth one.
 
-    A robots.txt denial of the start page marks the site robots-denied; a WAF status (or a
-    403/405 carrying a captcha page) marks it blocked; any failure of a start page before any
-    page was fetched marks it unreachable, a refused address (the SSRF guard) included.
+    Never silent: every way a fetch ends without a page (redirect loop, decompression bomb,
+    size cap, data loss, timeout after retries, refused or reset connection, refused address)
+    is noted with its cause, and a start page failing before any page was read marks the site
+    unreachable. A robots.txt denial of the start page marks the site robots-denied; a WAF
+    status (or a 403/405 carrying a captcha page) marks it blocked. The site's own caps
+    (:class:`~crawler.middlewares.SiteRuleDrop`) are deliberate and note nothing.
     """
     request = failure.request  # type: ignore[attr-defined]
+    if failure.check(SiteRuleDrop):
+        return None  # counted in requests_dropped / capped
     if failure.check(IgnoreRequest) and not failure.check(HttpError):
         if "robots.txt" in str(failure.value):
             if request.meta.get("start"):
                 site.robots_denied = True
             site.note_error(f"robots.txt forbids {request.url}")
-        if failure.check(RefusedAddress):  # crawler/netguard.py: never a request inside the network
-            site.note_error(f"{failure.value} at {request.url}")
-            if request.meta.get("start") and not site.pages_fetched:
-                site.unreachable = True
-        return None
+            return None
+        refused = failure.check(RefusedAddress)  # crawler/netguard.py logs its refusals itself
+        cause = str(failure.value) if refused else failure_cause(failure)
+        message = f"{cause} at {request.url}"
+        site.note_error(message)
+        _start_failed(site, request)
+        return None if refused else message
     if failure.check(HttpError):
         response = failure.value.response
         message = f"HTTP {response.status} at {request.url}"
@@ -78,11 +132,9 @@ def record_failure(failure: Failure, site: SiteState) -> str | None:
             site.note_error(f"blocked ({detail}) at {request.url}")
             return None
     else:
-        kind = failure.type.__name__ if failure.type else "error"
-        message = f"{kind}: {failure.getErrorMessage()} at {request.url}"
+        message = f"{failure_cause(failure)} at {request.url}"
     site.note_error(message)
-    if request.meta.get("start") and not site.pages_fetched:
-        site.unreachable = True
+    _start_failed(site, request)
     return message
 
 

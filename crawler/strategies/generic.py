@@ -7,6 +7,7 @@ ordinary links cannot show (script page counts, embedded XML, JSON APIs).
 from __future__ import annotations
 
 import re
+from itertools import islice
 from urllib.parse import unquote, urljoin, urlsplit
 
 from parsel import Selector
@@ -40,6 +41,31 @@ TITLE_QUERIES = (
 )
 
 
+#: Anchors read per page. A site is never sent more than YINGJI_MAX_PAGES_PER_SITE (400)
+#: requests, so links past a few thousand can never be followed; a page of 50,000 links (a
+#: sitemap dump, a trap) took minutes of CPU and slowed every other site. 2,000 is five times
+#: the page cap and twice the largest real portal page seen.
+MAX_LINKS = 2000
+#: Elements of the box around a link whose text is read (its heading, its row's date). A heading
+#: box or a list row holds a few; a box with more is a whole list, which is neither, and reading
+#: it for each of its links is quadratic.
+BOX_ELEMENTS = 40
+
+
+def _anchors(sel: Selector, limit: int) -> list[Selector]:
+    """The first ``limit`` anchors with an href, in document order, without wrapping the rest."""
+    return sel.xpath(f"(//a[@href])[position() <= {int(limit)}]")
+
+
+def _box_text(node: Selector) -> str | None:
+    """The text of a small box, or None for a box of more than BOX_ELEMENTS elements (counted
+    lazily: a list of 50,000 links is not walked to learn that it is large)."""
+    root = node.root
+    if not hasattr(root, "iter") or len(list(islice(root.iter(), BOX_ELEMENTS + 1))) > BOX_ELEMENTS:
+        return None
+    return "".join(node.xpath(".//text()").getall())
+
+
 MORE_RE = re.compile(r"^(?:更多|查看更多|more|更多>+|>+|\+|more>+|更多\+)$", re.I)
 
 
@@ -51,7 +77,8 @@ def _anchor_text(a: Selector) -> str:
     best = title if len(title) > len(text) else text
     if MORE_RE.match(best) or not best:
         for parent in (*a.xpath(".."), *a.xpath("../..")):  # nearest box first
-            heading = normalise_title("".join(parent.css("::text").getall())).replace(text, "")
+            box = _box_text(parent)
+            heading = normalise_title(box).replace(text, "") if box else ""
             if heading and len(heading) <= 20:
                 return heading
     return best
@@ -60,7 +87,8 @@ def _anchor_text(a: Selector) -> str:
 def _published(a: Selector) -> str | None:
     """A date next to the link (same list item or table row), as lists show it."""
     for node in (a, *a.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]")):
-        m = DATE_RE.search(" ".join(node.css("::text").getall()))
+        box = _box_text(node)
+        m = DATE_RE.search(box) if box else None
         if m:
             y, mo, d = m.groups()
             return f"{y}-{int(mo):02d}-{int(d):02d}"
@@ -80,11 +108,11 @@ def _is_furniture(a: Selector) -> bool:
     )
 
 
-def links(url: str, sel: Selector) -> list[Entry]:
-    """Every followable link of the page, with its best title (``title`` attribute when the
-    visible text is cut short) and a nearby date."""
+def links(url: str, sel: Selector, limit: int = MAX_LINKS) -> list[Entry]:
+    """The followable links of the page's first ``limit`` anchors, with their best titles
+    (``title`` attribute when the visible text is cut short) and nearby dates."""
     found: list[Entry] = []
-    for a in sel.css("a[href]"):
+    for a in _anchors(sel, limit):
         href = a.attrib.get("href", "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "tel:")) or href == "#":
             continue
@@ -165,16 +193,17 @@ def article_date(sel: Selector) -> str | None:
     return None
 
 
-def attachments(url: str, sel: Selector) -> list[Attachment]:
-    """Document links of an article (PDF/DOC/DOCX/WPS/XLS …, download endpoints included),
-    each once, with the link text as the name hint; page furniture is skipped."""
+def attachments(url: str, sel: Selector, limit: int = MAX_LINKS) -> list[Attachment]:
+    """Document links among an article's first ``limit`` anchors (PDF/DOC/DOCX/WPS/XLS …,
+    download endpoints included), each once, with the link text as the name hint; page
+    furniture is skipped."""
     found: dict[str, Attachment] = {}
-    for a in sel.css("a[href]"):
+    for a in _anchors(sel, limit):
         href = a.attrib.get("href", "").strip()
-        if not href or href.startswith("javascript:") or _is_furniture(a):
+        if not href or href.startswith("javascript:"):
             continue
         target = urljoin(url, href)
-        if not is_document_url(target):
+        if not is_document_url(target) or _is_furniture(a):  # the cheap test first
             continue
         key = canonical_url(target)
         name = normalise_title("".join(a.css("::text").getall())) or None

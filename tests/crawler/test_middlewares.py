@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from crawler.fingerprint import CanonicalRequestFingerprinter
 from crawler.middlewares import (
+    RedirectLoopMiddleware,
     SiteGuardMiddleware,
     same_site,
     site_key,
@@ -110,3 +112,28 @@ def test_a_blocked_site_gets_no_more_requests(tmp_path: Path) -> None:
     spider.sites["http://www.mengjin.gov.cn/"].blocked = True
     with pytest.raises(IgnoreRequest, match="blocked"):
         guard.process_request(_request("http://www.mengjin.gov.cn/a/"))
+
+
+def test_a_redirect_back_into_its_own_chain_is_stopped_as_a_loop() -> None:
+    mw = RedirectLoopMiddleware.from_crawler(get_crawler())
+    first = Request("http://x.gov.cn/", meta={"start": True})
+    hop = first.replace(url="http://x.gov.cn/a", meta={**first.meta, "redirect_urls": [first.url]})
+    onward = Response(hop.url, status=302, headers={"Location": "/b"})
+    assert mw.process_response(hop, onward) is onward  # a chain going on is RedirectMiddleware's
+    back = Response(hop.url, status=302, headers={"Location": "/"})
+    with pytest.raises(IgnoreRequest, match=r"redirect loop: http://x.gov.cn/ -> .*/a -> "):
+        mw.process_response(hop, back)
+
+
+def test_a_prompt_meta_refresh_to_itself_is_a_loop_a_slow_one_is_a_page() -> None:
+    mw = RedirectLoopMiddleware.from_crawler(get_crawler())
+    request = Request("http://x.gov.cn/", meta={"start": True})
+
+    def refresh(delay: int) -> HtmlResponse:
+        html = f'<html><head><meta http-equiv="refresh" content="{delay};url=/"></head></html>'
+        return HtmlResponse(request.url, body=html.encode(), encoding="utf-8")
+
+    with pytest.raises(IgnoreRequest, match="redirect loop"):
+        mw.process_response(request, refresh(0))
+    slow = refresh(600)  # past METAREFRESH_MAXDELAY: Scrapy reads it as a page, so do we
+    assert mw.process_response(request, slow) is slow

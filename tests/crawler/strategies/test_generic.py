@@ -87,3 +87,28 @@ def test_a_select_page_jumper_leads_to_every_page() -> None:
         f.url for f in generic.pagination("http://x.gov.cn/xxgk/nb/index.html", Selector(text=page))
     ]
     assert urls == ["http://x.gov.cn/xxgk/nb/index_1.html", "http://x.gov.cn/xxgk/nb/index_2.html"]
+
+
+def _many_links(n: int, href: str = "/p/{i}.html", text: str = "") -> str:
+    anchors = "".join(f'<a href="{href.format(i=i)}">{text}</a>' for i in range(n))
+    return f"<html><body><div>{anchors}</div></body></html>"
+
+
+def test_a_page_of_50000_links_yields_only_the_first_max_links_in_page_order() -> None:
+    entries = generic.links("http://x.gov.cn/", Selector(text=_many_links(50_000)))
+    assert len(entries) == generic.MAX_LINKS
+    assert entries[0].url == "http://x.gov.cn/p/0.html"
+    assert entries[-1].url == f"http://x.gov.cn/p/{generic.MAX_LINKS - 1}.html"
+
+
+def test_anchors_past_the_bound_are_never_examined() -> None:
+    # the first MAX_LINKS anchors lead nowhere; the followable ones come after them
+    page = _many_links(generic.MAX_LINKS, href="javascript:void({i})") + _many_links(10)
+    assert generic.links("http://x.gov.cn/", Selector(text=page)) == []
+    assert len(generic.links("http://x.gov.cn/", Selector(text=page), limit=10**6)) == 10
+
+
+def test_an_article_of_50000_document_links_lists_at_most_max_links_attachments() -> None:
+    page = _many_links(50_000, href="/files/{i}.pdf", text="附件")
+    found = generic.attachments("http://x.gov.cn/a.html", Selector(text=page))
+    assert len(found) == generic.MAX_LINKS
