@@ -42,7 +42,7 @@ from demo.handler import make_handler
 from demo.manifest import DEFAULT_GROUP, load_manifest
 from demo.sites import Sites, _unused_port
 
-#: a template's region: 河南省洛阳市孟津区 -> (河南省, 洛阳市, 孟津区); the city-level portal has no county
+#: a template's region: 河南省洛阳市孟津区 -> (河南省, 洛阳市, 孟津区); a city portal has none
 REGION = re.compile(r"^(?P<province>.+?省)(?P<city>.+?市)(?P<county>.*)$")
 #: replies whose text is renamed
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml")
