@@ -107,7 +107,9 @@ def stored_reports(database: Path) -> set[tuple[str, int]]:
         return {(str(name), int(y)) for a, w, y in rows for name in (a, w)}
 
 
-def crawl_farm(n: int, tmp: Path, env: dict[str, str], profile: Path | None) -> dict[str, object]:
+def crawl_farm(
+    n: int, tmp: Path, env: dict[str, str], profile: Path | None, spy: Path | None
+) -> dict[str, object]:
     templates = load_manifest()["sites"]
     rounds = -(-n // len(templates))
     rows = [(d.code, d.name) for d in division_table().by_code.values()]
@@ -118,7 +120,13 @@ def crawl_farm(n: int, tmp: Path, env: dict[str, str], profile: Path | None) -> 
     log = run_dir / "crawl.log"
     with serve_farm(n, renamings) as farm:
         seeds = farm.seeds_csv(run_dir / "seeds.csv")
-        cmd = [sys.executable]
+        cmd = []
+        if spy is not None:  # sampled from outside, every 50 ms, without pausing the crawl
+            spy.mkdir(parents=True, exist_ok=True)
+            out = spy / f"crawl-{n}.txt"
+            cmd += ["py-spy", "record", "--nonblocking", "--subprocesses", "-r", "20"]
+            cmd += ["-f", "raw", "-o", str(out), "--"]
+        cmd += [sys.executable]
         if profile is not None:
             profile.mkdir(parents=True, exist_ok=True)
             cmd += ["-m", "cProfile", "-o", str(profile / f"crawl-{n}.prof")]
@@ -153,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-scrapy-bench", action="store_true", help="skip `scrapy bench`")
     parser.add_argument("--keep", action="store_true", help="keep the logs and databases")
     parser.add_argument("--profile", type=Path, help="write cProfile output of each crawl here")
+    parser.add_argument("--py-spy", type=Path, help="write py-spy samples of each crawl here")
     args = parser.parse_args(argv)
     sizes = args.sites or [60]
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
@@ -166,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="yingji-bench-")))
         bench = None if args.no_scrapy_bench else scrapy_bench(tmp, env)
-        results = [crawl_farm(n, tmp, env, args.profile) for n in sizes]
+        results = [crawl_farm(n, tmp, env, args.profile, args.py_spy) for n in sizes]
     print(f"yingji crawl benchmark - Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     header = (
         f"{'run':<24} {'requests':>8} {'req/s':>7} {'reports':>7} {'rep/s':>6}"
