@@ -126,13 +126,25 @@ def rounds_from_adcodes(
             renaming = {places.province: names[province]}
             for (city, template_counties), real in zip(needs, chosen, strict=True):
                 renaming[city] = names[real]
-                renaming.update(zip(template_counties, counties[real], strict=False))
+                renaming.update(_match_levels(template_counties, counties[real]))
             for c in chosen:
                 cities.remove(c)
             out.append(renaming)
             progress = True
     if len(out) < count:
         raise ValueError(f"the adcode table gives {len(out)} rounds of places, not {count}")
+    return out
+
+
+def _match_levels(template: list[str], real: list[str]) -> dict[str, str]:
+    """Template county -> a real county of the same level word where there is one (区 for 区,
+    县 for 县): a page that says only 区应急管理局 stays true of its clone."""
+    free = list(real)
+    out = {}
+    for name in template:
+        pick = next((r for r in free if r[-1] == name[-1]), free[0])
+        free.remove(pick)
+        out[name] = pick
     return out
 
 
