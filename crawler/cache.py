@@ -123,22 +123,3 @@ class OversizeMemoMiddleware:
     def _inc(self, key: str) -> None:
         if self.crawler.stats:
             self.crawler.stats.inc_value(key)
-
-
-#: What a scheduled crawl (``yingji crawl``, ``yingji cluster schedule``) sets on top of the
-#: project settings: the HTTP cache under this policy (and, merged into the project's
-#: ``DOWNLOADER_MIDDLEWARES`` by :func:`incremental_settings`, the oversize memo).
-INCREMENTAL_SETTINGS: dict[str, str] = {
-    "HTTPCACHE_ENABLED": "True",
-    "HTTPCACHE_POLICY": f"{__name__}.RevalidatingPolicy",
-}
-
-
-def incremental_settings(project: Any) -> dict[str, str]:
-    """:data:`INCREMENTAL_SETTINGS` plus the project's downloader middlewares and the memo.
-
-    ``-s DOWNLOADER_MIDDLEWARES=…`` replaces the project's dict, so the merged dict is passed.
-    """
-    middlewares = dict(project.getdict("DOWNLOADER_MIDDLEWARES"))
-    middlewares.setdefault(f"{__name__}.OversizeMemoMiddleware", 950)
-    return {**INCREMENTAL_SETTINGS, "DOWNLOADER_MIDDLEWARES": json.dumps(middlewares)}

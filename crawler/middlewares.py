@@ -1,8 +1,5 @@
 """Politeness and safety that hold whatever a page links to.
 
-- :class:`CanonicalRequestFingerprinter`: URLs that differ only in tracking parameters
-  (utm_*, spm, cache-busting timestamps …) are one request for the dupe filter, the HTTP cache
-  and the job directory.
 - :class:`SiteGuardMiddleware`: every request belongs to one seed (``meta["seed_url"]``) and is
   dropped when it leaves that seed's site (spam mirrors), when the site was found blocked, or
   when it would pass the per-site page cap or the per-URL-template cap that bounds
@@ -17,14 +14,12 @@ import logging
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-from weakref import WeakKeyDictionary
 
 import tldextract
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
-from scrapy.utils.request import fingerprint
 
-from crawler.discovery import canonical_url, url_template
+from crawler.discovery import url_template
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -33,23 +28,6 @@ logger = logging.getLogger(__name__)
 
 # The public-suffix snapshot bundled with tldextract; never fetched over the network.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
-class CanonicalRequestFingerprinter:
-    """Scrapy's fingerprint, computed on the canonical URL (see discovery.canonical_url)."""
-
-    def __init__(self, crawler: Crawler | None = None) -> None:
-        self._cache: WeakKeyDictionary[Request, bytes] = WeakKeyDictionary()
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CanonicalRequestFingerprinter:
-        return cls(crawler)
-
-    def fingerprint(self, request: Request) -> bytes:
-        if request not in self._cache:
-            canon = request.replace(url=canonical_url(request.url))
-            self._cache[request] = fingerprint(canon)
-        return self._cache[request]
 
 
 @lru_cache(maxsize=4096)
@@ -77,8 +55,8 @@ class SiteGuardMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         # defaults as in crawler/settings.py, for crawlers built without the project settings
-        self.max_pages = crawler.settings.getint("YINGJI_MAX_PAGES_PER_SITE", 400)
-        self.max_per_template = crawler.settings.getint("YINGJI_MAX_PER_TEMPLATE", 60)
+        self.max_pages = crawler.settings.getint("YINGJI_MAX_PAGES_PER_SITE")
+        self.max_per_template = crawler.settings.getint("YINGJI_MAX_PER_TEMPLATE")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteGuardMiddleware:

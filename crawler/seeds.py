@@ -5,7 +5,8 @@ whole file is checked before a crawl starts (a typo on line 900 must not surface
 Extra columns are per-site overrides, so that a site needing special handling is a row, not code:
 
 - ``columns``: more start URLs on the same site (e.g. the bureau's report column), space-separated;
-- ``family``: force a CMS strategy (trs, hanweb, gkmlpt, ucap, generic) instead of detection.
+- ``family``: force a CMS strategy (a name in ``crawler.strategies.FAMILIES``) instead of
+  detection.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import UsageError
 
 from crawler.discovery import canonical_url
+from crawler.strategies import FAMILIES
 
 REQUIRED_COLUMNS = ("name", "region", "url")
-KNOWN_FAMILIES = ("trs", "hanweb", "gkmlpt", "ucap", "generic")
+KNOWN_FAMILIES = FAMILIES  # the strategy registry says which families exist
 
 
 class SeedError(UsageError):

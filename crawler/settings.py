@@ -7,17 +7,12 @@ Tests override the delays and caps on the command line (``-s NAME=VALUE``).
 
 from __future__ import annotations
 
-import importlib.util
-
-
-def _existing(components: dict[str, int]) -> dict[str, int]:
-    """Components whose modules exist: parts written in parallel join when they land."""
-    return {
-        path: order
-        for path, order in components.items()
-        if importlib.util.find_spec(path.rsplit(".", 1)[0]) is not None
-    }
-
+# The bundles that only work together, as Scrapy add-ons (crawler/addons.py): the resume journal
+# (inert without -s JOBDIR=…) and the revalidating HTTP cache (on with YINGJI_INCREMENTAL).
+ADDONS = {
+    "crawler.addons.ResumeJournal": 100,
+    "crawler.addons.RevalidatingCache": 200,
+}
 
 # Polite by default: AutoThrottle adapts the delay to each server's latency.
 AUTOTHROTTLE_ENABLED = True
@@ -43,8 +38,8 @@ DOWNLOADER_MIDDLEWARES = {
     # every redirect hop: no request to a loopback, private, link-local, CGNAT or multicast
     # address, or to a name resolving to one (SSRF from inside the operator's network)
     "crawler.netguard.AddressGuardMiddleware": 70,
-    # with the HTTP cache on: a URL over the size cap is asked with HEAD next time (inert when off)
-    "crawler.cache.OversizeMemoMiddleware": 950,
+    # after RobotsTxtMiddleware (100): a site's robots.txt Crawl-delay holds its slot's delay
+    "crawler.crawldelay.CrawlDelayMiddleware": 110,
 }
 
 # Never 0, even in tests: Scrapy 2.19's downloader starts a slot's downloads as tasks, so with no
@@ -55,43 +50,28 @@ DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # no report is larger; a decoy archive is c
 DOWNLOAD_TIMEOUT = 60  # county servers are slow; a timeout is retried (RETRY_TIMES)
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 
-# Resume after a kill (-s JOBDIR=…): a request journal that marks a page done only after its
-# items left the pipelines (crawler/dupefilter.py); without a job directory these behave like
-# Scrapy's defaults.
-DUPEFILTER_CLASS = (
-    "crawler.dupefilter.ResumableDupeFilter"
-    if importlib.util.find_spec("crawler.dupefilter")
-    else "scrapy.dupefilters.RFPDupeFilter"
-)
-
-
 # The run record: per-site status, progress lines, the final table (crawler/runrecord.py).
-EXTENSIONS = _existing({"crawler.runrecord.RunRecord": 500})
+EXTENSIONS = {"crawler.runrecord.RunRecord": 500}
 
 FEED_EXPORT_ENCODING = "utf-8"
 
-# HTTP cache for incremental recrawls is enabled by the scheduled command (issue #5), not here:
-# a one-off crawl must see the sites as they are.
-HTTPCACHE_ENABLED = False
-# When it is on, a cached page is always revalidated (a 304 when unchanged), never served stale
-# by RFC 2616's freshness heuristic (crawler/cache.py).
-HTTPCACHE_POLICY = "crawler.cache.RevalidatingPolicy"
+# The HTTP cache of incremental recrawls is switched on by the scheduled command
+# (YINGJI_INCREMENTAL, the RevalidatingCache add-on), not here: a one-off crawl must see the
+# sites as they are.
 
 # The pipelines, one concern each: download -> parse -> store.
-ITEM_PIPELINES = _existing(
-    {
-        "pipelines.download.DownloadPipeline": 100,
-        "pipelines.parse.ParsePipeline": 200,
-        "pipelines.store.StorePipeline": 300,
-    }
-)
+ITEM_PIPELINES = {
+    "pipelines.download.DownloadPipeline": 100,
+    "pipelines.parse.ParsePipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
 
 LOG_LEVEL = "INFO"
 
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # URLs differing only in tracking parameters are one request (dupe filter, cache, job dir).
-REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.CanonicalRequestFingerprinter"
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalRequestFingerprinter"
 
 # 5xx, gateway timeouts and 429 recover on retry often enough; timeouts are retried as well.
 RETRY_ENABLED = True
@@ -100,26 +80,31 @@ RETRY_TIMES = 3
 
 ROBOTSTXT_OBEY = True
 
-SCHEDULER = (
-    "crawler.dupefilter.JournalScheduler"
-    if importlib.util.find_spec("crawler.dupefilter")
-    else "scrapy.core.scheduler.Scheduler"
-)
-
-SPIDER_MIDDLEWARES = _existing({"crawler.dupefilter.ResumeMiddleware": 10})
-
 SPIDER_MODULES = ["crawler.spiders"]
 
 TELNETCONSOLE_ENABLED = False
 
 USER_AGENT = "yingji/0.1 (+collects annual government-information-disclosure reports)"
 
-# --- yingji's own settings ---
+# --- yingji's own settings: declared here once; components read them without defaults ---
 # Networks (CIDRs) the address guard lets through although they are not public, for intranet
 # deployments, e.g. ["10.20.0.0/16"]; the seeds' own hosts are always allowed (crawler/netguard.py)
 YINGJI_ALLOWED_NETWORKS: list[str] = []
+YINGJI_DOCUMENT_MAXSIZE = 0  # bytes per document (0: only DOWNLOAD_MAXSIZE bounds it)
+YINGJI_FILES_STORE = ""  # raw-file store; empty: beside the database (storage/config.py)
+# With the RevalidatingCache add-on: the HTTP cache on, every page revalidated (scheduled crawls).
+YINGJI_INCREMENTAL = False
+YINGJI_MAX_ATTACHMENTS = 10  # documents fetched per report page: a page linking 200 is a list
+# A robots.txt Crawl-delay is honoured up to this many seconds (AUTOTHROTTLE_MAX_DELAY's bound).
+YINGJI_MAX_CRAWL_DELAY = 30.0
 YINGJI_MAX_HOPS = 6  # column links followed from a start URL (pagination is free)
 YINGJI_MAX_PAGES_PER_SITE = 400  # requests per site, all kinds; a capped site is flagged
 YINGJI_MAX_PER_TEMPLATE = 60  # requests per URL shape (digits as N) per site: bounds traps
-YINGJI_PAGE_MAXSIZE = 5 * 1024 * 1024  # an HTML page larger than this is not a page
+YINGJI_PAGE_MAXSIZE = 5 * 1024 * 1024  # an HTML page larger than this is not a page (never 0)
+YINGJI_PARSE_POOL = "process"  # parsing runs in worker processes: a hung parser can be killed
+YINGJI_PARSE_TIMEOUT = 120.0  # seconds per document before its parse is abandoned
+YINGJI_PARSE_WORKERS = 0  # 0: min(4, CPUs)
+YINGJI_PRINT_TABLE = True  # the per-site table at the end of a crawl
+YINGJI_PROGRESS_INTERVAL = 30.0  # seconds between progress lines
+YINGJI_RECORD_RUNS = True  # the run and its per-site states go into the database
 YINGJI_SITES_FILE = ""  # when set, the spider writes its per-site states there as JSON at close

@@ -35,3 +35,9 @@ class ConverterMissing(ParseError):
 
 class ConversionFailed(ParseError):
     code = "conversion_failed"
+
+
+class TimedOut(ParseError):
+    """Over a time limit (a conversion LibreOffice did not finish): stopped, not waited for."""
+
+    code = "timed_out"

@@ -1,50 +1,43 @@
-"""CMS families: each module reads one layout of lists; the dispatcher runs those that apply.
+"""CMS families behind one registry: listing, seed validation and follow-ups all read it.
 
-A strategy never makes Scrapy requests itself; it returns plain :class:`Listing` data (the list
-entries it saw and the follow-up fetches the family needs: next list pages, Hanweb's dataproxy
-POSTs, gkmlpt's JSON API) so that each family's parsing is a pure function tested on text.
+The generic reading (:mod:`crawler.strategies.generic`) runs on every page; each family module
+in :data:`STRATEGIES` adds what ordinary links cannot show (script page counts, embedded XML,
+JSON APIs) and answers the follow-up fetches it asked for. Adding a family is one module that
+satisfies :class:`~crawler.strategies.base.Strategy`, listed here once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from parsel import Selector
 
-#: Response kinds a follow-up fetch produces; the spider picks the parser by kind.
-KIND_PAGE = "page"  # an HTML page (list, column, home)
-KIND_HANWEB_PROXY = "hanweb-proxy"  # Hanweb dataproxy.jsp XML
-KIND_GKMLPT_API = "gkmlpt-api"  # gkmlpt JSON API
+from crawler.strategies import generic, gkmlpt, hanweb, trs, ucap
+from crawler.strategies.base import KIND_PAGE, Entry, Followup, Listing, Strategy
+from crawler.strategies.gkmlpt import KIND_GKMLPT_API
+from crawler.strategies.hanweb import KIND_HANWEB_PROXY
 
+#: The registry, in the order families read a page (and seeds name them in errors).
+STRATEGIES: tuple[Strategy, ...] = (trs, hanweb, gkmlpt, ucap)
 
-@dataclass(frozen=True)
-class Entry:
-    """A link seen in a list: the title decides whether it is a report."""
+#: What a seed's ``family`` column may say: a registered family, or the generic reading only.
+FAMILIES: tuple[str, ...] = (*(s.NAME for s in STRATEGIES), "generic")
 
-    url: str
-    title: str
-    published: str | None = None
-    in_nav: bool = False  # in the page's header, navigation or footer (site-wide links)
+_BY_KIND: dict[str, Strategy] = {kind: s for s in STRATEGIES for kind in s.FOLLOWUP_KINDS}
 
-
-@dataclass(frozen=True)
-class Followup:
-    """Another fetch the family needs to see the rest of a list."""
-
-    url: str
-    kind: str = KIND_PAGE
-    method: str = "GET"
-    formdata: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass
-class Listing:
-    entries: list[Entry] = field(default_factory=list)
-    followups: list[Followup] = field(default_factory=list)
-
-    def extend(self, other: Listing) -> None:
-        self.entries.extend(other.entries)
-        self.followups.extend(other.followups)
+__all__ = [
+    "FAMILIES",
+    "KIND_GKMLPT_API",
+    "KIND_HANWEB_PROXY",
+    "KIND_PAGE",
+    "STRATEGIES",
+    "Entry",
+    "Followup",
+    "Listing",
+    "Strategy",
+    "article_title",
+    "extract_listing",
+    "parse_followup",
+    "unreadable_label",
+]
 
 
 def extract_listing(url: str, text: str, family: str | None = None) -> Listing:
@@ -53,11 +46,31 @@ def extract_listing(url: str, text: str, family: str | None = None) -> Listing:
     ``family`` (a seed override) restricts the families tried besides the generic reading,
     which always runs because family pages still carry ordinary links.
     """
-    from crawler.strategies import generic, gkmlpt, hanweb, trs
-
     sel = Selector(text=text or "<html></html>")
     listing = generic.extract(url, sel)
-    for name, module in (("trs", trs), ("hanweb", hanweb), ("gkmlpt", gkmlpt)):
-        if family in (None, name) and module.applies(url, text):
-            listing.extend(module.extract(url, text, sel))
+    for strategy in STRATEGIES:
+        if family in (None, strategy.NAME) and strategy.applies(url, text):
+            listing.extend(strategy.extract(url, text, sel))
     return listing
+
+
+def parse_followup(kind: str, url: str, text: str, formdata: dict[str, str]) -> Listing:
+    """A follow-up answer of a non-page ``kind``, read by the family that asked for it.
+
+    Raises ValueError for an answer the family cannot read, KeyError for an unknown kind.
+    """
+    return _BY_KIND[kind].parse_followup(kind, url, text, formdata)
+
+
+def unreadable_label(kind: str) -> str:
+    """How a log line names an unreadable answer of ``kind`` ("gkmlpt API answer")."""
+    return _BY_KIND[kind].FOLLOWUP_KINDS[kind]
+
+
+def article_title(sel: Selector) -> str | None:
+    """An article's own title: a family's markup first, then the generic places."""
+    for strategy in STRATEGIES:
+        title = strategy.article_title(sel)
+        if title:
+            return title
+    return generic.article_title(sel)

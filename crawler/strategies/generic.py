@@ -11,9 +11,16 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.discovery import canonical_url, is_document_url, is_pagination_link, normalise_title
+from crawler.discovery import (
+    canonical_url,
+    is_document_url,
+    is_page_option,
+    is_pagination_link,
+    is_year_link,
+    normalise_title,
+)
 from crawler.items import Attachment
-from crawler.strategies import Entry, Followup, Listing
+from crawler.strategies.base import Entry, Followup, Listing
 
 DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 #: Page furniture whose links are never list entries or attachments of the article.
@@ -93,7 +100,8 @@ def links(url: str, sel: Selector) -> list[Entry]:
 
 
 def pagination(url: str, sel: Selector) -> list[Followup]:
-    """Next pages of the same list: 下一页/尾页 links and page numbers with a page parameter."""
+    """Next pages of the same list: 下一页/尾页 links, page numbers with a page parameter, and
+    the options of a ``<select>`` page jumper."""
     out: list[Followup] = []
     here = canonical_url(url)
     for a in sel.css("a[href]"):
@@ -106,11 +114,34 @@ def pagination(url: str, sel: Selector) -> list[Followup]:
             and canonical_url(target) != here
         ):
             out.append(Followup(target))
+    # <select> page jumpers: <option value="index_2.html">第3页</option>
+    for option in sel.css("select option[value]"):
+        value = option.attrib.get("value", "").strip()
+        if not value or value.startswith("javascript:"):
+            continue
+        target = urljoin(url, value)
+        text = "".join(option.css("::text").getall())
+        if is_page_option(text, target) and canonical_url(target) != here:
+            out.append(Followup(target))
+    return out
+
+
+def year_options(url: str, sel: Selector) -> list[Entry]:
+    """A ``<select>`` of years (年度: 2024年 / 2023年 …) whose options are the years' columns."""
+    out: list[Entry] = []
+    for option in sel.css("select option[value]"):
+        value = option.attrib.get("value", "").strip()
+        text = normalise_title("".join(option.css("::text").getall()))
+        if value and not value.startswith("javascript:"):
+            target = urljoin(url, value)
+            if is_year_link(text, target):
+                out.append(Entry(url=target, title=text))
     return out
 
 
 def extract(url: str, sel: Selector) -> Listing:
-    return Listing(entries=links(url, sel), followups=pagination(url, sel))
+    entries = links(url, sel) + year_options(url, sel)
+    return Listing(entries=entries, followups=pagination(url, sel))
 
 
 def article_title(sel: Selector) -> str | None:

@@ -16,7 +16,12 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from parsel import Selector
 
 from crawler.discovery import ColumnKind, column_kind
-from crawler.strategies import KIND_GKMLPT_API, Entry, Followup, Listing
+from crawler.strategies.base import Entry, Followup, Listing
+
+NAME = "gkmlpt"
+#: gkmlpt JSON API
+KIND_GKMLPT_API = "gkmlpt-api"
+FOLLOWUP_KINDS = {KIND_GKMLPT_API: "gkmlpt API answer"}
 
 SID_RE = re.compile(r"\bSID\s*[:=]\s*['\"]?(\d+)", re.I)
 CAT_HREF_RE = re.compile(r"(?:gkmlpt/index)?#(\d+)$")
@@ -100,3 +105,11 @@ def extract_api(url: str, text: str) -> Listing:
             for n in range(2, pages + 1)
         )
     return listing
+
+
+def parse_followup(kind: str, url: str, text: str, formdata: dict[str, str]) -> Listing:
+    return extract_api(url, text)
+
+
+def article_title(sel: Selector) -> str | None:
+    return None

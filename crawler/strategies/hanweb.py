@@ -14,7 +14,12 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.strategies import KIND_HANWEB_PROXY, Entry, Followup, Listing
+from crawler.strategies.base import Entry, Followup, Listing
+
+NAME = "hanweb"
+#: Hanweb dataproxy.jsp XML
+KIND_HANWEB_PROXY = "hanweb-proxy"
+FOLLOWUP_KINDS = {KIND_HANWEB_PROXY: "Hanweb dataproxy answer"}
 
 DATASTORE_RE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
 RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
@@ -155,3 +160,11 @@ def extract_proxy(url: str, text: str, formdata: dict[str, str]) -> Listing:
             proxy_followup(url, fields, end + 1, int(query.get("perpage", "15")))
         )
     return listing
+
+
+def parse_followup(kind: str, url: str, text: str, formdata: dict[str, str]) -> Listing:
+    return extract_proxy(url, text, formdata)
+
+
+def article_title(sel: Selector) -> str | None:
+    return None

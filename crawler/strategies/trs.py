@@ -12,7 +12,10 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.strategies import Followup, Listing
+from crawler.strategies.base import Followup, Listing
+
+NAME = "trs"
+FOLLOWUP_KINDS: dict[str, str] = {}  # TRS lists are ordinary pages
 
 CREATE_PAGE_RE = re.compile(
     r"createPageHTML\s*\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?"
@@ -71,3 +74,11 @@ def page_urls(url: str, text: str) -> list[str]:
 
 def extract(url: str, text: str, sel: Selector) -> Listing:
     return Listing(followups=[Followup(u) for u in page_urls(url, text)])
+
+
+def parse_followup(kind: str, url: str, text: str, formdata: dict[str, str]) -> Listing:
+    raise KeyError(kind)  # TRS asks only for ordinary pages
+
+
+def article_title(sel: Selector) -> str | None:
+    return None

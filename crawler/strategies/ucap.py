@@ -9,9 +9,13 @@ from __future__ import annotations
 from parsel import Selector
 
 from crawler.discovery import normalise_title
+from crawler.strategies.base import Listing
+
+NAME = "ucap"
+FOLLOWUP_KINDS: dict[str, str] = {}
 
 
-def applies(text: str) -> bool:
+def applies(url: str, text: str) -> bool:
     return "<ucapcontent" in text.lower()
 
 
@@ -22,3 +26,12 @@ def article_title(sel: Selector) -> str | None:
 def has_body_text(sel: Selector) -> bool:
     """Whether ``<ucapcontent>`` holds text (not only an attachment link)."""
     return len(normalise_title(" ".join(sel.css("ucapcontent ::text").getall()))) > 50
+
+
+def extract(url: str, text: str, sel: Selector) -> Listing:
+    """Ucap lists are ordinary links (the generic reading); only its articles differ."""
+    return Listing()
+
+
+def parse_followup(kind: str, url: str, text: str, formdata: dict[str, str]) -> Listing:
+    raise KeyError(kind)

@@ -9,13 +9,23 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
 
+from crawler.fingerprint import CanonicalRequestFingerprinter
 from crawler.middlewares import (
-    CanonicalRequestFingerprinter,
     SiteGuardMiddleware,
     same_site,
     site_key,
 )
 from crawler.spiders.yingji import YingjiSpider
+
+
+def _project_settings() -> dict[str, object]:
+    """yingji's own settings as the project declares them (crawler/settings.py): components
+    read them without restating defaults."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return {k: v for k, v in settings.copy_to_dict().items() if k.startswith("YINGJI_")}
 
 
 def test_a_site_is_its_registrable_domain_with_subdomains() -> None:
@@ -49,7 +59,9 @@ def _guarded(tmp_path: Path, **settings: object) -> tuple[SiteGuardMiddleware, Y
     seeds.write_text(
         "name,region,url\n孟津区人民政府,河南省洛阳市孟津区,http://www.mengjin.gov.cn/\n", "utf-8"
     )
-    crawler = get_crawler(YingjiSpider, {"YINGJI_MAX_PAGES_PER_SITE": 5, **settings})
+    crawler = get_crawler(
+        YingjiSpider, {**_project_settings(), "YINGJI_MAX_PAGES_PER_SITE": 5, **settings}
+    )
     crawler.spider = crawler._create_spider(seeds=str(seeds))
     return SiteGuardMiddleware.from_crawler(crawler), crawler.spider
 

@@ -8,7 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from crawler.discovery import canonical_url
+from crawler.spiders.state import ArticleState, PageState
 from crawler.spiders.yingji import YingjiSpider
+
+
+def _project_settings() -> dict[str, object]:
+    """yingji's own settings as the project declares them (crawler/settings.py): components
+    read them without restating defaults."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return {k: v for k, v in settings.copy_to_dict().items() if k.startswith("YINGJI_")}
 
 
 def _by_site(crawl: Any, key: str) -> dict[str, int]:
@@ -134,7 +145,7 @@ def test_an_article_leads_to_the_bureaus_other_reports(tmp_path: Path) -> None:
 
     seeds = tmp_path / "seeds.csv"
     seeds.write_text("name,region,url\n某区人民政府,某省某市某区,http://www.x.gov.cn/\n", "utf-8")
-    crawler = get_crawler(YingjiSpider)
+    crawler = get_crawler(YingjiSpider, _project_settings())
     spider = crawler._create_spider(seeds=str(seeds))
     url = "http://www.x.gov.cn/bm/yjglj/ndbg/202401/t20240125_1.html"
     title = "某区应急管理局2023年政府信息公开工作年度报告"
@@ -147,9 +158,9 @@ def test_an_article_leads_to_the_bureaus_other_reports(tmp_path: Path) -> None:
         '<p>下一篇：<a href="../202402/t20240201_3.html">'
         "某区应急管理局2024年安全生产工作要点</a></p></body></html>"
     )
-    request = Request(url, meta={"seed_url": "http://www.x.gov.cn/", "title": "", "em": True})
+    request = Request(url, meta={"seed_url": "http://www.x.gov.cn/"})
     response = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=request)
-    out = list(spider.parse_article(response))
+    out = list(spider.parse_article(response, ArticleState(em=True, title="")))
     items = [o for o in out if not isinstance(o, Request)]
     requests = [o.url for o in out if isinstance(o, Request)]
     assert [i.title for i in items] == [title]
@@ -166,7 +177,7 @@ def test_the_bureaus_context_reaches_its_sub_columns_not_the_portal(tmp_path: Pa
 
     seeds = tmp_path / "seeds.csv"
     seeds.write_text("name,region,url\n某区人民政府,某省某市某区,http://www.x.gov.cn/\n", "utf-8")
-    spider = get_crawler(YingjiSpider)._create_spider(seeds=str(seeds))
+    spider = get_crawler(YingjiSpider, _project_settings())._create_spider(seeds=str(seeds))
     url = "http://www.x.gov.cn/bm/yjglj/"
     page = (
         '<html><body><div class="nav"><a href="/xxgk/">政府信息公开</a>'
@@ -174,11 +185,13 @@ def test_the_bureaus_context_reaches_its_sub_columns_not_the_portal(tmp_path: Pa
         '<ul><li><a href="./xxgk/">信息公开</a></li><li><a href="./nb/">政府信息公开年报</a></li>'
         '<li><a href="/col/col1229000101/index.html">政府信息公开年报</a></li></ul></body></html>'
     )
-    meta = {"seed_url": "http://www.x.gov.cn/", "hops": 2, "em": True, "kind": 2}
+    meta = {"seed_url": "http://www.x.gov.cn/"}
     response = HtmlResponse(
         url, body=page.encode(), encoding="utf-8", request=Request(url, meta=meta)
     )
-    em = {r.url: r.meta["em"] for r in spider.parse_page(response) if isinstance(r, Request)}
+    state = PageState(hops=2, em=True, kind=2)
+    out = spider.parse_page(response, state)
+    em = {r.url: r.cb_kwargs["state"].em for r in out if isinstance(r, Request)}
     assert em == {
         "http://www.x.gov.cn/xxgk/": False,  # the portal's navigation
         "http://www.x.gov.cn/xxgk/zfxxgknb/": False,  # the portal's own report column
@@ -186,3 +199,49 @@ def test_the_bureaus_context_reaches_its_sub_columns_not_the_portal(tmp_path: Pa
         "http://www.x.gov.cn/bm/yjglj/nb/": True,
         "http://www.x.gov.cn/col/col1229000101/index.html": True,  # Hanweb: not a sub-path
     }
+
+
+def test_a_column_behind_a_301_yields_its_reports_at_the_redirected_folder(tmp_path: Path) -> None:
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("name,region,url\n某县人民政府,某省某市某县,http://www.x.gov.cn/\n", "utf-8")
+    spider = get_crawler(YingjiSpider, _project_settings())._create_spider(seeds=str(seeds))
+    linked = "http://www.x.gov.cn/zwgk/bmxxgk/yjglj/zfxxgknb"
+    final = linked + "/"
+    page = (
+        '<html><body><ul class="list"><li><a href="./202401/t20240125_1001.html">'
+        "某县应急管理局2023年政府信息公开工作年度报告</a><span>2024-01-25</span></li></ul>"
+        '<script>createPageHTML(2, 0, "index", "html");</script></body></html>'
+    )
+    request = Request(final, meta={"seed_url": "http://www.x.gov.cn/", "redirect_urls": [linked]})
+    response = HtmlResponse(final, body=page.encode(), encoding="utf-8", request=request)
+    state = PageState(hops=2, em=True, kind=3, source_url=linked)
+    urls = {r.url for r in spider.parse_page(response, state) if isinstance(r, Request)}
+    assert urls == {
+        final + "202401/t20240125_1001.html",
+        final + "index_1.html",
+    }
+
+
+def test_every_year_of_a_report_collection_is_walked(tmp_path: Path) -> None:
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("name,region,url\n某县人民政府,某省某市某县,http://www.x.gov.cn/\n", "utf-8")
+    spider = get_crawler(YingjiSpider, _project_settings())._create_spider(seeds=str(seeds))
+    url = "http://www.x.gov.cn/yjj/zfxxgknb/"
+    page = (
+        '<html><body><div class="tabs"><a href="./c1024/">2024年度</a>'
+        '<a href="./c1023/">2023年度</a></div>'
+        '<select onchange="location.href=this.value"><option value="">年度</option>'
+        '<option value="./c1022/">2022年</option><option value="./c1021/">2021年</option>'
+        "</select></body></html>"
+    )
+    request = Request(url, meta={"seed_url": "http://www.x.gov.cn/"})
+    response = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=request)
+    state = PageState(hops=2, em=True, kind=3)
+    urls = {r.url for r in spider.parse_page(response, state) if isinstance(r, Request)}
+    assert urls == {f"{url}c{n}/" for n in (1021, 1022, 1023, 1024)}

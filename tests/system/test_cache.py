@@ -73,10 +73,9 @@ def _crawl(server: FileServer, tmp: Path) -> list[int]:
     db = tmp / "items.db"
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     settings = {
-        "HTTPCACHE_ENABLED": "True",
+        "ADDONS": '{"crawler.addons.RevalidatingCache": 200}',
+        "YINGJI_INCREMENTAL": "True",
         "HTTPCACHE_DIR": str(tmp / "cache"),
-        "HTTPCACHE_POLICY": "crawler.cache.RevalidatingPolicy",
-        "DOWNLOADER_MIDDLEWARES": '{"crawler.cache.OversizeMemoMiddleware": 950}',
         "DOWNLOAD_MAXSIZE": str(CAP),
         "ROBOTSTXT_OBEY": "False",
         "TELNETCONSOLE_ENABLED": "False",

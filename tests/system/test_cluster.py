@@ -48,7 +48,7 @@ def test_a_shard_gets_its_database_its_own_job_dir_and_the_scheduled_settings() 
     settings = [value for key, value in args if key == "setting"]
     assert "DATABASE_URL=postgresql+psycopg://u@db/yingji" in settings
     assert "JOBDIR=/var/lib/yingji/jobs/shard-2-of-3" in settings
-    assert "DUPEFILTER_CLASS=crawler.dupefilter.ResumableDupeFilter" in settings
+    assert "YINGJI_INCREMENTAL=True" in settings  # the RevalidatingCache add-on
     # a setting given explicitly wins over the scheduled default
     assert "HTTPCACHE_ENABLED=False" in settings and "HTTPCACHE_ENABLED=True" not in settings
 
@@ -56,7 +56,7 @@ def test_a_shard_gets_its_database_its_own_job_dir_and_the_scheduled_settings() 
 def test_the_http_cache_needs_an_absolute_directory_on_the_node() -> None:
     with_jobdir = [v for k, v in cluster.spider_args("1/2", jobdir="/j") if k == "setting"]
     assert "HTTPCACHE_DIR=/j/httpcache" in with_jobdir
-    assert "HTTPCACHE_ENABLED=True" in with_jobdir
+    assert "YINGJI_INCREMENTAL=True" in with_jobdir  # the add-on turns the cache on
     bare = [v for k, v in cluster.spider_args("1/2") if k == "setting"]
     assert "HTTPCACHE_ENABLED=False" in bare and "HTTPCACHE_ENABLED=True" not in bare
 

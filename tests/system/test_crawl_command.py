@@ -28,8 +28,11 @@ def test_the_crawl_is_scrapy_crawl_yingji_with_resume_cache_and_database(tmp_pat
     settings = [cmd[i + 1] for i, part in enumerate(cmd) if part == "-s"]
     assert "DATABASE_URL=sqlite:////data/y.db" in settings
     assert f"JOBDIR={tmp_path / 'job'}" in settings
-    assert "HTTPCACHE_POLICY=crawler.cache.RevalidatingPolicy" in settings
-    assert "SCHEDULER=crawler.dupefilter.JournalScheduler" in settings
+    from crawler import settings as project
+
+    assert "crawler.addons.RevalidatingCache" in project.ADDONS  # revalidating policy + memo
+    assert "crawler.addons.ResumeJournal" in project.ADDONS  # the journal, used with JOBDIR
+    assert "YINGJI_INCREMENTAL=True" in settings  # the RevalidatingCache add-on turns the cache on
     assert any(s.startswith("HTTPCACHE_DIR=/") for s in settings)  # absolute: cwd-independent
 
 

@@ -1,4 +1,4 @@
-"""Resume after SIGKILL (crawler/dupefilter.py): the journal, then real killed crawls.
+"""Resume after SIGKILL (crawler/resume.py): the journal, then real killed crawls.
 
 The crawl tests run a real Scrapy process (``scrapy runspider tests/system/tree_spider.py``)
 against a real, deliberately slow HTTP server on 127.0.0.1, kill it with SIGKILL while pages
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.dupefilter import (
+from crawler.resume import (
     JOURNAL_NAME,
     RequestJournal,
     done_record,
@@ -131,9 +131,7 @@ def _crawl(root: str, db: Path, jobdir: Path, cwd: Path) -> subprocess.Popen[byt
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     settings = {
         "JOBDIR": str(jobdir),
-        "SCHEDULER": "crawler.dupefilter.JournalScheduler",
-        "DUPEFILTER_CLASS": "crawler.dupefilter.ResumableDupeFilter",
-        "SPIDER_MIDDLEWARES": '{"crawler.dupefilter.ResumeMiddleware": 10}',
+        "ADDONS": '{"crawler.addons.ResumeJournal": 100}',
         "CONCURRENT_REQUESTS": "6",
         "ROBOTSTXT_OBEY": "False",
         "TELNETCONSOLE_ENABLED": "False",

@@ -1,4 +1,4 @@
-"""Resume after SIGKILL with the real spider and pipelines (crawler/dupefilter.py end to end).
+"""Resume after SIGKILL with the real spider and pipelines (crawler/resume.py end to end).
 
 A real ``yingji crawl --jobdir`` of the bundled sites, slowed by a download delay, is killed
 with SIGKILL once some but not all reports are stored, then started again with the same job

@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from yingji_parser.checks import check_applications, check_record, check_review
+from yingji_parser.mapping.rules import BALANCE, OUTCOMES, ROW_SUM, application_checks
 
 from .conftest import expected
 
@@ -70,3 +71,15 @@ def test_review_group_must_add_up() -> None:
 def test_decimal_numbers_compare_without_float_noise() -> None:
     r = {"review": {"upheld": 0.1, "corrected": 0.2, "other": 0, "pending": 0, "total": 0.3}}
     assert check_review(r) == []
+
+
+def test_each_rule_instance_holds_fails_or_cannot_be_made() -> None:
+    # the mapper asks these when it chooses how to read a row a cell off: a blank is "cannot
+    # be made" (None), never a failure
+    a = apps()
+    a["granted"]["total"] += 1
+    a["new"]["commercial"] = None
+    states = {c.key: c.holds for c in application_checks(a, "2021")}
+    assert states[(ROW_SUM, "granted")] is False
+    assert states[(ROW_SUM, "new")] is None and states[(BALANCE, "commercial")] is None
+    assert states[(OUTCOMES, "total")] is False and states[(OUTCOMES, "research")] is True

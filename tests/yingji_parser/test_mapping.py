@@ -1,8 +1,9 @@
 """The mapper finds rows and columns by their labels, whatever the quirks of the document.
 
 Each quirk has its own small fixture in tests/fixtures/parser (tab-separated text, the layout a
-PDF text layer gives; the mapper never sees the format). All but the 2019 fixture carry the
-numbers of synth1, which are non-zero almost everywhere, so a shifted column cannot pass.
+PDF text layer gives; the mapper never sees the format). They carry the numbers of synth1, which
+are non-zero almost everywhere, so a shifted column cannot pass. The 2019 trial format has its
+own tests (test_format_2019.py), and so do repairs of rows a cell off (test_repairs.py).
 """
 
 from __future__ import annotations
@@ -98,28 +99,6 @@ def test_other_as_one_row_in_a_2021_report_goes_to_other_with_a_warning() -> Non
     assert "other_not_split" in codes(result)
     assert "row_missing" not in codes(result)  # said once, by other_not_split
     assert result.record["template"] == "2021"
-
-
-def test_2019_format_has_its_own_section_two_keys_and_one_other_row() -> None:
-    result = parse("format_2019.txt")
-    assert result.status == "parsed"
-    rec = result.record
-    assert rec["template"] == "2019"
-    assert rec["year"] == 2019
-    assert rec["active_disclosure"] == {
-        "rules": {"new_made": 1, "new_published": 1, "total_published": 5},
-        "normative_documents": {"new_made": 3, "new_published": 3, "total_published": 21},
-        "licensing": {"previous_items": 12, "change": -2, "decisions": 340},
-        "other_services": {"previous_items": 4, "change": 0, "decisions": 17},
-        "penalty": {"previous_items": 86, "change": 3, "decisions": 152},
-        "coercion": {"previous_items": 9, "change": 0, "decisions": 6},
-        "fees": {"previous_items": 2, "change": 0},
-        "procurement": {"items": 7, "amount": 96171.6},
-    }
-    assert "other_overdue_correction" not in rec["applications"]
-    assert rec["applications"]["other"]["total"] == 61
-    assert rec["applications"]["handled_total"] == SYNTH1["applications"]["handled_total"]
-    assert [w.code for w in result.warnings] == []
 
 
 def _doc(*blocks: Any) -> Document:

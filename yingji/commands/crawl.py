@@ -10,7 +10,7 @@ jumped, an unfinished run), 0 otherwise.
 
 ``--jobdir DIR`` makes the crawl resumable: a crawl killed before it finished continues where it
 stopped when started again with the same directory; once a crawl has finished, the next one
-with that directory starts afresh (crawler/dupefilter.py). So a scheduled job can use one fixed
+with that directory starts afresh (crawler/resume.py). So a scheduled job can use one fixed
 directory.
 """
 
@@ -62,16 +62,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 
 
 def scheduled_settings() -> dict[str, str]:
-    """What a scheduled crawl adds to the project settings: the revalidating HTTP cache
-    (crawler/cache.py) and the resumable job directory (crawler/dupefilter.py)."""
-    from scrapy.settings import Settings
-
-    from crawler.cache import incremental_settings
-    from crawler.dupefilter import resume_settings
-
-    project = Settings()
-    project.setmodule(SETTINGS_MODULE, priority="project")
-    return {**incremental_settings(project), **resume_settings(project)}
+    """What a scheduled crawl adds to the project settings: the revalidating HTTP cache, which
+    the RevalidatingCache add-on (crawler/addons.py) turns on with YINGJI_INCREMENTAL. The
+    resumable job directory needs only ``JOBDIR``: the ResumeJournal add-on is always on."""
+    return {"YINGJI_INCREMENTAL": "True"}
 
 
 def scrapy_command(args: argparse.Namespace, database: str) -> list[str]:
@@ -144,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
 def crawl_began(jobdir: Path, now: datetime) -> datetime | None:
     """When the interrupted crawl this one resumes began; ``None`` for a new crawl (whose start
     ``now`` is then noted in the job directory for a later resume)."""
-    from crawler.dupefilter import journal_unfinished
+    from crawler.resume import journal_unfinished
 
     mark = jobdir / CRAWL_MARK
     if journal_unfinished(jobdir):

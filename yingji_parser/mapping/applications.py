@@ -8,17 +8,21 @@ renews the column map; a continuation table without a header reuses the last one
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache
 
-from yingji_parser.labels import core, strip_numbering
+from yingji_parser.labels import Number, core, strip_numbering
 from yingji_parser.mapping import catalogue as cat
 from yingji_parser.mapping.match import EXACT, best_match, score
+from yingji_parser.mapping.repairs import Repair, Verdicts, decide_together, fit, values
 from yingji_parser.mapping.rows import Row
-from yingji_parser.mapping.values import by_order, by_positions, numbers
+from yingji_parser.mapping.rules import application_checks
+from yingji_parser.mapping.values import by_positions, numbers
 from yingji_parser.result import ParseWarning
 from yingji_parser.warnings import warn
 
 Cells = dict[str, int | float | None]
+Values = list[Number | None]
 MAX_HEADER_ROWS = 6  # the format's header has three rows; more is text, not header
 
 
@@ -94,20 +98,26 @@ def column_positions(header: list[Row]) -> list[int] | None:
     return positions if positions == sorted(positions) else None
 
 
-def _warn_blank_tail(texts: list[str], what: str, row: Row, warnings: list[ParseWarning]) -> None:
-    """Blank last column(s) after filled ones: most likely a cell the row lacks, not a blank."""
+def _blank_tail(texts: list[str], what: str, row: Row) -> list[str] | Repair:
+    """Blank last column(s) after filled ones, read by position: most likely a row short of
+    cells (a grid pads a short row at its end), so a repair to decide, not a blank total."""
     filled = [bool(t.strip()) for t in texts]
     if filled[-1] or not any(filled):
-        return
-    tail = len(filled) - (max(i for i, f in enumerate(filled) if f) + 1)
-    warnings.append(
-        warn(
-            "row_too_short",
-            f"{what}: the last {tail} column(s) are empty while earlier ones are filled; "
-            "read as a row short of cells, those columns left null",
-            row.where,
-        )
-    )
+        return texts
+    printed = texts[: max(i for i, f in enumerate(filled) if f) + 1]
+    return fit(printed, cat.APPLICANT_KEYS, what, row.where)
+
+
+def _rules(template: str, expected: list[str]) -> Callable[[Mapping[str, Values]], Verdicts]:
+    """Rules 1–3 over table 三 given each row's numbers (rows not found are blank)."""
+    empty = [None] * len(cat.APPLICANT_KEYS)
+
+    def rules(table: Mapping[str, Values]) -> Verdicts:
+        keys = cat.APPLICANT_KEYS
+        apps = {k: dict(zip(keys, table.get(k, empty), strict=True)) for k in expected}
+        return {c.key: c.holds for c in application_checks(apps, template) if c.holds is not None}
+
+    return rules
 
 
 def _names_all_columns(header: list[Row]) -> bool:
@@ -127,7 +137,7 @@ def map_applications(
     candidates = _candidates(template)
     expected = [r.key for r in (cat.APPLICATION_ROWS_2019 if template == "2019" else
                                 cat.APPLICATION_ROWS_2021)]  # fmt: skip
-    found: dict[str, Cells] = {}
+    readings: dict[str, tuple[Row, list[str] | Repair]] = {}
     header: list[Row] = []
     positions: list[int] | None = None
     last = -1
@@ -175,16 +185,18 @@ def map_applications(
                     row.where,
                 )
             )
-        if key in found:
+        if key in readings:
             warnings.append(
                 warn("row_duplicate", f"{what} appears again; kept the first", row.where)
             )
             continue
         texts = by_positions(row, positions) if positions else None
+        reading: list[str] | Repair
         if texts is not None:
-            _warn_blank_tail(texts, what, row, warnings)
+            reading = _blank_tail(texts, what, row)
         else:
-            texts = by_order(row, len(cat.APPLICANT_KEYS), what, warnings)
+            texts = [c.text for c in row.value_cells if not c.merged]
+            reading = fit(texts, cat.APPLICANT_KEYS, what, row.where)
             if not assumed_said and not _names_all_columns(header):
                 assumed_said = True
                 warnings.append(
@@ -195,9 +207,30 @@ def map_applications(
                         row.where,
                     )
                 )
-        found[key] = numbers(texts, cat.APPLICANT_KEYS, what, row, warnings)
+        readings[key] = (row, reading)
         last = index
+    found = _decide(readings, _rules(template, expected), warnings)
     result: dict[str, Cells] = {}
     for key in expected:
         result[key] = found.get(key) or empty_row()
     return result, set(found)
+
+
+def _decide(
+    readings: Mapping[str, tuple[Row, list[str] | Repair]],
+    rules: Callable[[Mapping[str, Values]], Verdicts],
+    warnings: list[ParseWarning],
+) -> dict[str, Cells]:
+    """Every row's numbers, the repaired rows read as the table's sums confirm."""
+    fixed = {k: values(r) for k, (_, r) in readings.items() if not isinstance(r, Repair)}
+    repairs = {k: r for k, (_, r) in readings.items() if isinstance(r, Repair)}
+    decisions = decide_together(fixed, repairs, rules)
+    found: dict[str, Cells] = {}
+    for key, (row, reading) in readings.items():
+        if isinstance(reading, Repair):
+            warnings.append(decisions[key].warning(reading))
+            texts = list(decisions[key].reading.texts)
+        else:
+            texts = reading
+        found[key] = numbers(texts, cat.APPLICANT_KEYS, f"三/{key}", row, warnings)
+    return found

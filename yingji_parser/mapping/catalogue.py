@@ -98,59 +98,103 @@ REVIEW_KEYS = tuple(k for k, _ in REVIEW_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
+class DisclosureColumn:
+    """A column of a row of 二 and where its number goes in the record.
+
+    ``key`` is the record key under ``active_disclosure``; ``field`` the sub-key of that key's
+    object, or None when the number itself is the key's value (``licensing``: 处理决定数量).
+    One printed row can fill several record keys: the 2019 行政许可 row gives ``licensing``
+    (its decisions, the same meaning and type as in 2021) and ``licensing_items``.
+    """
+
+    labels: tuple[str, ...]
+    key: str
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DisclosureRow:
-    """A row of 二. ``columns`` maps header labels to sub-keys; one column = a bare value."""
+    """A row of 二: its labels, its columns in the format's order, and the record keys that
+    the format leaves null (``fees`` in 2019, whose table has no amount)."""
 
     key: str
     labels: tuple[str, ...]
-    columns: tuple[tuple[str, tuple[str, ...]], ...]
-    scalar: bool = False  # the record holds the single value, not an object
+    columns: tuple[DisclosureColumn, ...]
+    nulls: tuple[str, ...] = ()
+
+    @property
+    def record_keys(self) -> tuple[str, ...]:
+        """The record keys this row fills, its own key first."""
+        keys = dict.fromkeys([*self.nulls, *(c.key for c in self.columns)])
+        return tuple(sorted(keys, key=lambda k: k != self.key))
 
 
-_DOC_COLS_2021 = (
-    ("issued", ("本年制发件数",)),
-    ("repealed", ("本年废止件数",)),
-    ("in_force", ("现行有效件数",)),
-)
-_DECISION_2021 = (("decisions", ("本年处理决定数量", "处理决定数量")),)
-_FEE_2021 = (("amount", ("本年收费金额",)),)
+Labels = tuple[str, ...]
+
+
+def _docs(
+    key: str, labels: tuple[Labels, ...], fields: tuple[str, ...]
+) -> tuple[DisclosureColumn, ...]:
+    """One column per field, all under the object ``key`` (规章: 本年制发件数 → rules.issued)."""
+    return tuple(DisclosureColumn(lab, key, f) for lab, f in zip(labels, fields, strict=True))
+
+
+_DOC_LABELS_2021 = (("本年制发件数",), ("本年废止件数",), ("现行有效件数",))
+_DOC_FIELDS_2021 = ("issued", "repealed", "in_force")
+_DECISIONS = ("本年处理决定数量", "处理决定数量")
+
+
+def _decisions(key: str) -> tuple[DisclosureColumn, ...]:
+    return (DisclosureColumn(_DECISIONS, key),)
+
 
 DISCLOSURE_ROWS_2021 = (
-    DisclosureRow("rules", ("规章",), _DOC_COLS_2021),
-    DisclosureRow("normative_documents", ("行政规范性文件", "规范性文件"), _DOC_COLS_2021),
-    DisclosureRow("licensing", ("行政许可",), _DECISION_2021, scalar=True),
-    DisclosureRow("penalty", ("行政处罚",), _DECISION_2021, scalar=True),
-    DisclosureRow("coercion", ("行政强制",), _DECISION_2021, scalar=True),
-    DisclosureRow("fees", ("行政事业性收费",), _FEE_2021, scalar=True),
+    DisclosureRow("rules", ("规章",), _docs("rules", _DOC_LABELS_2021, _DOC_FIELDS_2021)),
+    DisclosureRow(
+        "normative_documents",
+        ("行政规范性文件", "规范性文件"),
+        _docs("normative_documents", _DOC_LABELS_2021, _DOC_FIELDS_2021),
+    ),
+    DisclosureRow("licensing", ("行政许可",), _decisions("licensing")),
+    DisclosureRow("penalty", ("行政处罚",), _decisions("penalty")),
+    DisclosureRow("coercion", ("行政强制",), _decisions("coercion")),
+    DisclosureRow("fees", ("行政事业性收费",), (DisclosureColumn(("本年收费金额",), "fees"),)),
 )
 
-_DOC_COLS_2019 = (
-    ("new_made", ("本年新制作数量",)),
-    ("new_published", ("本年新公开数量",)),
-    ("total_published", ("对外公开总数量",)),
-)
-_ITEM_COLS_2019 = (
-    ("previous_items", ("上一年项目数量",)),
-    ("change", ("本年增减", "本年增/减")),
-    ("decisions", ("处理决定数量", "本年处理决定数量")),
-)
-_FEE_COLS_2019 = (
-    ("previous_items", ("上一年项目数量",)),
-    ("change", ("本年增减", "本年增/减")),
-)
-_PROCUREMENT_COLS_2019 = (
-    ("items", ("采购项目数量",)),
-    ("amount", ("采购总金额",)),
-)
+_DOC_LABELS_2019 = (("本年新制作数量",), ("本年新公开数量",), ("对外公开总数量",))
+_DOC_FIELDS_2019 = ("new_made", "new_published", "total_published")
+_PREVIOUS, _CHANGE = ("上一年项目数量",), ("本年增减", "本年增/减")
+
+
+def _items_2019(key: str, decisions: bool = True) -> tuple[DisclosureColumn, ...]:
+    """上一年项目数量 | 本年增/减 [| 处理决定数量]: the items under ``<key>_items``, the
+    decisions under ``key`` itself (a number, as in 2021)."""
+    items = (
+        DisclosureColumn(_PREVIOUS, f"{key}_items", "previous"),
+        DisclosureColumn(_CHANGE, f"{key}_items", "change"),
+    )
+    return (*items, *_decisions(key)) if decisions else items
+
+
 DISCLOSURE_ROWS_2019 = (
-    DisclosureRow("rules", ("规章",), _DOC_COLS_2019),
-    DisclosureRow("normative_documents", ("规范性文件", "行政规范性文件"), _DOC_COLS_2019),
-    DisclosureRow("licensing", ("行政许可",), _ITEM_COLS_2019),
-    DisclosureRow("other_services", ("其他对外管理服务事项",), _ITEM_COLS_2019),
-    DisclosureRow("penalty", ("行政处罚",), _ITEM_COLS_2019),
-    DisclosureRow("coercion", ("行政强制",), _ITEM_COLS_2019),
-    DisclosureRow("fees", ("行政事业性收费",), _FEE_COLS_2019),
-    DisclosureRow("procurement", ("政府集中采购",), _PROCUREMENT_COLS_2019),
+    DisclosureRow("rules", ("规章",), _docs("rules", _DOC_LABELS_2019, _DOC_FIELDS_2019)),
+    DisclosureRow(
+        "normative_documents",
+        ("规范性文件", "行政规范性文件"),
+        _docs("normative_documents", _DOC_LABELS_2019, _DOC_FIELDS_2019),
+    ),
+    DisclosureRow("licensing", ("行政许可",), _items_2019("licensing")),
+    DisclosureRow("other_services", ("其他对外管理服务事项",), _items_2019("other_services")),
+    DisclosureRow("penalty", ("行政处罚",), _items_2019("penalty")),
+    DisclosureRow("coercion", ("行政强制",), _items_2019("coercion")),
+    DisclosureRow(
+        "fees", ("行政事业性收费",), _items_2019("fees", decisions=False), nulls=("fees",)
+    ),
+    DisclosureRow(
+        "procurement",
+        ("政府集中采购",),
+        _docs("procurement", (("采购项目数量",), ("采购总金额",)), ("items", "amount")),
+    ),
 )
 
 # Labels that only one of the two formats has: how the template is recognised.

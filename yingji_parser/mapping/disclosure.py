@@ -3,14 +3,16 @@
 Section 二 is a stack of small tables, one per article of the regulation (第二十条第（一）项 …),
 each with a header row (信息内容 | column labels) and rows labelled 规章, 行政许可 …. A row's
 values are paired with the header row above it by label; when the header is missing or does not
-fit, the format's column order is used with a warning.
+fit, the format's column order is used with a warning. One printed row can fill several record
+keys (catalogue.DisclosureColumn): the 2019 行政许可 row gives `licensing`, its decisions as a
+number as in 2021, and `licensing_items`, the trial format's item counts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from yingji_parser.labels import core
+from yingji_parser.labels import Number, core
 from yingji_parser.mapping import catalogue as cat
 from yingji_parser.mapping.match import EXACT, best_match
 from yingji_parser.mapping.rows import Row
@@ -24,9 +26,12 @@ def _specs(template: str) -> tuple[cat.DisclosureRow, ...]:
 
 
 def empty(template: str) -> dict[str, Any]:
+    """Every record key of 二 in this format, null (an object of nulls for a row of columns)."""
     out: dict[str, Any] = {}
     for spec in _specs(template):
-        out[spec.key] = None if spec.scalar else dict.fromkeys(k for k, _ in spec.columns)
+        for key in spec.record_keys:
+            fields = [c.field for c in spec.columns if c.key == key and c.field is not None]
+            out[key] = dict.fromkeys(fields) if fields else None
     return out
 
 
@@ -42,12 +47,15 @@ def _header_columns(row: Row) -> list[str] | None:
 
 def _assign(
     spec: cat.DisclosureRow, header: list[str] | None, row: Row, warnings: list[ParseWarning]
-) -> dict[str, Any]:
-    keys = [k for k, _ in spec.columns]
+) -> list[Number | None]:
+    """The row's numbers in the order of ``spec.columns``: by the header's labels when they
+    name every value cell, else in the format's order (with a warning)."""
+    names = [str(i) for i in range(len(spec.columns))]
     what = f"二/{spec.key}"
     texts = [c.text for c in row.value_cells if not c.merged]
     if header is not None:
-        cols = tuple((k, tuple(core(x) for x in labels)) for k, labels in spec.columns)
+        pairs = zip(names, spec.columns, strict=True)
+        cols = tuple((n, tuple(core(x) for x in c.labels)) for n, c in pairs)
         mapped = [best_match(h, cols, threshold=80) for h in header]
         while len(texts) > len(header) and not texts[-1].strip():
             texts.pop()
@@ -55,8 +63,8 @@ def _assign(
             order = [cols[m[0]][0] for m in mapped if m is not None]
             if len(set(order)) == len(order):
                 got = numbers(texts, order, what, row, warnings)
-                return {k: got.get(k) for k in keys}
-    if header is not None and len(keys) > 1:
+                return [got.get(n) for n in names]
+    if header is not None and len(names) > 1:
         warnings.append(
             warn(
                 "columns_assumed",
@@ -65,8 +73,17 @@ def _assign(
                 row.where,
             )
         )
-    got_texts = by_order(row, len(keys), what, warnings, total_last=False)
-    return numbers(got_texts, keys, what, row, warnings)
+    got_texts = by_order(row, names, what, warnings)
+    return list(numbers(got_texts, names, what, row, warnings).values())
+
+
+def _place(spec: cat.DisclosureRow, values: list[Number | None], result: dict[str, Any]) -> None:
+    """Put a row's numbers under their record keys (a bare number, or a field of an object)."""
+    for column, value in zip(spec.columns, values, strict=True):
+        if column.field is None:
+            result[column.key] = value
+        else:
+            result[column.key][column.field] = value
 
 
 def map_disclosure(
@@ -105,8 +122,7 @@ def map_disclosure(
                 warn("row_duplicate", f"二/{spec.key} appears again; kept the first", row.where)
             )
             continue
-        values = _assign(spec, header, row, warnings)
-        result[spec.key] = next(iter(values.values())) if spec.scalar else values
+        _place(spec, _assign(spec, header, row, warnings), result)
         found.add(spec.key)
         last = index
     return result, found

@@ -10,10 +10,14 @@ labelled with the group name: those are read by their labels.
 
 from __future__ import annotations
 
-from yingji_parser.labels import core
+from collections.abc import Callable, Sequence
+
+from yingji_parser.labels import Number, core
 from yingji_parser.mapping import catalogue as cat
 from yingji_parser.mapping.match import best_match
+from yingji_parser.mapping.repairs import Verdicts
 from yingji_parser.mapping.rows import Row
+from yingji_parser.mapping.rules import review_checks
 from yingji_parser.mapping.values import by_order, by_positions, numbers
 from yingji_parser.result import ParseWarning
 from yingji_parser.warnings import warn
@@ -68,6 +72,18 @@ def column_positions(header: list[Row]) -> list[int] | None:
     return [found[key] for key in order]
 
 
+def _group_rules(groups: Sequence[str]) -> Callable[[list[Number | None]], Verdicts]:
+    """Rule 4 over a row holding ``groups`` side by side, for choosing how to repair it."""
+    n = len(cat.REVIEW_KEYS)
+
+    def rules(vals: list[Number | None]) -> Verdicts:
+        table = {g: dict(zip(cat.REVIEW_KEYS, vals[i * n : (i + 1) * n], strict=True))
+                 for i, g in enumerate(groups)}  # fmt: skip
+        return {c.key: c.holds for c in review_checks(table) if c.holds is not None}
+
+    return rules
+
+
 def _empty() -> dict[str, Cells]:
     return {g: dict.fromkeys(cat.REVIEW_KEYS) for g in cat.REVIEW_GROUP_ORDER}
 
@@ -92,7 +108,7 @@ def map_review(rows: list[Row], warnings: list[ParseWarning]) -> tuple[dict[str,
             continue
         texts = by_positions(row, positions) if positions else None
         if texts is None:
-            texts = by_order(row, _N, "四", warnings, total_last=False)
+            texts = by_order(row, _DOTTED, "四", warnings, _group_rules(cat.REVIEW_GROUP_ORDER))
             names = {c for r in header for c in r.cores if c}
             if not all(any(lab in names for lab in labels) for _, labels in _COLUMNS):
                 warnings.append(
@@ -110,8 +126,7 @@ def map_review(rows: list[Row], warnings: list[ParseWarning]) -> tuple[dict[str,
         return result, True
     if by_group:
         for g, row in by_group.items():
-            n = len(cat.REVIEW_KEYS)
-            texts = by_order(row, n, f"四/{g}", warnings, total_last=True)
+            texts = by_order(row, cat.REVIEW_KEYS, f"四/{g}", warnings, _group_rules((g,)))
             result[g] = numbers(texts, cat.REVIEW_KEYS, f"四/{g}", row, warnings)
         for g in cat.REVIEW_GROUP_ORDER:
             if g not in by_group:

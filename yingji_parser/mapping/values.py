@@ -4,14 +4,16 @@ Two ways, tried in order: by the positions the column headers occupy (exact in r
 grids from HTML, DOCX and spreadsheets, and the only way to keep a blank cell in its column), and
 otherwise by the row's own value cells in the format's column order (text layers and Word text
 exports shift cells left or right, so positions there mean nothing, but the count does). A row
-with more or fewer values than the format gets a warning that says what was done.
+with one value more or fewer than the format is repaired as the format's sums confirm
+(yingji_parser.mapping.repairs), with a warning that says what was done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from yingji_parser.labels import Number, Unreadable, parse_number
+from yingji_parser.mapping.repairs import Repair, Verdicts, decide_alone, fit
 from yingji_parser.mapping.rows import Row
 from yingji_parser.result import ParseWarning
 from yingji_parser.warnings import warn
@@ -28,55 +30,23 @@ def by_positions(row: Row, positions: Sequence[int]) -> list[str] | None:
     return [row.cells[p].text if not row.cells[p].merged else "" for p in positions]
 
 
-def _sum_ok(values: list[Number | Unreadable | None]) -> bool:
-    nums = [v for v in values if isinstance(v, int | float)]
-    return len(nums) == len(values) and abs(sum(nums[:-1]) - nums[-1]) < 1e-9
-
-
 def by_order(
-    row: Row, n: int, what: str, warnings: list[ParseWarning], total_last: bool = True
+    row: Row,
+    keys: Sequence[str],
+    what: str,
+    warnings: list[ParseWarning],
+    rules: Callable[[list[Number | None]], Verdicts] | None = None,
 ) -> list[str]:
-    """The row's value cells in the format's order, repaired to ``n`` with a warning."""
+    """The row's value cells in the format's order, one per key; a row a cell too long or too
+    short is repaired by its own sums (``rules``: the format's rules inside one row, None for a
+    table without sums) with a warning saying how (yingji_parser.mapping.repairs)."""
     texts = [c.text for c in row.value_cells if not c.merged]
-    while len(texts) > n and not texts[-1].strip():
-        texts.pop()
-    while len(texts) > n and not texts[0].strip():
-        texts.pop(0)
-    if len(texts) == n:
-        return texts
-    if len(texts) > n:
-        parsed = [parse_number(t) for t in texts]
-        if total_last:  # drop the one extra cell whose removal makes the applicant sum right
-            for drop in range(len(texts)):
-                trial = parsed[:drop] + parsed[drop + 1 :]
-                if len(trial) == n and _sum_ok(trial):
-                    warnings.append(
-                        warn(
-                            "row_too_long",
-                            f"{what}: {len(texts)} value cells for {n} columns; dropped the "
-                            f"extra cell {texts[drop]!r} (position {drop + 1}), the rest add up",
-                            row.where,
-                        )
-                    )
-                    return texts[:drop] + texts[drop + 1 :]
-        warnings.append(
-            warn(
-                "row_too_long",
-                f"{what}: {len(texts)} value cells for {n} columns; kept the first {n}, "
-                f"dropped {texts[n:]!r}",
-                row.where,
-            )
-        )
-        return texts[:n]
-    warnings.append(
-        warn(
-            "row_too_short",
-            f"{what}: {len(texts)} value cells for {n} columns; filled from the left, "
-            f"the last {n - len(texts)} column(s) left null",
-            row.where,
-        )
-    )
-    return texts + [""] * (n - len(texts))
+    fitted = fit(texts, keys, what, row.where)
+    if not isinstance(fitted, Repair):
+        return fitted
+    decision = decide_alone(fitted, rules)
+    warnings.append(decision.warning(fitted))
+    return list(decision.reading.texts)
 
 
 def numbers(

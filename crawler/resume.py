@@ -25,11 +25,8 @@ processed again after a kill stores nothing twice. Each record is one ``write(2)
 ``O_APPEND`` descriptor, which a killed process cannot leave half-done; a torn last line (power
 loss) is ignored.
 
-Three components share one :class:`ResumeState` per crawler; crawler/settings.py enables them::
-
-    SCHEDULER = "crawler.dupefilter.JournalScheduler"
-    DUPEFILTER_CLASS = "crawler.dupefilter.ResumableDupeFilter"
-    SPIDER_MIDDLEWARES = {"crawler.dupefilter.ResumeMiddleware": 10}
+Three components share one :class:`ResumeState` per crawler; the add-on
+:class:`crawler.addons.ResumeJournal` (in the project's ``ADDONS``) installs them.
 
 Without a job directory they behave like Scrapy's defaults (in-memory dupe filter).
 """
@@ -37,7 +34,6 @@ Without a job directory they behave like Scrapy's defaults (in-memory dupe filte
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import os
 import pickle
@@ -46,14 +42,12 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from scrapy import Request, Spider, signals
 from scrapy.core.scheduler import Scheduler
 from scrapy.crawler import Crawler
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.http import Response
-from scrapy.settings import BaseSettings
 from scrapy.utils.job import job_dir
 from scrapy.utils.request import request_from_dict
 
@@ -164,7 +158,6 @@ def serialise_request(request: Request, spider: Spider) -> bytes | None:
 
 
 # --- shared state of one crawl ----------------------------------------------------------------
-_STATES: WeakKeyDictionary[Crawler, ResumeState] = WeakKeyDictionary()
 
 
 class ResumeState:
@@ -190,10 +183,19 @@ class ResumeState:
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
 
     @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ResumeState:
+        return cls(crawler)
+
+    @classmethod
     def of(cls, crawler: Crawler) -> ResumeState:
-        state = _STATES.get(crawler)
+        """The crawl's one state: an extension, so the scheduler, the dupe filter and the spider
+        middleware find it with ``crawler.get_extension``."""
+        state = crawler.get_extension(cls)
         if state is None:
-            state = _STATES[crawler] = cls(crawler)
+            raise RuntimeError(
+                "crawler.resume.ResumeState is not enabled: add the crawler.addons.ResumeJournal"
+                " add-on to ADDONS"
+            )
         return state
 
     def fingerprint(self, request: Request) -> str:
@@ -360,21 +362,6 @@ class ResumeMiddleware:
         """An item is not done before it leaves the pipelines (the scraper ignores ``None``)."""
         if obj is not None and not isinstance(obj, Request):
             self.state.item_started(fp)
-
-
-def resume_settings(project: BaseSettings) -> dict[str, str]:
-    """The settings that enable resuming, as ``-s NAME=VALUE`` strings, merged with ``project``.
-
-    The spider middleware joins the project's own (a ``-s SPIDER_MIDDLEWARES`` replaces the
-    project's dict, so the merged dict is passed).
-    """
-    middlewares = dict(project.getdict("SPIDER_MIDDLEWARES"))
-    middlewares.setdefault(f"{__name__}.ResumeMiddleware", 10)
-    return {
-        "SCHEDULER": f"{__name__}.JournalScheduler",
-        "DUPEFILTER_CLASS": f"{__name__}.ResumableDupeFilter",
-        "SPIDER_MIDDLEWARES": json.dumps(middlewares),
-    }
 
 
 def journal_unfinished(jobdir: str | os.PathLike[str]) -> bool:

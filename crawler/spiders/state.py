@@ -1,0 +1,98 @@
+"""What the spider carries from one request to its callback, and the decisions made on it.
+
+State travels in ``cb_kwargs`` as frozen dataclasses; ``meta`` keeps only what middlewares
+read (``seed_url`` for the site guard and the run record, ``start``, ``download_maxsize``).
+The decisions are plain functions, so they are tested without a crawl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler import discovery
+from crawler.discovery import ColumnKind, TitleVerdict
+from crawler.strategies import Entry
+
+
+@dataclass(frozen=True)
+class PageState:
+    """A home, hub, column or list page: how far from the start and inside what."""
+
+    hops: int = 0
+    em: bool = False  # inside the emergency bureau's part of the site
+    kind: int = 0  # the ColumnKind of the link that led here (0: none)
+    source_url: str | None = None  # the URL as linked, before canonicalisation
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """A report page, with what the list said about it."""
+
+    em: bool = True
+    title: str = ""
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowupState:
+    """A family's follow-up fetch (Hanweb's dataproxy, gkmlpt's API) of a list page."""
+
+    kind: str
+    page: PageState
+    formdata: tuple[tuple[str, str], ...] = ()
+
+
+def column_state(entry: Entry, page: PageState, page_url: str, max_hops: int) -> PageState | None:
+    """The state of a column link found on a page, or None when it is not followed.
+
+    Inside a report column only sub-columns (per-year, per-bureau) lead further. The bureau's
+    context carries into its sub-columns, not into the portal's own navigation (a
+    政府信息公开年报 link in the page header leads out of the section).
+    """
+    if page.hops + 1 > max_hops:
+        return None
+    col = discovery.column_kind(entry.title, entry.url)
+    if (
+        col is None
+        and page.kind == ColumnKind.REPORTS
+        and discovery.is_year_link(entry.title, entry.url)
+    ):
+        col = ColumnKind.REPORTS  # a report collection's per-year column ("2023年度")
+    if col is None or (page.kind == ColumnKind.REPORTS and col < ColumnKind.BUREAU):
+        return None
+    inherits = discovery.is_under(entry.url, page_url) or (
+        col >= ColumnKind.BUREAU and not entry.in_nav
+    )
+    em = (
+        (page.em and inherits)
+        or col == ColumnKind.BUREAU
+        or discovery.is_bureau_url(entry.url)
+        or (col == ColumnKind.REPORTS and bool(discovery.EM_AGENCY_RE.search(entry.title)))
+    )
+    return PageState(hops=page.hops + 1, em=em, kind=int(col))
+
+
+def article_title(listed: str, own: str | None, em: bool) -> tuple[str, TitleVerdict] | None:
+    """The better of the list's and the page's title, with its verdict; None: not a report.
+
+    Lists cut long titles short ("…年度报…"); the page's own title wins when it names the
+    same year. A title cut so short that only the page can confirm it is dropped when the
+    page's title is not a report after all.
+    """
+    own_verdict = discovery.classify_title(own, em_context=em) if own else None
+    listed_verdict = discovery.classify_title(listed, em_context=em) if listed else None
+    title = listed
+    if (
+        own
+        and own_verdict
+        and (
+            listed_verdict is None
+            or discovery.is_truncated(listed)
+            or (own_verdict.year == listed_verdict.year and len(own) > len(listed))
+        )
+    ):
+        title = own
+    verdict = own_verdict if title == own else listed_verdict
+    if verdict is None or (discovery.is_truncated(listed) and own_verdict is None):
+        return None
+    return title, verdict

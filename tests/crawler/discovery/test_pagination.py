@@ -1,0 +1,37 @@
+"""The pagination rules: the links to a list's other pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.discovery import is_page_option, is_pagination_link
+
+
+@pytest.mark.parametrize(
+    ("text", "href", "expected"),
+    [
+        ("下一页", "index_2.html", True),
+        ("尾页", "index_9.html", True),
+        ("3", "index_2.html", True),
+        ("3", "list.jsp?page=3", True),
+        ("2023", "/xwdt/2023/", False),
+        ("应急管理局", "index_2.html", False),
+    ],
+)
+def test_pagination_links(text: str, href: str, expected: bool) -> None:
+    assert is_pagination_link(text, href) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        ("2", "index_1.html", True),
+        ("第3页", "http://x.gov.cn/xxgk/nb/index_2.html", True),
+        ("4", "list.jsp?cat=12&page=4", True),
+        ("2023年", "http://x.gov.cn/xxgk/nb/2023/", False),  # a year jumper, not a page
+        ("请选择", "", False),
+        ("5", "http://x.gov.cn/xxgk/nb/", False),  # a number, but no page in the URL
+    ],
+)
+def test_select_page_jumper_options(text: str, value: str, expected: bool) -> None:
+    assert is_page_option(text, value) is expected

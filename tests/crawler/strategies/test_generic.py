@@ -1,0 +1,89 @@
+# ruff: noqa: E501  (page snippets are quoted as sites serve them, one record a line)
+"""The generic reading every page gets: links, pagination, article title and files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parsel import Selector
+
+from crawler.strategies import (
+    generic,
+)
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "realpages"
+
+
+LIST_PAGE = """<html><body><div class="header"><a href="/">首页</a><a href="/xxgk/">信息公开</a></div>
+<ul class="list">
+<li><a href="./202401/t20240125_1.html" title="孟津区应急管理局2023年政府信息公开工作年度报告">孟津区应急管理局2023年…</a><span>2024-01-25</span></li>
+<li><a href="../other/202301/t20230101_2.html">另一篇</a><span>2023年1月1日</span></li>
+<li><a href="javascript:void(0)">无</a></li>
+</ul>
+<div class="page"><a href="list.jsp?cat=1&page=1">1</a><a href="list.jsp?cat=1&page=2">2</a><a href="list.jsp?cat=1&page=2">下一页</a></div>
+</body></html>"""
+
+
+def test_generic_links_keep_full_titles_dates_and_relative_targets() -> None:
+    url = "http://x.gov.cn/xxgk/nb/list.jsp?cat=1&page=1"
+    entries = generic.links(url, Selector(text=LIST_PAGE))
+    by_url = {e.url: e for e in entries}
+    report = by_url["http://x.gov.cn/xxgk/nb/202401/t20240125_1.html"]
+    assert report.title == "孟津区应急管理局2023年政府信息公开工作年度报告"
+    assert report.published == "2024-01-25"
+    assert by_url["http://x.gov.cn/xxgk/other/202301/t20230101_2.html"].published == "2023-01-01"
+    assert not any(e.url.startswith("javascript") for e in entries)
+
+
+def test_a_more_link_takes_the_heading_of_its_box() -> None:
+    page = (
+        '<div class="box"><div class="hd"><h3>政府信息公开年报</h3><a href="/xxgk/a1/">更多>></a></div>'
+        '<ul><li><a href="/x/1.html">某文</a></li></ul></div>'
+    )
+    entries = generic.links("http://x.gov.cn/", Selector(text=page))
+    assert entries[0].url == "http://x.gov.cn/xxgk/a1/"
+    assert entries[0].title == "政府信息公开年报"
+
+
+def test_generic_pagination_follows_next_and_numbered_pages_not_itself() -> None:
+    url = "http://x.gov.cn/xxgk/nb/list.jsp?cat=1&page=1"
+    follow = {f.url for f in generic.pagination(url, Selector(text=LIST_PAGE))}
+    assert follow == {"http://x.gov.cn/xxgk/nb/list.jsp?cat=1&page=2"}
+
+
+def test_article_title_and_attachments() -> None:
+    page = """<html><head><meta name="ArticleTitle" content="某区应急管理局2023年政府信息公开工作年度报告">
+<title>首页_某区</title></head><body><div class="footer"><a href="/gkzn.pdf">公开指南.pdf</a></div>
+<div class="TRS_Editor"><p>详见附件</p></div>
+<p>附件：<a href="./P020240125384756123456.pdf">某区应急管理局2023年政府信息公开工作年度报告.pdf</a>
+<a href="/module/download/downfile.jsp?classid=0&filename=3a2d5d5ac8d14af8b2ade9ffb3a3766a.doc">年报</a>
+<a href="./P020240125384756123456.pdf?utm_source=x">同一文件</a>
+<a href="./t20240125_9.html">上一篇</a></p></body></html>"""
+    sel = Selector(text=page)
+    url = "http://x.gov.cn/a/202401/t20240125_1.html"
+    assert generic.article_title(sel) == "某区应急管理局2023年政府信息公开工作年度报告"
+    found = [(a.url, a.name) for a in generic.attachments(url, sel)]
+    assert found == [
+        (
+            "http://x.gov.cn/a/202401/P020240125384756123456.pdf",
+            "某区应急管理局2023年政府信息公开工作年度报告.pdf",
+        ),
+        (
+            "http://x.gov.cn/module/download/downfile.jsp?classid=0&filename=3a2d5d5ac8d14af8b2ade9ffb3a3766a.doc",
+            "年报",
+        ),
+    ]
+
+
+def test_a_select_page_jumper_leads_to_every_page() -> None:
+    # 跳转 jumpers as TRS and 大汉 templates render them under the list
+    page = (
+        '<html><body><ul><li><a href="./202401/t20240125_1.html">某局2023年年报</a></li></ul>'
+        '<div class="page">共3页 <select onchange="window.location.href=this.value">'
+        '<option value="index.html" selected>1</option><option value="index_1.html">2</option>'
+        '<option value="index_2.html">3</option></select></div></body></html>'
+    )
+    urls = [
+        f.url for f in generic.pagination("http://x.gov.cn/xxgk/nb/index.html", Selector(text=page))
+    ]
+    assert urls == ["http://x.gov.cn/xxgk/nb/index_1.html", "http://x.gov.cn/xxgk/nb/index_2.html"]
