@@ -69,9 +69,9 @@ class Run:
     code: int
 
 
-def run_measured(cmd: list[str], log: Path, env: dict[str, str]) -> Run:
+def run_measured(cmd: list[str], log: Path, env: dict[str, str], cwd: Path = ROOT) -> Run:
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
     peak = 0
     stop = threading.Event()
 
@@ -96,8 +96,10 @@ def run_measured(cmd: list[str], log: Path, env: dict[str, str]) -> Run:
 def scrapy_bench(tmp: Path, env: dict[str, str]) -> Run:
     log = tmp / "scrapy-bench.log"
     cmd = [sys.executable, "-m", "scrapy", "bench", "-s", f"LOG_FILE={log}"]
-    bench_env = {k: v for k, v in env.items() if k != "SCRAPY_SETTINGS_MODULE"}
-    return run_measured(cmd, log, bench_env)
+    # outside the project (no scrapy.cfg, no project settings): Scrapy's own defaults, as
+    # `scrapy bench` is meant to run; the project's address guard would refuse its 127.0.0.1
+    bench_env = {k: v for k, v in env.items() if k not in ("SCRAPY_SETTINGS_MODULE", "PYTHONPATH")}
+    return run_measured(cmd, log, bench_env, cwd=tmp)
 
 
 def stored_reports(database: Path) -> set[tuple[str, int]]:
@@ -163,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=Path, help="write cProfile output of each crawl here")
     parser.add_argument("--py-spy", type=Path, help="write py-spy samples of each crawl here")
     args = parser.parse_args(argv)
-    sizes = args.sites or [60]
+    sizes = [n for n in args.sites or [60] if n > 0]  # --sites 0: scrapy bench only
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
     env.pop("YINGJI_DATABASE_URL", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
@@ -206,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
             ok = False
             print(f"  exit {run.code}; missing e.g. {r['missing']}")
     print()
+    if bench is not None and bench.stats.get("response_received_count", 0) < 10:
+        ok = False
+        print(f"scrapy bench crawled almost nothing (exit {bench.code}): see its log with --keep")
     if bench is not None:
         base = per_second(bench, "response_received_count")
         for r in results:

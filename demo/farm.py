@@ -87,8 +87,9 @@ def rounds_from_adcodes(
     """``count`` renamings (template name -> real name), no city used twice.
 
     Each renaming maps the template's province to a real province and each template city to a
-    distinct city of that province with at least as many counties (municipalities, which have
-    no city level, are left out). Raises ValueError when the table has too few cities.
+    distinct city of that province with at least as many counties and districts
+    (municipalities, which have no city level, are left out). Raises ValueError when the
+    table has too few cities.
     """
     names = dict(rows)
     counties: dict[str, list[str]] = defaultdict(list)
@@ -114,7 +115,7 @@ def rounds_from_adcodes(
                     (
                         c
                         for c in cities
-                        if c not in chosen and len(counties[c]) >= len(template_counties)
+                        if c not in chosen and _fits(template_counties, counties[c])
                     ),
                     None,
                 )
@@ -136,9 +137,16 @@ def rounds_from_adcodes(
     return out
 
 
+def _fits(template: list[str], real: list[str]) -> bool:
+    """Whether a real city can stand for a template city: as many counties, and a district
+    (区) for each of its districts, since a district's page may name its bureau only as
+    区应急管理局, which must stay true of the clone (县 and 市 may stand for each other)."""
+    districts = sum(name.endswith("区") for name in real)
+    return len(real) >= len(template) and districts >= sum(n.endswith("区") for n in template)
+
+
 def _match_levels(template: list[str], real: list[str]) -> dict[str, str]:
-    """Template county -> a real county of the same level word where there is one (区 for 区,
-    县 for 县): a page that says only 区应急管理局 stays true of its clone."""
+    """Template county -> a real county of the same level word (区 for 区, 县 for 县)."""
     free = list(real)
     out = {}
     for name in template:
