@@ -43,14 +43,14 @@ from yingji.commands.demo import DEMO_SETTINGS  # noqa: E402
 STAT = re.compile(r"'(?P<key>[\w/]+)': (?P<value>[\d.]+)")
 
 
-def tree_rss(pid: int) -> int:
+def tree_rss(pid: int, children: bool = True) -> int:
     """Resident bytes of ``pid`` and all its descendants, from /proc (0 once it is gone)."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
             status = Path(f"/proc/{p}/status").read_text()
-            for task in Path(f"/proc/{p}/task").iterdir():
+            for task in Path(f"/proc/{p}/task").iterdir() if children else ():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
@@ -67,18 +67,20 @@ class Run:
     wall: float
     peak_rss: int
     code: int
+    peak_main: int = 0  # the process alone, without its parse workers and converters
 
 
 def run_measured(cmd: list[str], log: Path, env: dict[str, str], cwd: Path = ROOT) -> Run:
     started = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
-    peak = 0
+    peak = main = 0
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, main
         while not stop.is_set():
             peak = max(peak, tree_rss(proc.pid))
+            main = max(main, tree_rss(proc.pid, children=False))
             stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -90,7 +92,7 @@ def run_measured(cmd: list[str], log: Path, env: dict[str, str], cwd: Path = ROO
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
     dump = text.rsplit("Dumping Scrapy stats:", 1)[-1]
     stats = {m["key"]: float(m["value"]) for m in STAT.finditer(dump)}
-    return Run(stats, wall, peak, code)
+    return Run(stats, wall, peak, code, main)
 
 
 def scrapy_bench(tmp: Path, env: dict[str, str]) -> Run:
@@ -222,9 +224,11 @@ def main(argv: list[str] | None = None) -> int:
         small, large = results[0]["run"], results[-1]["run"]
         assert isinstance(small, Run) and isinstance(large, Run)
         growth = large.peak_rss / small.peak_rss - 1 if small.peak_rss else 0.0
+        main = large.peak_main / small.peak_main - 1 if small.peak_main else 0.0
         print(
             f"peak RSS {results[-1]['sites']} vs {results[0]['sites']} sites:"
-            f" {growth:+.0%} (target within 10%)"
+            f" {growth:+.0%} (target within 10%); the crawl process alone"
+            f" {small.peak_main / 2**20:.0f} -> {large.peak_main / 2**20:.0f} MB ({main:+.0%})"
         )
     return 0 if ok else 1
 
