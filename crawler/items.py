@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.types import StoredDocument
+from ingest.types import Choice, Outcome, StoredDocument
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,20 @@ class ReportItem:
     attachments: Sequence[Attachment] = ()
     # --- filled by pipelines ---
     documents: Sequence[StoredDocument] = ()  # download: in the files store, or why not
-    # parse: the chosen ParseResult.to_dict() plus its source document (ingest.choice.choose)
-    parsed: dict[str, Any] | None = None
-    outcome: str | None = None  # store: insert / noop / new_version / failed
+    # parse: which report the documents hold (ingest.choice.choose)
+    parsed: Choice | None = None
+    # store: one Outcome per report (the chosen one first), and the export record of each
+    # report stored (storage.export: what ``yingji export`` and the crawl's feeds write)
+    outcomes: Sequence[Outcome] = ()
+    records: Sequence[dict[str, Any]] = ()
+
+    @property
+    def outcome(self) -> str | None:
+        """What storing the chosen report did: insert / noop / new_version / failed."""
+        return str(self.outcomes[0].action) if self.outcomes else None
+
+    @property
+    def store_failed(self) -> bool:
+        """Whether the database, not a document, kept a report of this item out of storage:
+        the item is to be stored again (a resumed crawl), not counted as a parse failure."""
+        return any(o.store_failed for o in self.outcomes)

@@ -2,16 +2,21 @@
 
 Why an extension of its own: silent empty runs are the commonest failure of civic scrapers. The
 spider knows how a site behaved (``spider.sites``: pages fetched, blocked, unreachable, robots);
-the store pipeline knows what became of each report (``item.outcome``). This extension joins the
+the store pipeline knows what became of each report (``item.outcomes``). This extension joins the
 two by ``item.site_url`` into one status per site —
 
 - ``reports found``: at least one report stored (insert, noop or new version);
+- ``store failed``: no report stored, and the database refused at least one after its
+  retries (the items are kept for a resumed crawl: pipelines/store.py) — never "failed to parse";
 - ``failed to parse``: candidate reports were found, none could be stored;
 - ``blocked`` / ``unreachable`` / ``robots denied`` / ``none found``: as the spider saw it —
 
 logs a progress line every ``YINGJI_PROGRESS_INTERVAL`` seconds (default 30: sites done of
 total, reports found), and at the close prints a per-site table and writes the run and its
-per-site rows (``crawl_runs``, ``run_sites``).
+per-site rows (``crawl_runs``, ``run_sites``). The crawl's stats carry the same counts
+(``yingji/inserted``, ``yingji/noop``, ``yingji/new_version``, ``yingji/failed``,
+``yingji/store_failed``, ``yingji/sites/<status>``) for Scrapyd, monitors and the log; a store
+failure ends with an ERROR line and ``yingji/exit_code`` (crawler/commands/crawl.py).
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,17 +52,21 @@ class SiteTally:
     noop: int = 0
     new_version: int = 0
     failed: int = 0
+    store_failed: int = 0  # of ``failed``: the database's refusals, not the documents'
     errors: list[str] = field(default_factory=list)
 
     @property
     def stored(self) -> int:
         return self.insert + self.noop + self.new_version
 
-    def add(self, outcome: str | None, error: str | None = None) -> None:
+    def add(
+        self, outcome: str | None, error: str | None = None, store_failed: bool = False
+    ) -> None:
         if outcome in STORED:
             setattr(self, outcome, getattr(self, outcome) + 1)
         else:
             self.failed += 1
+            self.store_failed += int(store_failed)
             if error and len(self.errors) < 5:
                 self.errors.append(error)
 
@@ -83,6 +91,8 @@ def site_status(spider_status: str | None, tally: SiteTally) -> str:
     """Join the spider's view and the pipelines' outcomes into one status."""
     if tally.stored:
         return SiteStatus.REPORTS_FOUND.label
+    if tally.store_failed:
+        return SiteStatus.STORE_FAILED.label
     if tally.failed:
         return STATUS_FAILED_TO_PARSE
     if spider_status in (None, SiteStatus.REPORTS_FOUND.label):
@@ -118,39 +128,23 @@ def build_rows(sites: Mapping[str, Any], tallies: Mapping[str, SiteTally]) -> li
     return rows
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
 def format_table(rows: Iterable[SiteRow]) -> str:
-    """A plain-text table that lines up with Chinese names in a terminal."""
-    header = ("site", "status", "reports", "insert", "noop", "new", "failed", "note")
-    lines = [header]
-    for r in rows:
-        t = r.tally
-        lines.append(
-            (
-                r.site_name or r.site_url,
-                r.status,
-                str(t.stored),
-                str(t.insert),
-                str(t.noop),
-                str(t.new_version),
-                str(t.failed),
-                (r.error or "")[:80].replace("\n", " "),
-            )
+    """The per-site table, laid out as ``yingji runs`` lays it out (storage/runtable.py)."""
+    from storage.runtable import SiteLine, site_table
+
+    return site_table(
+        SiteLine(
+            r.site_name or r.site_url,
+            r.status,
+            r.tally.stored,
+            r.tally.insert,
+            r.tally.noop,
+            r.tally.new_version,
+            r.tally.failed,
+            r.error,
         )
-    widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
-    out = []
-    for n, line in enumerate(lines):
-        out.append("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(line)).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
+        for r in rows
+    )
 
 
 def progress_line(done: int, total: int, tallies: Mapping[str, SiteTally]) -> str:
@@ -244,12 +238,12 @@ class RunRecord:
         self.activity.finished(request.meta.get("seed_url"), time.monotonic())
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
-        parsed = getattr(item, "parsed", None) or {}
-        outcome = getattr(item, "outcome", None)
-        self._tally(item).add(outcome, parsed.get("error") if outcome not in STORED else None)
-        for other in parsed.get("others") or []:  # more reports the page carried
-            if other.get("outcome"):
-                self._tally(item).add(other["outcome"], other.get("error"))
+        """Count each report the item stored or failed (``item.outcomes``, one per report)."""
+        outcomes = getattr(item, "outcomes", None) or ()
+        if not outcomes:  # an item that never reached the store step
+            self._tally(item).add("failed", "not stored")
+        for outcome in outcomes:
+            self._tally(item).add(str(outcome.action), outcome.reason, outcome.store_failed)
 
     def item_dropped(self, item: Any, spider: Spider, exception: BaseException) -> None:
         self._tally(item).add("failed", f"dropped: {exception}")
@@ -269,8 +263,25 @@ class RunRecord:
         logger.info("per-site results of run%s:\n%s", run, text)
         for alert in self.alerts:  # `yingji crawl` prints these and sets its exit status
             logger.warning(alert)
-        if self.alerts and self.crawler.stats is not None:
-            self.crawler.stats.set_value("yingji/alerts", len(self.alerts))
+        self._set_stats()
+
+    def _set_stats(self) -> None:
+        """The run's counts in the crawl's stats; a store failure also fails the exit code."""
+        stats = self.crawler.stats
+        if stats is None:
+            return
+        if self.alerts:
+            stats.set_value("yingji/alerts", len(self.alerts))
+        for row in self.rows:
+            stats.inc_value(f"yingji/sites/{row.status_code}")
+        unstored = sum(t.store_failed for t in self.tallies.values())
+        if unstored:
+            logger.error(
+                "%d reports could not be stored (the database failed after its retries); "
+                "a resumed crawl with the same JOBDIR stores them",
+                unstored,
+            )
+            stats.set_value("yingji/exit_code", 1)
 
     # --- helpers ----------------------------------------------------------------------------
     def log_progress(self) -> None:
@@ -299,9 +310,17 @@ class RunRecord:
             from storage import Store, config
             from storage.errors import UserError
 
-            url = config.database_url(self.crawler.settings.get("DATABASE_URL") or None)
+            settings = self.crawler.settings
+            url = config.database_url(settings.get("DATABASE_URL") or None)
+            window = settings.getfloat("YINGJI_STORE_RETRY_SECONDS")
             try:
-                self.store = Store(url)
+                # a write is retried for the whole window (each wait is at most 2 s, so the
+                # attempts never run out first)
+                self.store = Store(url, max_delay=window, max_attempts=max(10, int(window * 4)))
+                # a read-only file or directory, a read-only file system or a full disk stops
+                # the crawl here, before any request, not after every report is lost
+                files = config.files_store(settings.get("YINGJI_FILES_STORE") or None, url)
+                self.store.check_writable(files)
             except UserError as exc:
                 print(f"scrapy crawl: error: {exc}", file=sys.stderr, flush=True)
                 raise SystemExit(2) from None
@@ -326,33 +345,40 @@ class RunRecord:
         if self.store is None or self.run_id is None:
             self._close_store()
             return
-        from storage.runs import SITE_STATUSES
-
         try:
-            for row in self.rows:
-                code = row.status_code if row.status_code in SITE_STATUSES else "blocked"
-                self.store.record_site(
-                    self.run_id,
-                    site_url=row.site_url,
-                    status=code,
-                    site_name=row.site_name,
-                    region=row.region,
-                    reports_found=row.tally.stored,
-                    inserted=row.tally.insert,
-                    noop=row.tally.noop,
-                    new_versions=row.tally.new_version,
-                    failed=row.tally.failed,
-                    error=row.error
-                    if code == row.status_code
-                    else f"{row.status}: {row.error or ''}",
-                )
-            status = "finished" if reason == "finished" else reason[:20]
-            self.store.finish_run(self.run_id, status=status)
-            from storage.health import check_run
-
-            self.alerts = [a.line() for a in check_run(self.store, self.run_id)]
+            self._write_run(reason)
+        except Exception as exc:  # the database is down past its retries: say so, exit non-zero
+            logger.error("could not record run %s: %s: %s", self.run_id, type(exc).__name__, exc)
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("yingji/exit_code", 1)
         finally:
             self._close_store()
+
+    def _write_run(self, reason: str) -> None:
+        """The per-site rows, the run's end and the health check, in the database."""
+        from storage.runs import SITE_STATUSES
+
+        for row in self.rows:
+            code = row.status_code if row.status_code in SITE_STATUSES else "blocked"
+            self.store.record_site(
+                self.run_id,
+                site_url=row.site_url,
+                status=code,
+                site_name=row.site_name,
+                region=row.region,
+                reports_found=row.tally.stored,
+                inserted=row.tally.insert,
+                noop=row.tally.noop,
+                new_versions=row.tally.new_version,
+                failed=row.tally.failed,
+                error=row.error if code == row.status_code else f"{row.status}: {row.error or ''}",
+            )
+        status = "finished" if reason == "finished" else reason[:20]
+        self.store.finish_run(self.run_id, status=status)
+        from storage.health import check_run
+
+        assert self.run_id is not None
+        self.alerts = [a.line() for a in check_run(self.store, self.run_id)]
 
     def _close_store(self) -> None:
         if self.store is not None:

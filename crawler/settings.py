@@ -53,7 +53,20 @@ DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 # The run record: per-site status, progress lines, the final table (crawler/runrecord.py).
 EXTENSIONS = {"crawler.runrecord.RunRecord": 500}
 
+# `scrapy crawl` is yingji's own subclass: its exit code also fails on reports the database
+# refused and on feed errors (crawler/commands/crawl.py); Scrapy's counts only bootstrap errors.
+COMMANDS_MODULE = "crawler.commands"
+
 FEED_EXPORT_ENCODING = "utf-8"
+# -O/-o and FEEDS write one record per stored report, the object `yingji export` writes
+# (storage/export.py), never the pipeline's internal item (bytes, parse attempts).
+FEED_EXPORTERS = {
+    "csv": "pipelines.feeds.CsvRecordExporter",
+    "json": "pipelines.feeds.JsonRecordExporter",
+    "jsonl": "pipelines.feeds.JsonLinesRecordExporter",
+    "jsonlines": "pipelines.feeds.JsonLinesRecordExporter",
+    "xml": "pipelines.feeds.XmlRecordExporter",
+}
 
 # The HTTP cache of incremental recrawls is switched on by the scheduled command
 # (YINGJI_INCREMENTAL, the RevalidatingCache add-on), not here: a one-off crawl must see the
@@ -108,3 +121,6 @@ YINGJI_PRINT_TABLE = True  # the per-site table at the end of a crawl
 YINGJI_PROGRESS_INTERVAL = 30.0  # seconds between progress lines
 YINGJI_RECORD_RUNS = True  # the run and its per-site states go into the database
 YINGJI_SITES_FILE = ""  # when set, the spider writes its per-site states there as JSON at close
+# a store is retried for this long: a PostgreSQL restart or failover takes up to a minute, and a
+# report given up on sooner is lost to this run (pipelines/store.py keeps it for a resume)
+YINGJI_STORE_RETRY_SECONDS = 60.0

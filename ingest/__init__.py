@@ -3,11 +3,12 @@
 Used by the Scrapy pipelines (pipelines/) and by ``yingji reparse``, so a re-parse goes through
 exactly the steps of a crawl. Imports storage/, models/ and yingji_parser/ only.
 
-- ``types``: the values the steps hand each other (``Found``: an item's provenance)
+- ``types``: the frozen values the steps hand each other (``Found``: an item's provenance;
+  ``StoredDocument``, ``ParseAttempt``, ``Choice``, ``Outcome``)
 - ``parsing``: ``parse_stored`` (one document of the files store -> the parser's answer) and
   the one pool policy (bounded workers, a time limit, a dead pool replaced)
 - ``choice``: which document of an item is its report (``choose``, ``rank``, ``is_report``)
 - ``completion``: what the document leaves out, completed from where it was found
-- ``storing``: one item stored in one transaction (``store_parsed``)
+- ``storing``: one item stored in one transaction (``store_parsed``: one Outcome per report)
 - ``reparse``: the current parser over every stored document, no network
 """

@@ -8,8 +8,10 @@ parses to no numbers: it is not taken for a report; neither is another departmen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from ingest.types import Candidate, Choice, ParseAttempt, StoredDocument
 from storage.content import TABLE_SECTIONS
 from storage.identity import kind_of
 from yingji_parser.metadata import split_title
@@ -65,29 +67,28 @@ def rank(result: dict[str, Any], year: int | None = None) -> tuple[int, int, int
     )
 
 
-def _same_report(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    ra, rb = a.get("record") or {}, b.get("record") or {}
+def _same_report(a: dict[str, Any] | None, b: dict[str, Any]) -> bool:
+    ra, rb = (a or {}).get("record") or {}, b.get("record") or {}
     if ra.get("year") != rb.get("year"):
         return False
     return not (ra.get("agency") and rb.get("agency") and ra["agency"] != rb["agency"])
 
 
-def choose(
-    item_url: str,
-    candidates: list[tuple[dict[str, Any], dict[str, Any]]],
-    title: str | None = None,
-) -> dict[str, Any]:
-    """Pick the item's report from ``(document, outcome)`` pairs; the value of ``item.parsed``.
+Pair = tuple[StoredDocument, ParseAttempt]
 
-    ``outcome`` is :func:`ingest.parsing.parse_stored`'s answer; ``title`` the listing's title,
-    whose year is preferred when the documents hold reports of several years. The result is
-    the chosen ``ParseResult.to_dict()`` plus ``source`` (its document), ``sources`` (the
-    article URL and every document that gave the same report) and ``candidates`` (what each
-    document gave, for the run record). Without any report it has ``status: failed`` and an
-    ``error`` that says why. A report of another department is not the bureau's report.
+
+def choose(item_url: str, candidates: Sequence[Pair], title: str | None = None) -> Choice:
+    """Pick the item's report from ``(document, attempt)`` pairs; the value of ``item.parsed``.
+
+    ``attempt`` is :func:`ingest.parsing.parse_stored`'s answer; ``title`` the listing's title,
+    whose year is preferred when the documents hold reports of several years. The Choice holds
+    the chosen result, its ``source`` document, its ``sources`` (the article URL and every
+    document that gave the same report) and ``candidates`` (what each document gave, for the
+    run record). Without any report its ``result`` is None and ``error`` says why. A report of
+    another department is not the bureau's report.
     """
-    summary = [_summary(doc, out) for doc, out in candidates]
-    parsed = [(doc, out["result"]) for doc, out in candidates if "result" in out]
+    summary = tuple(_summary(doc, att) for doc, att in candidates)
+    parsed = [(doc, att.result) for doc, att in candidates if att.result is not None]
     reports = [(doc, res) for doc, res in parsed if is_report(res)]
     if reports:
         year = _title_year(title)
@@ -97,41 +98,38 @@ def choose(
         rest = [
             (d, r)
             for d, r in reports
-            if not _same_report(chosen, r) and (r.get("record") or {}).get("year")
+            if not _same_report(chosen.result, r) and (r.get("record") or {}).get("year")
         ]
         others = []
         while rest:
             other = _pick(item_url, rest, None, with_page=False)
-            others.append({**other, "candidates": []})
-            rest = [(d, r) for d, r in rest if not _same_report(other, r)]
-        return {**chosen, "candidates": summary, "others": others}
-    return {
-        "record": None,
-        "status": "failed",
-        "doc_type": None,
-        "parser_version": next((r.get("parser_version") for _, r in parsed), None),
-        "warnings": [],
-        "error": _failure_reason(candidates),
-        "source": _doc_ref(_failure_source(candidates)) if candidates else None,
-        "sources": [item_url],
-        "candidates": summary,
-    }
+            others.append(other)
+            rest = [(d, r) for d, r in rest if not _same_report(other.result, r)]
+        return Choice(chosen.result, chosen.source, chosen.sources, summary, tuple(others))
+    return Choice(
+        None,
+        _failure_source(candidates) if candidates else None,
+        (item_url,),
+        summary,
+        error=_failure_reason(candidates),
+        parser_version=next((r.get("parser_version") for _, r in parsed), None),
+    )
 
 
 def _pick(
     item_url: str,
-    reports: list[tuple[dict[str, Any], dict[str, Any]]],
+    reports: list[tuple[StoredDocument, dict[str, Any]]],
     year: int | None,
     with_page: bool = True,
-) -> dict[str, Any]:
+) -> Choice:
     """The best of ``reports`` and every document that gave the same report as its sources
     (the article page first, when the report is the one the listing is about)."""
     best_doc, best = max(reports, key=lambda pair: rank(pair[1], year))
     sources = [item_url] if with_page else []
     for doc, res in reports:
-        if _same_report(best, res) and doc["url"] not in sources:
-            sources.append(doc["url"])
-    return {**best, "source": _doc_ref(best_doc), "sources": sources}
+        if _same_report(best, res) and doc.url not in sources:
+            sources.append(doc.url)
+    return Choice(best, best_doc, tuple(sources))
 
 
 def _title_year(title: str | None) -> int | None:
@@ -140,50 +138,45 @@ def _title_year(title: str | None) -> int | None:
     return split_title(title)[1]
 
 
-def _doc_ref(doc: dict[str, Any]) -> dict[str, Any]:
-    keys = ("kind", "url", "name", "sha256", "path", "size", "content_type", "error")
-    return {k: doc[k] for k in keys if k in doc}
+def _summary(doc: StoredDocument, att: ParseAttempt) -> Candidate:
+    res = att.result or {}
+    return Candidate(
+        url=doc.url,
+        kind=doc.kind,
+        sha256=doc.sha256,
+        doc_type=res.get("doc_type"),
+        parser_version=res.get("parser_version"),
+        report=bool(res) and is_report(res),
+        status=res.get("status", "failed"),
+        cells=count_cells(res.get("record")),
+        warnings=len(res.get("warnings") or []),
+        error=att.error or res.get("error"),
+    )
 
 
-def _summary(doc: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
-    res = out.get("result") or {}
-    return {
-        "url": doc.get("url"),
-        "kind": doc.get("kind"),
-        "sha256": doc.get("sha256"),
-        "doc_type": res.get("doc_type"),
-        "parser_version": res.get("parser_version"),
-        "report": bool(res) and is_report(res),
-        "status": res.get("status", "failed"),
-        "cells": count_cells(res.get("record")),
-        "warnings": len(res.get("warnings") or []),
-        "error": out.get("error") or res.get("error"),
-    }
-
-
-def _failure_source(candidates: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+def _failure_source(candidates: Sequence[Pair]) -> StoredDocument:
     """The document a failure is best blamed on: an attachment over the article page."""
     for doc, _ in reversed(candidates):
-        if doc.get("kind") != "article":
+        if doc.kind != "article":
             return doc
     return candidates[0][0]
 
 
-def _failure_reason(candidates: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
+def _failure_reason(candidates: Sequence[Pair]) -> str:
     if not candidates:
         return "no document to parse"
     reasons = []
-    for doc, out in candidates:
-        res = out.get("result")
+    for doc, att in candidates:
+        res = att.result
         if res is not None and other_agency(res):
             why = f"a report of {other_agency(res)}, not of an emergency management bureau"
         elif res is not None:
             why = res.get("error") or (
                 "the page holds no report tables (a pointer to attachments?)"
-                if doc.get("kind") == "article"
+                if doc.kind == "article"
                 else f"no report found (status {res.get('status')})"
             )
         else:
-            why = out.get("error") or "unknown error"
-        reasons.append(f"{doc.get('name') or doc.get('url')}: {why}")
+            why = att.error or "unknown error"
+        reasons.append(f"{doc.name or doc.url}: {why}")
     return "; ".join(reasons)

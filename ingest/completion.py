@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ingest.types import Candidate
 from storage.identity import AgencyIdentity, agency_identity, complete_agency, division_table
 from yingji_parser.metadata import split_title
 
@@ -90,14 +91,13 @@ def report_place(
     return region, identity
 
 
-def document_status(candidate: dict[str, Any]) -> tuple[str, str | None]:
+def document_status(candidate: Candidate) -> tuple[str, str | None]:
     """A document's latest parse status and reason, as the documents table keeps it."""
-    if candidate.get("report"):
-        return str(candidate["status"]), None
-    if candidate.get("error"):
-        return "failed", str(candidate["error"])
-    status = candidate.get("status")
+    if candidate.report:
+        return candidate.status, None
+    if candidate.error:
+        return "failed", candidate.error
     return (
         "failed",
-        f"no report in this document (parser status {status}, {candidate.get('cells', 0)} cells)",
+        f"no report in this document (parser status {candidate.status}, {candidate.cells} cells)",
     )

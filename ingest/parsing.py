@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from ingest.types import ParseAttempt
 from storage.files import FileStore
 from yingji_parser import ParseError, parse_document
 
@@ -37,24 +38,24 @@ def default_workers() -> int:
 
 def parse_stored(
     root: str, sha256: str, filename: str | None, content_type: str | None
-) -> dict[str, Any]:
+) -> ParseAttempt:
     """Parse the stored document ``sha256`` under the file store ``root``.
 
-    Returns ``{"result": ParseResult.to_dict()}`` or ``{"error": reason, "code": code}``.
+    Returns the ParseAttempt: the ``ParseResult.to_dict()``, or the reason and its code.
     Module-level and given only plain values, so a process pool can run it: the bytes are read
     in the worker rather than pickled across.
     """
     try:
         data = FileStore(root).read(sha256)
     except OSError as exc:
-        return {"error": str(exc), "code": "missing_file"}
+        return ParseAttempt.failed(str(exc), "missing_file")
     try:
         result = parse_document(data, filename=filename, content_type=content_type)
     except ParseError as exc:
-        return {"error": str(exc) or exc.code, "code": exc.code}
+        return ParseAttempt.failed(str(exc) or exc.code, exc.code)
     except Exception as exc:  # a parser bug must cost one document, never the crawl
-        return {"error": f"parser crashed: {type(exc).__name__}: {exc}", "code": "parser_crash"}
-    return {"result": result.to_dict()}
+        return ParseAttempt.failed(f"parser crashed: {type(exc).__name__}: {exc}", "parser_crash")
+    return ParseAttempt(result.to_dict())
 
 
 class ParsePool:
@@ -81,22 +82,22 @@ class ParsePool:
 
     def failure(
         self, exc: BaseException, executor: cf.Executor, attempt: int
-    ) -> dict[str, Any] | None:
+    ) -> ParseAttempt | None:
         """The answer for a parse job that raised ``exc`` on its ``attempt`` (1 or 2), or None
         to try once more: a parse past its limit fails, a dead worker is retried once in a
         new pool, anything else fails with its reason (never lose the item)."""
         if isinstance(exc, TimeoutError):
             self._discard(executor)
-            return {"error": f"parse took longer than {self.timeout:g} s", "code": "timeout"}
+            return ParseAttempt.failed(f"parse took longer than {self.timeout:g} s", "timeout")
         if isinstance(exc, cf.process.BrokenProcessPool | cf.CancelledError):
             self._discard(executor)
             if attempt == 2:
-                return {"error": "the parse worker died", "code": "worker_died"}
+                return ParseAttempt.failed("the parse worker died", "worker_died")
             return None
         logger.error("parse job failed", exc_info=exc)
-        return {"error": f"parse failed: {type(exc).__name__}: {exc}", "code": "pool"}
+        return ParseAttempt.failed(f"parse failed: {type(exc).__name__}: {exc}", "pool")
 
-    def run(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    def run(self, fn: Callable[..., ParseAttempt], *args: Any) -> ParseAttempt:
         """``fn(*args)`` in the pool, waited for in this thread."""
         for attempt in (1, 2):
             executor = self.executor()
@@ -109,8 +110,8 @@ class ParsePool:
         raise AssertionError("unreachable")
 
     def map(
-        self, fn: Callable[..., dict[str, Any]], calls: list[tuple[Any, ...]]
-    ) -> list[dict[str, Any]]:
+        self, fn: Callable[..., ParseAttempt], calls: list[tuple[Any, ...]]
+    ) -> list[ParseAttempt]:
         """``fn(*args)`` for every ``args`` of ``calls``, in order. At most one job per worker
         is in flight, so the time limit measures each parse, never its wait in the queue."""
         with cf.ThreadPoolExecutor(self.workers, thread_name_prefix="yingji-parse-wait") as waits:

@@ -21,8 +21,8 @@ from typing import Any
 from ingest.choice import choose
 from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, parse_stored
 from ingest.storing import store_parsed
-from ingest.types import Found
-from models.vocabulary import STORED_OUTCOMES, Outcome
+from ingest.types import Found, ParseAttempt, StoredDocument
+from models.vocabulary import Outcome as Action
 from yingji_parser import PARSER_VERSION
 
 
@@ -37,6 +37,9 @@ class ReparseCounts:
     failed: int = 0  # a document that cannot be parsed (corrupt, unsupported, missing file …)
     no_report: int = 0  # parsed, but no report in it (an article that only links attachments)
     errors: list[str] = field(default_factory=list)
+
+    def add(self, action: Action) -> None:
+        setattr(self, action.value, getattr(self, action.value) + 1)
 
     def line(self) -> str:
         return (
@@ -69,16 +72,16 @@ def group_documents(docs: Iterable[Any]) -> list[list[Any]]:
     return list(groups.values())
 
 
-def _doc_dict(doc: Any) -> dict[str, Any]:
-    return {
-        "kind": "document",
-        "url": doc.urls[0] if doc.urls else f"sha256:{doc.sha256}",
-        "name": doc.original_name,
-        "sha256": doc.sha256,
-        "path": doc.path,
-        "size": doc.size,
-        "content_type": doc.content_type,
-    }
+def _stored(doc: Any) -> StoredDocument:
+    return StoredDocument(
+        kind="document",
+        url=doc.urls[0] if doc.urls else f"sha256:{doc.sha256}",
+        name=doc.original_name,
+        sha256=doc.sha256,
+        path=doc.path,
+        size=doc.size,
+        content_type=doc.content_type,
+    )
 
 
 def reparse(
@@ -104,35 +107,35 @@ def reparse(
         )
     )
     counts = ReparseCounts(documents=len(docs))
-    outcomes = _parse_all(docs, files_root, workers)
+    attempts = _parse_all(docs, files_root, workers)
     for group in group_documents(docs):
-        pairs = [(_doc_dict(d), outcomes[d.sha256]) for d in group]
+        pairs = [(_stored(d), attempts[d.sha256]) for d in group]
         first = group[0]
+        name = first.original_name or first.sha256
         title = next((d.title for d in group if d.title), None)
-        parsed = choose(pairs[0][0]["url"], pairs, title)
+        choice = choose(pairs[0][0].url, pairs, title)
         found = Found(first.region, first.site_name, title)
-        outcome, reason = store_parsed(store, parsed, [doc for doc, _ in pairs], found)
-        if outcome == Outcome.FAILED:
-            errors = [out for _, out in pairs if "error" in out]
-            if errors:
+        main, *others = store_parsed(store, choice, [doc for doc, _ in pairs], found)
+        if main.action == Action.FAILED:
+            if any(att.error is not None for _, att in pairs):
                 counts.failed += 1
-                counts.errors.append(f"{first.original_name or first.sha256}: {reason}")
+                counts.errors.append(f"{name}: {main.reason}")
             else:
                 counts.no_report += 1
         else:
-            setattr(counts, outcome, getattr(counts, outcome) + 1)
-        for other in parsed.get("others") or []:  # more reports the same page carried
-            if other.get("outcome") in STORED_OUTCOMES:
-                setattr(counts, other["outcome"], getattr(counts, other["outcome"]) + 1)
-            elif other.get("outcome") == Outcome.FAILED:
+            counts.add(main.action)
+        for other in others:  # more reports the same page carried
+            if other.stored:
+                counts.add(other.action)
+            else:
                 counts.failed += 1
-                counts.errors.append(f"{first.original_name or first.sha256}: {other['error']}")
+                counts.errors.append(f"{name}: {other.reason}")
         if progress is not None:
-            progress(f"{outcome:12} {first.original_name or first.sha256}")
+            progress(f"{main.action:12} {name}")
     return counts
 
 
-def _parse_all(docs: list[Any], root: str, workers: int) -> dict[str, dict[str, Any]]:
+def _parse_all(docs: list[Any], root: str, workers: int) -> dict[str, ParseAttempt]:
     """Every document's parse: in this process for one worker, else in the crawl's pool policy
     (worker processes, a time limit per parse, a dead or hung worker replaced)."""
     args = [(root, d.sha256, d.original_name, d.content_type) for d in docs]

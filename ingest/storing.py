@@ -5,7 +5,7 @@ What it does for one item, in one write transaction (retried whole on transient 
 - every downloaded document is registered (metadata, where it was found, its latest parse
   status and reason) — so a broken file keeps its reason and ``yingji reparse`` finds it;
 - the chosen record is completed (ingest/completion.py) and stored with its agency's region
-  and every source URL, and so is each further report the page carried (``parsed["others"]``);
+  and every source URL, and so is each further report the page carried (``Choice.others``);
 - a failure is recorded on the document to blame, counted once in the run.
 
 Everything that can be derived without the database (completion, the agency's identity —
@@ -15,9 +15,9 @@ derived before the transaction opens, so the transaction only writes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection
 
@@ -28,8 +28,8 @@ from ingest.completion import (
     fill_from_title,
     report_place,
 )
-from ingest.types import Found, Stored
-from models.vocabulary import Outcome
+from ingest.types import Choice, Found, Outcome, StoredDocument
+from models.vocabulary import Outcome as Action
 from storage import documents, reports
 from storage.content import now
 from storage.reports import PreparedReport, UnstorableRecord
@@ -49,106 +49,105 @@ class _Plan:
 
 
 def store_parsed(
-    store: Store, parsed: dict[str, Any], docs: list[dict[str, Any]], found: Found
-) -> Stored:
-    """Store one item's parse; returns ``(outcome, reason)`` with outcome insert / noop /
-    new_version / failed (reason set for failed). More reports the page carried
-    (``parsed["others"]``) are stored too, each getting its own ``outcome`` and ``error``."""
-    if parsed.get("status") == Outcome.FAILED or not parsed.get("record"):
-        reason = parsed.get("error") or "no report found"
-        main = _failure(parsed, docs, reason)
+    store: Store, choice: Choice, docs: Sequence[StoredDocument], found: Found
+) -> tuple[Outcome, ...]:
+    """Store one item's choice; returns one Outcome per report, the chosen one first and then
+    each further report the page carried (``choice.others``), in order. Nothing handed in is
+    changed. Raises what the database raises once its retries are spent (the caller decides
+    what a failed store means: see pipelines/store.py)."""
+    if choice.result is None or not choice.record:
+        main = _failure(choice, docs, choice.error or "no report found")
         extra: list[_Plan] = []
     else:
-        main = _plan(parsed, docs, found)
-        extra = [_plan(other, docs, found) for other in parsed.get("others") or []]
+        main = _plan(choice, docs, found)
+        extra = [_plan(other, docs, found) for other in choice.others]
     when = now(None)
 
-    def txn(conn: Connection) -> list[Stored]:
-        _register(conn, parsed, docs, found, when)
-        return [_execute(conn, plan, found.run_id, when) for plan in (main, *extra)]
+    def txn(conn: Connection) -> tuple[Outcome, ...]:
+        _register(conn, choice, docs, found, when)
+        return tuple(_execute(conn, plan, found.run_id, when) for plan in (main, *extra))
 
     results, _ = store.write(txn)
-    stored_others = (parsed.get("others") or []) if extra else []
-    for other, result in zip(stored_others, results[1:], strict=True):
-        other["outcome"], other["error"] = result
-    return results[0]
+    return results
 
 
 def _register(
     conn: Connection,
-    parsed: dict[str, Any],
-    docs: list[dict[str, Any]],
+    choice: Choice,
+    docs: Sequence[StoredDocument],
     found: Found,
     when: datetime,
 ) -> None:
     """Every downloaded document, where it was found, and its latest parse."""
-    candidates = {c.get("sha256"): c for c in parsed.get("candidates") or [] if c.get("sha256")}
+    candidates = {c.sha256: c for c in choice.candidates if c.sha256}
     for doc in docs:
-        if "sha256" not in doc:
+        if doc.sha256 is None:
             continue
-        cand = candidates.get(doc["sha256"], {})
+        cand = candidates.get(doc.sha256)
         documents.add(
             conn,
-            doc["sha256"],
+            doc.sha256,
             when=when,
-            doc_type=cand.get("doc_type"),
-            size=doc.get("size"),
-            path=doc.get("path"),
-            original_name=doc.get("name"),
-            content_type=doc.get("content_type"),
-            url=doc.get("url"),
+            doc_type=cand.doc_type if cand else None,
+            size=doc.size,
+            path=doc.path,
+            original_name=doc.name,
+            content_type=doc.content_type,
+            url=doc.url,
             region=found.region,
             site_name=found.site_name,
             title=found.title,
         )
         if cand:
             status, reason = document_status(cand)
-            documents.set_status(
-                conn, doc["sha256"], status, reason, cand.get("parser_version"), when=when
-            )
+            documents.set_status(conn, doc.sha256, status, reason, cand.parser_version, when=when)
 
 
-def _plan(parsed: dict[str, Any], docs: list[dict[str, Any]], found: Found) -> _Plan:
+def _plan(choice: Choice, docs: Sequence[StoredDocument], found: Found) -> _Plan:
     """Complete one chosen record and prepare it with all its sources."""
-    source = parsed.get("source") or {}
-    warnings = list(parsed.get("warnings") or [])
-    record, hint = fill_from_title(parsed["record"], found.title)
+    assert choice.record is not None
+    warnings = choice.warnings
+    record, hint = fill_from_title(choice.record, found.title)
     if hint is not None:
-        was = parsed["record"]
+        was = choice.record
         resolved = {f"{k}_missing" for k in ("title", "agency", "year") if not was.get(k)}
         resolved -= {f"{k}_missing" for k in ("title", "agency", "year") if not record.get(k)}
         warnings = [w for w in warnings if w.get("code") not in resolved] + [hint]
     record, warning = complete_record(record, found.region)
     if warning is not None:
         warnings = [w for w in warnings if w.get("code") != COMPLETED_CODE] + [warning]
-    primary = source.get("url") or (parsed.get("sources") or [None])[0]
+    source = choice.source
+    primary = source.url if source is not None else (choice.sources or (None,))[0]
     region, identity = report_place(record.get("agency"), found.region)
     try:
         prepared = reports.prepare(
             record,
             region=region,
-            raw_sha256=source["sha256"],
-            raw_type=parsed.get("doc_type") or "unknown",
-            status=parsed["status"],
+            raw_sha256=source.sha256 if source is not None else None,  # type: ignore[arg-type]
+            raw_type=choice.doc_type or "unknown",
+            status=choice.status,
             warnings=warnings,
-            parser_version=parsed.get("parser_version") or "",
+            parser_version=choice.version or "",
             identity=identity if region else None,  # resolved once, unless region is the record's
         )
     except UnstorableRecord as exc:
-        return _failure(parsed, docs, f"not storable: {exc}")
-    others = tuple(url for url in parsed.get("sources") or [] if url != primary)
-    return _Plan(prepared, primary, others, None, None, parsed.get("parser_version"))
+        return _failure(choice, docs, f"not storable: {exc}")
+    others = tuple(url for url in choice.sources if url != primary)
+    return _Plan(prepared, primary, others, None, None, choice.version)
 
 
-def _failure(parsed: dict[str, Any], docs: list[dict[str, Any]], reason: str) -> _Plan:
+def _failure(choice: Choice, docs: Sequence[StoredDocument], reason: str) -> _Plan:
     """The failure, on the document to blame: the source, or, when that one never
     downloaded, the item's page, which carries the reason instead."""
-    source = parsed.get("source") or {}
-    blame = source if source.get("sha256") else next((d for d in docs if "sha256" in d), {})
-    return _Plan(None, None, (), blame.get("sha256"), reason, parsed.get("parser_version"))
+    source = choice.source
+    if source is not None and source.sha256:
+        blame: str | None = source.sha256
+    else:
+        blame = next((d.sha256 for d in docs if d.sha256), None)
+    return _Plan(None, None, (), blame, reason, choice.version)
 
 
-def _execute(conn: Connection, plan: _Plan, run_id: int | None, when: datetime) -> Stored:
+def _execute(conn: Connection, plan: _Plan, run_id: int | None, when: datetime) -> Outcome:
     if plan.prepared is None:
         if plan.blame:
             documents.set_status(
@@ -160,8 +159,8 @@ def _execute(conn: Connection, plan: _Plan, run_id: int | None, when: datetime) 
                 when=when,
                 run_id=run_id,
             )
-        return Stored(Outcome.FAILED, plan.reason)
+        return Outcome(Action.FAILED, plan.reason)
     outcome = reports.store(conn, plan.prepared, plan.primary, when, run_id)  # type: ignore[arg-type]
     for url in plan.others:  # the same content again: adds the URL as a source of that version
         reports.store(conn, plan.prepared, url, when, None)
-    return Stored(outcome.action)
+    return Outcome(outcome.action, version_id=outcome.version_id)

@@ -48,6 +48,7 @@ class SiteStatus(StrEnum):
     UNREACHABLE = "unreachable"
     ROBOTS_DENIED = "robots_denied"
     PARSE_FAILED = "parse_failed"
+    STORE_FAILED = "store_failed"  # the database refused reports after its retries
 
     @property
     def label(self) -> str:

@@ -21,6 +21,7 @@ from twisted.internet import defer
 from crawler.items import ReportItem
 from ingest.choice import choose
 from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, default_workers, parse_stored
+from ingest.types import ParseAttempt
 from pipelines.offload import run_in
 from storage import config
 
@@ -34,7 +35,7 @@ class ReactorParsePool:
         self.policy = ParsePool(kind, workers, timeout)
         self._slots = defer.DeferredSemaphore(self.policy.workers)
 
-    async def run(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    async def run(self, fn: Callable[..., ParseAttempt], *args: Any) -> ParseAttempt:
         await maybe_deferred_to_future(self._slots.acquire())
         try:
             for attempt in (1, 2):
@@ -82,16 +83,15 @@ class ParsePipeline:
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         candidates = []
-        for stored in item.documents:
-            doc = stored.as_dict()  # the choice reads documents as the parser's records: dicts
-            if "error" in doc:
-                candidates.append((doc, {"error": doc["error"], "code": "download"}))
-                continue
-            out = await self.pool.run(
-                parse_stored, self.root, doc["sha256"], doc.get("name"), doc.get("content_type")
-            )
-            candidates.append((doc, out))
+        for doc in item.documents:
+            if doc.error is not None or doc.sha256 is None:
+                att = ParseAttempt.failed(doc.error or "not downloaded", "download")
+            else:
+                att = await self.pool.run(
+                    parse_stored, self.root, doc.sha256, doc.name, doc.content_type
+                )
+            candidates.append((doc, att))
         parsed = choose(item.url, candidates, item.title)
-        if parsed["status"] == "failed":
-            logger.info("no report in %s: %s", item.url, parsed["error"])
+        if parsed.result is None:
+            logger.info("no report in %s: %s", item.url, parsed.error)
         return dataclasses.replace(item, parsed=parsed)

@@ -9,6 +9,8 @@ Imports models/ and migrations/ (and the parser's vocabulary) only; no Scrapy, n
 - ``content``: what makes two records the same content; the cells of tables 二/三/四
 - ``reports``, ``documents``, ``runs``: one module per aggregate, written inside a transaction
 - ``queries``: read models for ``yingji runs``/``reparse``; ``health``, ``export``: their reports
+- ``runtable``: the per-site table of a run (the crawl's end and ``yingji runs``); ``labels``:
+  the export's Chinese column labels; ``writable``: the real write a crawl makes before it starts
 - ``store``: :class:`Store`, the database opened once, with the callers' operations
 
 ``from storage import Store``.

@@ -10,11 +10,13 @@ psycopg 3 driver, the only one installed.
 from __future__ import annotations
 
 import atexit
+import json
 import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -35,6 +37,7 @@ from tenacity import (
     stop_after_delay,
     wait_random_exponential,
 )
+from tenacity.stop import stop_base
 
 from storage.config import database_url
 from storage.errors import UserError
@@ -99,15 +102,43 @@ def normalise_url(url: str | None = None) -> URL:
     )
 
 
-def make_engine(url: str | None = None, *, sqlite_busy_timeout: float = 10.0) -> Engine:
-    """An engine configured for yingji; ``sqlite_busy_timeout`` is in seconds."""
+#: JSON columns (``record``, ``warnings``) hold readable UTF-8 (孟津区), not ``\u5b5f`` escapes:
+#: people read them in ``yingji serve``, sqlite3 and psql
+JSON_SERIALIZER = partial(json.dumps, ensure_ascii=False)
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of an SQLite URL (relative paths as SQLite opens them), None for in-memory."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    database = url.database
+    if database.startswith("file:"):  # a URI filename (?uri=true)
+        database = database.removeprefix("file:").split("?", 1)[0]
+    return Path(database)
+
+
+def make_engine(
+    url: str | None = None, *, sqlite_busy_timeout: float = 10.0, create: bool = True
+) -> Engine:
+    """An engine configured for yingji; ``sqlite_busy_timeout`` is in seconds.
+
+    ``create=False``: a missing SQLite file is a UserError instead of a new empty database
+    (SQLite creates the file on the first connection) — what the read-only commands want.
+    """
     parsed = normalise_url(url)
+    if not create:
+        file = sqlite_file(parsed)
+        if file is not None and not file.is_file():
+            raise UserError(
+                f"no database at {file}: give the right --database (or YINGJI_DATABASE_URL), "
+                "or create one with `yingji crawl`, `yingji demo` or `yingji db upgrade`"
+            )
     try:
         if parsed.get_backend_name() == "sqlite":
-            engine = create_engine(parsed)
+            engine = create_engine(parsed, json_serializer=JSON_SERIALIZER)
             _configure_sqlite(engine, int(sqlite_busy_timeout * 1000))
         else:
-            engine = create_engine(parsed, pool_pre_ping=True)
+            engine = create_engine(parsed, pool_pre_ping=True, json_serializer=JSON_SERIALIZER)
     except NoSuchModuleError:  # pragma: no cover - both drivers are dependencies
         raise UserError(f"no driver for {parsed.drivername}: reinstall yingji") from None
     return engine
@@ -149,7 +180,13 @@ def safe_url(engine_or_url: Engine | URL) -> str:
 def connection_error(exc: DBAPIError, engine: Engine) -> UserError:
     """One line for a database that cannot be reached or opened."""
     reason = (str(exc.orig) if exc.orig else str(exc)).strip().splitlines()[0]
-    if engine.dialect.name == "sqlite":
+    file = sqlite_file(engine.url)
+    if file is not None and file.exists():
+        hint = (
+            "the file exists: check that it, its directory and the file system are writable "
+            "and the disk is not full (SQLite keeps -wal and -shm files next to it)"
+        )
+    elif engine.dialect.name == "sqlite":
         hint = "check the path (--database or YINGJI_DATABASE_URL): its directory must exist"
     else:
         hint = "check the URL (--database or YINGJI_DATABASE_URL) and that the server is running"
@@ -185,11 +222,19 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(orig, psycopg.OperationalError)
 
 
-def retrying(*, max_attempts: int = 10, max_delay: float = 60.0) -> Retrying:
-    """The tenacity policy around one whole transaction (never around a single statement)."""
+def retrying(*, max_attempts: int | None = None, max_delay: float = 60.0) -> Retrying:
+    """The tenacity policy around one whole transaction (never around a single statement).
+
+    ``max_delay`` (seconds) is what bounds it: a PostgreSQL restart or another SQLite writer
+    holding the lock lasts as long as it lasts, and a count of attempts would run out first
+    (the waits are short). ``max_attempts`` caps the attempts too when given.
+    """
+    stop: stop_base = stop_after_delay(max_delay)
+    if max_attempts is not None:
+        stop = stop | stop_after_attempt(max_attempts)
     return Retrying(
         retry=retry_if_exception(is_transient),
-        stop=stop_after_attempt(max_attempts) | stop_after_delay(max_delay),
+        stop=stop,
         wait=wait_random_exponential(multiplier=0.05, max=2.0),
         reraise=True,
     )
@@ -258,6 +303,13 @@ def schema_status(engine: Engine) -> tuple[str | None, str]:
     return rev, head_revision()
 
 
+def no_schema_error(engine: Engine) -> UserError:
+    return UserError(
+        f"the database {safe_url(engine)} holds no yingji data (no schema): give the right "
+        "--database, or create it with `yingji crawl`, `yingji demo` or `yingji db upgrade`"
+    )
+
+
 def _is_lock_conflict(exc: BaseException) -> bool:
     """A transient error of a reachable database: another process holds the lock we need."""
     if not isinstance(exc, DBAPIError) or exc.connection_invalidated:
@@ -267,8 +319,12 @@ def _is_lock_conflict(exc: BaseException) -> bool:
     return getattr(exc.orig, "sqlstate", None) in ("40001", "40P01")
 
 
-def ensure_schema(engine: Engine, *, upgrade: bool = True) -> str:
+def ensure_schema(engine: Engine, *, upgrade: bool = True, create: bool = True) -> str:
     """Check the schema revision and, if ``upgrade``, migrate to head; return the revision.
+
+    ``create=False``: a database without yingji's schema (no revision: empty, or another
+    program's) is a UserError — a read-only command never turns it into a yingji database. A
+    yingji database at an older revision is still migrated when ``upgrade``.
 
     A revision unknown to this yingji (a database migrated by a newer release) is a UserError.
     An out-of-date schema with ``upgrade=False`` is a UserError that says to run
@@ -285,7 +341,7 @@ def ensure_schema(engine: Engine, *, upgrade: bool = True) -> str:
         reraise=True,
     )
     try:
-        return policy(_ensure_schema_once, engine, upgrade)
+        return policy(_ensure_schema_once, engine, upgrade, create)
     except DBAPIError as exc:
         if exc.connection_invalidated or isinstance(
             exc.orig, (sqlite3.OperationalError, psycopg.OperationalError)
@@ -294,11 +350,13 @@ def ensure_schema(engine: Engine, *, upgrade: bool = True) -> str:
         raise
 
 
-def _ensure_schema_once(engine: Engine, upgrade: bool) -> str:
+def _ensure_schema_once(engine: Engine, upgrade: bool, create: bool = True) -> str:
     with engine.connect() as conn:
         rev = current_revision(conn)
         conn.rollback()
     _check_known(rev, engine)
+    if rev is None and not create:
+        raise no_schema_error(engine)
     head = head_revision()
     if rev == head:
         return rev

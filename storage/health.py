@@ -9,7 +9,10 @@ compare it with what the same site gave before:
   now has none (whatever the reason: none found, blocked, unreachable, failed to parse);
 * **failures jumped** — a site's failed count, or the run's total over the sites it shares with
   their previous results, exceeds ``max(3, 2 × previous)``;
-* **run incomplete** — the run did not end as ``finished``.
+* **run incomplete** — the run did not end as ``finished``;
+* **all failed** — every site of the run was unreachable, blocked or failed (to parse, to
+  store): nothing came through, and no history is needed to see it, so a first run counts.
+  A site with none found or robots denied answered; it is not a failure.
 
 A crawl resumed after a kill records a run of its own, in which the sites finished before the
 kill look empty (their pages are done and not fetched again). So with ``since`` = when the
@@ -31,7 +34,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from models.reports import ReportSource
+from models.vocabulary import SiteStatus
 from storage.queries import RunInfo, SiteResult
+from storage.runtable import status_label
 from storage.store import Store
 
 #: how many earlier results of a site count as "before" (a site silent for longer is gone)
@@ -39,11 +44,14 @@ HISTORY = 5
 #: a failure count is a jump above max(FAILURE_FLOOR, FAILURE_FACTOR × previous)
 FAILURE_FLOOR = 3
 FAILURE_FACTOR = 2
+#: the statuses of a site that answered; every other status (unreachable, blocked, failed to
+#: parse or to store, or one added later) is a failure of the site
+ANSWERED = frozenset({SiteStatus.REPORTS_FOUND, SiteStatus.NONE_FOUND, SiteStatus.ROBOTS_DENIED})
 
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    kind: str  # went_silent / failures_jumped / run_incomplete
+    kind: str  # went_silent / failures_jumped / run_incomplete / all_failed
     message: str
     site_url: str | None = None
 
@@ -118,6 +126,33 @@ def check_sites(
     return alerts
 
 
+def check_all_failed(current: Sequence[SiteResult]) -> list[Alert]:
+    """One alert when the run recorded sites and every one of them failed."""
+    if not current or any(s.status in ANSWERED for s in current):
+        return []
+    counts: dict[str, int] = {}
+    for site in current:
+        label = status_label(site.status)
+        counts[label] = counts.get(label, 0) + 1
+    summary = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+    return [
+        Alert(
+            "all_failed",
+            f"every site of run {current[0].run_id} failed ({summary}): nothing was crawled",
+        )
+    ]
+
+
+def check_store_failed(current: Sequence[SiteResult]) -> list[Alert]:
+    """One alert per site whose reports were found but could not be stored (the database
+    failed for longer than the retry window): a rerun with the same job directory stores them."""
+    return [
+        Alert("store_failed", f"{s.site_name or s.site_url}: {s.error or 'reports not stored'}")
+        for s in current
+        if s.status == "store_failed"
+    ]
+
+
 def check_run_status(run: RunInfo) -> list[Alert]:
     if run.status == "finished":
         return []
@@ -147,4 +182,9 @@ def check_run(store: Store, run_id: int, *, since: datetime | None = None) -> li
         for s in current
     }
     stored = hosts_stored_since(store, since) if since is not None else set()
-    return check_run_status(run) + check_sites(current, history, stored)
+    return (
+        check_run_status(run)
+        + check_all_failed(current)
+        + check_store_failed(current)
+        + check_sites(current, history, stored)
+    )

@@ -16,9 +16,11 @@ from models import (
     Agency,
     AgencyAlias,
     CrawlRun,
+    Division,
     Document,
     DocumentUrl,
     Report,
+    ReportSource,
     ReportVersion,
     RunSite,
 )
@@ -77,12 +79,7 @@ def documents(
         if year is not None:
             sub = sub.where(Report.year == year)
         if agency is not None:
-            from storage.identity import normalise_name
-
-            name = normalise_name(agency)
-            aliased = select(AgencyAlias.agency_id).where(AgencyAlias.name == name)
-            named = select(Agency.id).where(Agency.name == name)
-            sub = sub.where(Report.agency_id.in_(aliased.union(named)))
+            sub = sub.where(Report.agency_id.in_(sorted(agency_ids(conn, agency))))
         stmt = stmt.where(Document.sha256.in_(sub))
     docs = conn.execute(stmt).scalars().all()
     urls: dict[str, list[DocumentUrl]] = {}
@@ -110,6 +107,40 @@ def documents(
             )
         )
     return out
+
+
+def agency_ids(conn: Session, name: str) -> set[int]:
+    """The stored agencies ``name`` means, however it is spelt — as storing resolves it.
+
+    洛阳市孟津区应急管理局, 孟津区应急管理局 and 孟津县安全生产监督管理局 are one agency: a name
+    is matched by its identity (division and kind, storage/identity.py), by a spelling seen
+    before (``agency_aliases``) or by the canonical name. A name whose place resolves only with
+    a region (孟津县, renamed 孟津区 since) is tried against the divisions of the stored
+    agencies, as the crawler's region would resolve it.
+    """
+    from storage.identity import agency_identity, normalise_name
+
+    spelt = normalise_name(name)
+    identity = agency_identity(spelt)
+    found = set(
+        conn.scalars(
+            select(Agency.id).where(
+                (Agency.key == identity.key) | Agency.name.in_({spelt, identity.name})
+            )
+        )
+    )
+    found |= set(conn.scalars(select(AgencyAlias.agency_id).where(AgencyAlias.name == spelt)))
+    if found or identity.division is not None:
+        return found
+    known = conn.execute(
+        select(Agency.id, Agency.key, Division.full_name).join(
+            Division, Division.code == Agency.division_code
+        )
+    ).all()
+    for agency_id, key, region in known:
+        if agency_identity(spelt, region).key == key:
+            found.add(agency_id)
+    return found
 
 
 def run(conn: Session, run_id: int) -> RunInfo | None:
@@ -142,6 +173,13 @@ def site_history(
         stmt = stmt.where(RunSite.run_id < before_run_id)
     rows = conn.execute(stmt.order_by(RunSite.run_id.desc()).limit(limit)).scalars()
     return [_site_result(s) for s in rows]
+
+
+def crawled_urls(conn: Session) -> set[str]:
+    """The distinct site URLs of every run and URLs of every report source."""
+    sites = conn.scalars(select(RunSite.site_url).distinct())
+    sources = conn.scalars(select(ReportSource.url).distinct())
+    return {*sites, *sources}
 
 
 def _run_info(r: CrawlRun) -> RunInfo:

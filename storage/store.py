@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -36,6 +37,11 @@ class Store:
     ``Store(url)`` opens (and, with ``upgrade=True``, migrates) the database at ``url`` or the
     configured one (storage.config.database_url). A database from a newer yingji, a bad URL or
     an unreachable server raise storage.errors.UserError. Use as a context manager or close().
+
+    ``create=False`` is for the commands that only read (export, runs, reparse): a missing
+    SQLite file or a database without yingji's schema is then a UserError, never a new empty
+    database. ``max_delay`` bounds how long a write (a report, the run record) is retried on
+    transient errors — a locked SQLite, a PostgreSQL restart.
     """
 
     def __init__(
@@ -43,15 +49,18 @@ class Store:
         url: str | None = None,
         *,
         upgrade: bool = True,
+        create: bool = True,
         sqlite_busy_timeout: float = 10.0,
-        max_attempts: int = 10,
+        max_attempts: int | None = None,
         max_delay: float = 60.0,
     ) -> None:
-        self.engine: Engine = db.make_engine(url, sqlite_busy_timeout=sqlite_busy_timeout)
+        self.engine: Engine = db.make_engine(
+            url, sqlite_busy_timeout=sqlite_busy_timeout, create=create
+        )
         self._max_attempts = max_attempts
         self._max_delay = max_delay
         try:
-            db.ensure_schema(self.engine, upgrade=upgrade)
+            db.ensure_schema(self.engine, upgrade=upgrade, create=create)
         except BaseException:
             self.engine.dispose()
             raise
@@ -90,6 +99,13 @@ class Store:
 
         policy = db.retrying(max_attempts=self._max_attempts, max_delay=self._max_delay)
         return db.run_with_retry(attempt, policy=policy)[0]
+
+    def check_writable(self, files_root: Path | str | None = None) -> None:
+        """UserError unless a real write to the database (and ``files_root``) succeeds:
+        read-only file, directory or file system, full disk, read-only role (storage/writable)."""
+        from storage import writable
+
+        writable.check(self, Path(files_root) if files_root is not None else None)
 
     # -- reports --
 

@@ -23,7 +23,7 @@ PACKAGES = (
     "demo",
 )
 MAX_MODULE_LINES = 420  # "about 400"
-MAX_CLASS_LINES = 260  # "about 250"
+MAX_CLASS_LINES = 270  # "about 250", docstrings included
 
 
 def _modules() -> list[Path]:

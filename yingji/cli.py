@@ -32,22 +32,12 @@ COMMANDS: dict[str, str] = {
     "runs": "the latest crawl runs with their counts and per-site tables",
     "serve": "browse the database in Datasette (read-only, on 127.0.0.1)",
     "cluster": "run the crawl as shards on Scrapyd nodes: deploy, schedule, status",
+    "family": "write the strategy module, fixture and test of a new CMS family",
 }
 
 # examples for parsers that do not set an epilog of their own ("db upgrade": a nested action)
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "crawl": ("yingji crawl --jobdir /var/lib/yingji/job --database sqlite:///yingji.db",),
-    "parse": ("yingji parse report.pdf", "yingji parse *.docx > records.jsonl"),
-    "db": ("yingji db upgrade --database postgresql://yingji@dbhost/yingji",),
-    "db upgrade": ("yingji db upgrade --database sqlite:///yingji.db",),
-    "db current": ("yingji db current",),
-    "export": (
-        "yingji export --year 2023 > reports-2023.jsonl",
-        "yingji export --format csv > reports.csv",
-    ),
-    "reparse": ("yingji reparse --older-than-parser --agency 孟津区应急管理局",),
-    "demo": ("yingji demo --keep-serving",),
-    "runs": ("yingji runs --limit 5", "yingji runs --run 12"),
     "cluster": ("yingji cluster status --nodes http://node1:6800,http://node2:6800",),
     "cluster deploy": ("yingji cluster deploy --nodes http://node1:6800,http://node2:6800",),
     "cluster schedule": (

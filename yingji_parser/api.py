@@ -35,7 +35,12 @@ def read(data: bytes, filename: str | None = None, content_type: str | None = No
     except ImportError as exc:
         raise UnsupportedFormat(f"no reader for {doc_type} documents is installed") from exc
     try:
-        return reader(data, hints)
+        doc = reader(data, hints)
+        if not doc.has_text_layer and doc_type == "pdf":  # a scan: read its images by OCR
+            from yingji_parser.ocr import ocr_pdf
+
+            doc = ocr_pdf(data, doc)
+        return doc
     except ParseError:
         raise
     except (RecursionError, MemoryError) as exc:

@@ -13,7 +13,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-DocType = Literal["html", "docx", "doc", "wps", "pdf", "xlsx", "xls", "text"]
+DocType = Literal["html", "docx", "doc", "wps", "pdf", "xlsx", "xls", "text", "image"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,12 +24,11 @@ from yingji_parser.limits import check_size
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
 BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 # Leading bytes of formats that are certainly not reports, with what to call them.
 _NOT_DOCUMENTS: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
     (b"II*\x00", "a TIFF image"),
@@ -71,6 +70,8 @@ def sniff(data: bytes, filename: str | None = None, content_type: str | None = N
         return _sniff_zip(data)
     if data.startswith(OLE_MAGIC):
         return _sniff_ole(data, filename)
+    if data.startswith(IMAGE_MAGICS):
+        return "image"  # a scanned or photographed page: read by OCR (yingji_parser.ocr)
     for magic, what in _NOT_DOCUMENTS:
         if data.startswith(magic):
             raise UnsupportedFormat(f"{what}, not a report document")

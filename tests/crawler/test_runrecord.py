@@ -28,6 +28,16 @@ def test_candidates_that_all_failed_are_failed_to_parse() -> None:
     assert site_status("reports found", _tally("failed", "failed")) == "failed to parse"
 
 
+def test_reports_the_database_refused_are_a_store_failure_never_a_parse_failure() -> None:
+    tally = _tally("failed")
+    tally.add("failed", "store failed: OperationalError: server closed", store_failed=True)
+    assert (tally.failed, tally.store_failed) == (2, 1)
+    assert site_status("reports found", tally) == "store failed"
+    assert build_rows({}, {"http://a/": tally})[0].status_code == "store_failed"
+    tally.add("noop")  # one report stored: the site found reports
+    assert site_status("reports found", tally) == "reports found"
+
+
 def test_spider_statuses_stand_when_nothing_reached_the_pipelines() -> None:
     for status in ("blocked", "unreachable", "none found", "robots denied"):
         assert site_status(status, SiteTally()) == status
@@ -87,12 +97,15 @@ def test_every_report_an_item_stored_is_counted_for_its_site() -> None:
 
     from crawler.items import ReportItem
     from crawler.runrecord import RunRecord
+    from ingest.types import Outcome
+    from models.vocabulary import Outcome as Action
 
     ext = RunRecord(get_crawler(Spider, {"YINGJI_RECORD_RUNS": False}))
-    others = [{"outcome": "noop"}, {"outcome": "failed", "error": "not storable"}]
+    outcomes = (
+        Outcome(Action.INSERT), Outcome(Action.NOOP), Outcome(Action.FAILED, "not storable"),
+    )  # fmt: skip
     item = ReportItem(
-        "甲区人民政府", "r", "http://a/", "http://a/t1.html", "t",
-        parsed={"others": others}, outcome="insert",
+        "甲区人民政府", "r", "http://a/", "http://a/t1.html", "t", outcomes=outcomes
     )  # fmt: skip
     ext.item_scraped(item, Spider("x"))
     tally = ext.tallies["http://a/"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ingest.choice import choose, count_cells, is_report, rank
+from ingest.types import ParseAttempt, StoredDocument
 
 ART = "http://site/art/t1.html"
 
@@ -29,8 +30,8 @@ def _result(
     }
 
 
-def _doc(kind: str, url: str) -> dict[str, Any]:
-    return {"kind": kind, "url": url, "name": url.rsplit("/", 1)[-1], "sha256": "a" * 64}
+def _doc(kind: str, url: str) -> StoredDocument:
+    return StoredDocument(kind, url, url.rsplit("/", 1)[-1], sha256="a" * 64)
 
 
 def test_cells_are_numbers_not_blanks() -> None:
@@ -60,10 +61,13 @@ def test_attachment_wins_over_a_body_that_says_see_attachment() -> None:
     article, pdf = _doc("article", ART), _doc("attachment", "http://site/f/r.pdf")
     chosen = choose(
         ART,
-        [(article, {"result": _result("partial", 0)}), (pdf, {"result": _result("parsed", 90)})],
+        [
+            (article, ParseAttempt(_result("partial", 0))),
+            (pdf, ParseAttempt(_result("parsed", 90))),
+        ],
     )
-    assert chosen["status"] == "parsed" and chosen["source"]["url"] == "http://site/f/r.pdf"
-    assert chosen["sources"] == [ART, "http://site/f/r.pdf"]
+    assert chosen.status == "parsed" and chosen.source.url == "http://site/f/r.pdf"
+    assert chosen.sources == (ART, "http://site/f/r.pdf")
 
 
 def test_report_in_body_and_attachment_keeps_the_better_and_both_sources() -> None:
@@ -71,13 +75,13 @@ def test_report_in_body_and_attachment_keeps_the_better_and_both_sources() -> No
     chosen = choose(
         ART,
         [
-            (article, {"result": _result("parsed", 90, warnings=2)}),
-            (doc, {"result": _result("parsed", 90)}),
+            (article, ParseAttempt(_result("parsed", 90, warnings=2))),
+            (doc, ParseAttempt(_result("parsed", 90))),
         ],
     )
-    assert chosen["source"]["kind"] == "attachment"
-    assert chosen["sources"] == [ART, "http://site/f/r.doc"]
-    assert [c["status"] for c in chosen["candidates"]] == ["parsed", "parsed"]
+    assert chosen.source.kind == "attachment"
+    assert chosen.sources == (ART, "http://site/f/r.doc")
+    assert [c.status for c in chosen.candidates] == ["parsed", "parsed"]
 
 
 def test_an_attachment_of_another_year_is_not_a_source() -> None:
@@ -85,11 +89,11 @@ def test_an_attachment_of_another_year_is_not_a_source() -> None:
     chosen = choose(
         ART,
         [
-            (article, {"result": _result("parsed", 90)}),
-            (other, {"result": _result("partial", 5, year=2022)}),
+            (article, ParseAttempt(_result("parsed", 90))),
+            (other, ParseAttempt(_result("partial", 5, year=2022))),
         ],
     )
-    assert chosen["record"]["year"] == 2023 and chosen["sources"] == [ART]
+    assert chosen.record["year"] == 2023 and chosen.sources == (ART,)
 
 
 def test_nothing_parses_gives_a_failure_with_every_reason() -> None:
@@ -97,14 +101,14 @@ def test_nothing_parses_gives_a_failure_with_every_reason() -> None:
     chosen = choose(
         ART,
         [
-            (article, {"result": _result("partial", 0)}),
-            (bad, {"error": "corrupt PDF: no xref table", "code": "corrupt"}),
+            (article, ParseAttempt(_result("partial", 0))),
+            (bad, ParseAttempt.failed("corrupt PDF: no xref table", "corrupt")),
         ],
     )
-    assert chosen["status"] == "failed" and chosen["record"] is None
-    assert chosen["source"]["url"] == "http://site/f/broken.pdf"
-    assert "broken.pdf: corrupt PDF: no xref table" in chosen["error"]
-    assert "t1.html: the page holds no report tables" in chosen["error"]
+    assert chosen.status == "failed" and chosen.record is None and chosen.result is None
+    assert chosen.source.url == "http://site/f/broken.pdf"
+    assert "broken.pdf: corrupt PDF: no xref table" in chosen.error
+    assert "t1.html: the page holds no report tables" in chosen.error
 
 
 def test_another_departments_report_is_not_the_bureaus() -> None:
@@ -116,13 +120,13 @@ def test_another_departments_report_is_not_the_bureaus() -> None:
         _doc("attachment", "http://site/f/yjj.pdf"),
     )
     bundle = [
-        (czj, {"result": _result("parsed", 90, agency="新安县财政局")}),
-        (yjj, {"result": _result("partial", 40, agency="新安县应急管理局")}),
+        (czj, ParseAttempt(_result("parsed", 90, agency="新安县财政局"))),
+        (yjj, ParseAttempt(_result("partial", 40, agency="新安县应急管理局"))),
     ]
-    assert choose(ART, bundle)["source"]["url"] == "http://site/f/yjj.pdf"
+    assert choose(ART, bundle).source.url == "http://site/f/yjj.pdf"
     only_other = choose(ART, bundle[:1])
-    assert only_other["status"] == "failed"
-    assert "a report of 新安县财政局, not of an emergency management bureau" in only_other["error"]
+    assert only_other.status == "failed"
+    assert "a report of 新安县财政局, not of an emergency management bureau" in only_other.error
 
 
 def test_the_listing_years_report_wins_among_several_years() -> None:
@@ -131,12 +135,12 @@ def test_the_listing_years_report_wins_among_several_years() -> None:
         _doc("attachment", "http://site/f/2023.pdf"),
     )
     docs = [
-        (old, {"result": _result("parsed", 90, year=2022)}),
-        (new, {"result": _result("partial", 50, year=2023)}),
+        (old, ParseAttempt(_result("parsed", 90, year=2022))),
+        (new, ParseAttempt(_result("partial", 50, year=2023))),
     ]
     title = "红旗区应急管理局2023年政府信息公开工作年度报告"
-    assert choose(ART, docs, title)["source"]["url"] == "http://site/f/2023.pdf"
-    assert choose(ART, docs)["source"]["url"] == "http://site/f/2022.pdf"  # no title: the best
+    assert choose(ART, docs, title).source.url == "http://site/f/2023.pdf"
+    assert choose(ART, docs).source.url == "http://site/f/2022.pdf"  # no title: the best
 
 
 def test_reports_of_other_years_on_the_page_are_kept_as_reports_of_their_own() -> None:
@@ -145,11 +149,12 @@ def test_reports_of_other_years_on_the_page_are_kept_as_reports_of_their_own() -
         _doc("attachment", "http://site/f/2023.pdf"),
     )
     docs = [
-        (y22, {"result": _result("parsed", 90, year=2022)}),
-        (y23, {"result": _result("parsed", 90)}),
+        (y22, ParseAttempt(_result("parsed", 90, year=2022))),
+        (y23, ParseAttempt(_result("parsed", 90))),
     ]
     chosen = choose(ART, docs, "红旗区应急管理局2022年、2023年政府信息公开工作年度报告")
-    assert chosen["record"]["year"] == 2022 and chosen["sources"] == [ART, "http://site/f/2022.pdf"]
-    [other] = chosen["others"]
-    assert other["record"]["year"] == 2023 and other["sources"] == ["http://site/f/2023.pdf"]
-    assert choose(ART, docs[:1])["others"] == []
+    assert chosen.record["year"] == 2022 and chosen.sources == (ART, "http://site/f/2022.pdf")
+    [other] = chosen.others
+    assert other.record["year"] == 2023 and other.sources == ("http://site/f/2023.pdf",)
+    assert other.candidates == ()
+    assert choose(ART, docs[:1]).others == ()

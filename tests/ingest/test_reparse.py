@@ -17,7 +17,7 @@ from ingest.choice import choose
 from ingest.parsing import parse_stored
 from ingest.reparse import reparse
 from ingest.storing import store_parsed
-from ingest.types import Found
+from ingest.types import Found, ParseAttempt, StoredDocument
 from storage import Store
 from storage.files import FileStore
 from yingji.cli import main
@@ -35,11 +35,12 @@ def ingest(
     pairs = []
     for url, data, kind in docs:
         stored = fs.put(data)
-        doc = {"kind": kind, "url": url, "name": url.rsplit("/", 1)[-1], "sha256": stored.sha256,
-               "path": stored.path, "size": stored.size, "content_type": None}  # fmt: skip
-        pairs.append((doc, parse_stored(str(root), stored.sha256, doc["name"], None)))
+        doc = StoredDocument(kind, url, url.rsplit("/", 1)[-1], sha256=stored.sha256,
+                             path=stored.path, size=stored.size)  # fmt: skip
+        pairs.append((doc, parse_stored(str(root), stored.sha256, doc.name, None)))
     parsed = choose(docs[0][0], pairs)
-    return store_parsed(store, parsed, [d for d, _ in pairs], Found(region, "site", title))[0]
+    found = Found(region, "site", title)
+    return store_parsed(store, parsed, [d for d, _ in pairs], found)[0].action
 
 
 def _page(title: str, body: str) -> bytes:
@@ -104,12 +105,13 @@ def test_a_record_an_older_parser_got_wrong_gets_one_new_version(
         ingest(store, root, [("http://mj/f/r.docx", docx, "document")], MENGJIN, t0)
         # as if an older parser had read one cell of the PDF wrong
         pdf = FileStore(root).put((SAMPLES / "seed002.pdf").read_bytes()).sha256
-        old = parse_stored(str(root), pdf, "nb.pdf", None)["result"]
+        old = parse_stored(str(root), pdf, "nb.pdf", None).result
+        assert old is not None
         old["record"]["active_disclosure"]["licensing"] += 1
         old["parser_version"] = "0.0.1"
-        doc = {"kind": "document", "url": "http://hq/f/nb.pdf", "sha256": pdf, "name": "nb.pdf"}
-        parsed = choose("http://hq/f/nb.pdf", [(doc, {"result": old})])
-        assert store_parsed(store, parsed, [doc], Found(HONGQI))[0] == "insert"
+        doc = StoredDocument("document", "http://hq/f/nb.pdf", "nb.pdf", sha256=pdf)
+        parsed = choose("http://hq/f/nb.pdf", [(doc, ParseAttempt(old))])
+        assert store_parsed(store, parsed, [doc], Found(HONGQI))[0].action == "insert"
 
         counts = reparse(store, str(root), older_than_parser=True)
         assert counts.documents == 1  # only the document an older parser read
@@ -154,6 +156,7 @@ def test_a_missing_file_store_is_one_clear_line(
     db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("YINGJI_FILES_STORE", str(tmp_path / "nowhere"))
+    Store(db_url).close()  # a database that exists: reparse refuses to create one
     assert main(["reparse", "--database", db_url]) == 2
     assert "YINGJI_FILES_STORE" in capsys.readouterr().err
 

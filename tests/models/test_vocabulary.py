@@ -21,6 +21,7 @@ def test_a_site_status_is_stored_with_underscores_and_shown_in_words() -> None:
         "unreachable": "unreachable",
         "robots_denied": "robots denied",
         "parse_failed": "failed to parse",
+        "store_failed": "store failed",
     }
     assert all(SiteStatus.from_label(label) is SiteStatus(code) for code, label in shown.items())
     assert SiteStatus.from_label("on fire") is None

@@ -6,7 +6,8 @@ spider is exercised by the end-to-end tests); everything after it — Scrapy's d
 middlewares, the download / parse / store pipelines — is the real thing.
 
 Usage from a test: ``run_crawl(items, settings, tmp_path)`` returns the items as the last
-pipeline saw them (``documents``, ``parsed``, ``outcome``) and the crawl's stats.
+pipeline saw them (``documents``, ``parsed``, ``outcome``, ``outcomes``, ``records``) and the
+crawl's stats.
 """
 
 from __future__ import annotations
@@ -43,6 +44,19 @@ def run_crawl(
     return [json.loads(x) for x in lines], json.loads(stats.read_text("utf-8"))
 
 
+def _choice(choice: Any) -> dict[str, Any] | None:
+    """The parse step's Choice as a test reads it: status, record, why none, its sources."""
+    if choice is None:
+        return None
+    return {
+        "status": choice.status,
+        "record": choice.record,
+        "error": choice.error,
+        "sources": list(choice.sources),
+        "others": [_choice(o) for o in choice.others],
+    }
+
+
 def _main(cfg_path: str) -> None:
     import scrapy
     from scrapy.core.engine import ExecutionEngine
@@ -72,8 +86,10 @@ def _main(cfg_path: str) -> None:
                     "url": item.url,
                     "site_url": item.site_url,
                     "documents": [d.as_dict() for d in item.documents],
-                    "parsed": item.parsed,
+                    "parsed": _choice(item.parsed),
                     "outcome": item.outcome,
+                    "outcomes": [[o.action, o.reason, o.store_failed] for o in item.outcomes],
+                    "records": list(item.records),
                 }
                 fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
             return item

@@ -130,8 +130,9 @@ def test_reports_are_stored_exactly_failures_keep_reasons_and_a_recrawl_is_all_n
 
 
 def test_a_scan_is_kept_as_needs_ocr_and_an_encrypted_file_fails_with_its_reason(
-    docserver: Any, tmp_path: Path, crawl: Any, db_url: str
+    docserver: Any, tmp_path: Path, crawl: Any, db_url: str, monkeypatch: Any
 ) -> None:
+    monkeypatch.setenv("YINGJI_OCR", "0")  # OCR off: tests/yingji_parser/test_ocr.py reads scans
     pdfs = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
     docserver.add("/scan.pdf", (pdfs / "image_only.pdf").read_bytes())
     docserver.add("/locked.pdf", (pdfs / "encrypted.pdf").read_bytes())
@@ -166,3 +167,50 @@ def test_a_scan_is_kept_as_needs_ocr_and_an_encrypted_file_fails_with_its_reason
         ).one()
         assert locked[0] == "failed" and "password" in locked[1]
     engine.dispose()
+
+
+def test_a_page_carrying_two_reports_gives_two_feed_records_and_a_failure_none(
+    docserver: Any, tmp_path: Path, crawl: Any, db_url: str
+) -> None:
+    from crawler.settings import FEED_EXPORTERS
+
+    s = SAMPLES
+    docserver.add("/files/mj.pdf", (s / "seed000.pdf").read_bytes())
+    docserver.add("/files/hq.pdf", (s / "seed002.pdf").read_bytes())
+    docserver.add("/files/broken.pdf", b"%PDF-1.4\n1 0 obj garbage with no xref\n")
+    docserver.add("/art/two.html", _page("年度报告", "<p>详见附件</p>").encode())
+    docserver.add("/art/bad.html", _page(BAD_TITLE, "<p>详见附件</p>").encode())
+    two = _item(
+        docserver,
+        "/art/two.html",
+        "2023年政府信息公开工作年度报告",
+        "河南省洛阳市",
+        attachments=[
+            {"url": docserver.url("/files/mj.pdf")},
+            {"url": docserver.url("/files/hq.pdf")},
+        ],
+    )
+    bad = _item(docserver, "/art/bad.html", BAD_TITLE, "河南省新乡市红旗区",
+                attachments=[{"url": docserver.url("/files/broken.pdf")}])  # fmt: skip
+    for it in (two, bad):
+        page = docserver.routes[it["url"].removeprefix(docserver.base)].body
+        it["body"], it["body_encoding"] = page.decode("utf-8"), "utf-8"
+    feed = tmp_path / "feed.jsonl"
+    settings = {
+        **_settings(tmp_path, db_url),
+        "FEED_EXPORTERS": FEED_EXPORTERS,
+        "FEEDS": {str(feed): {"format": "jsonl"}},
+    }
+    out, stats = crawl([two, bad], settings, tmp_path)
+    by_name = {row["url"].rsplit("/", 1)[-1]: row for row in out}
+    pair = by_name["two.html"]
+    assert [o[0] for o in pair["outcomes"]] == ["insert", "insert"]
+    assert len(pair["records"]) == 2 and len({r["agency"] for r in pair["records"]}) == 2
+    assert {r["version"] for r in pair["records"]} == {1}
+    [(action, reason, store_failed)] = by_name["bad.html"]["outcomes"]
+    assert (action, store_failed, by_name["bad.html"]["records"]) == ("failed", False, [])
+    assert reason and "broken.pdf" in reason
+    written = [json.loads(line) for line in feed.read_text("utf-8").splitlines()]
+    assert written == pair["records"]  # the two reports, and nothing of the failed item
+    assert not any(k in rec for rec in written for k in ("body", "documents", "parsed"))
+    assert (stats["yingji/inserted"], stats["yingji/failed"]) == (2, 1)

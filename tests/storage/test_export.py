@@ -6,11 +6,14 @@ import csv
 import io
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from storage import Store
 from storage.export import RECORD_KEYS
@@ -63,7 +66,10 @@ def test_jsonl_has_the_record_keys_plus_version_sources_and_times(
     ]
     luanchuan, mengjin = lines
     assert list(luanchuan) == [
-        *RECORD_KEYS,
+        "agency",
+        "agency_as_written",
+        "division_code",
+        *RECORD_KEYS[1:],
         "warnings",
         "version",
         "sources",
@@ -116,11 +122,60 @@ def test_csv_flattens_the_cells_into_columns(
     assert len(cell_columns) == 200
 
 
-def test_export_on_a_fresh_database_migrates_it_and_prints_nothing(
+def test_export_of_a_database_that_does_not_exist_says_so_and_creates_nothing(
+    db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # db_url is a missing SQLite file, or an empty PostgreSQL database (no schema)
+    assert main(["export", "--database", db_url]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert "no database at" in captured.err or "holds no yingji data" in captured.err
+    assert not (tmp_path / "yingji.db").exists()
+    assert main(["db", "upgrade", "--database", db_url]) == 0  # what creates one
+    capsys.readouterr()
+    assert export(db_url, capsys) == ""
+    assert export(db_url, capsys, "--format", "csv").startswith("agency,agency_as_written,")
+
+
+def test_an_empty_sqlite_file_is_not_a_yingji_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "other.db").write_bytes(b"")
+    assert main(["export", "--database", f"sqlite:///{tmp_path / 'other.db'}"]) == 2
+    assert "holds no yingji data" in capsys.readouterr().err
+    with sqlite3.connect(tmp_path / "other.db") as conn:  # not migrated either
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == []
+
+
+def test_export_names_the_agency_as_the_views_do(
     db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert export(db_url, capsys) == ""
-    assert export(db_url, capsys, "--format", "csv").startswith("agency,region,year,")
+    """A predecessor's report: canonical name, the name as written and the adcode, in JSONL
+    and CSV alike, equal to current_reports' columns of the same names."""
+    with Store(db_url) as store:
+        old = {**load_record("seed000"), "agency": "孟津县安全生产监督管理局"}
+        store.store_report(old, **kw(region="河南省洛阳市孟津区", raw_sha256="d" * 64))
+        with store.engine.connect() as conn:
+            view = conn.execute(
+                text("SELECT agency, agency_as_written, division_code FROM current_reports")
+            ).one()
+    (line,) = [json.loads(x) for x in export(db_url, capsys).splitlines()]
+    named = (line["agency"], line["agency_as_written"], line["division_code"])
+    assert named == ("孟津区应急管理局", "孟津县安全生产监督管理局", "410308") == tuple(view)
+    (row,) = csv.DictReader(io.StringIO(export(db_url, capsys, "--format", "csv")))
+    assert (row["agency"], row["agency_as_written"], row["division_code"]) == named
+
+
+def test_json_columns_hold_readable_utf8(db_url: str) -> None:
+    """The raw text of record and warnings, as sqlite3 or psql shows it."""
+    fill(db_url)
+    with Store(db_url) as store, store.engine.connect() as conn:
+        cast = "::text" if conn.dialect.name == "postgresql" else ""
+        sql = f"SELECT record{cast}, warnings{cast} FROM report_versions WHERE status = 'partial'"
+        raw = conn.execute(text(sql)).one()
+    record, warnings = raw
+    assert "孟津区应急管理局" in record and "区应急管理局 -> 孟津区应急管理局" in warnings
+    assert "\\u" not in record + warnings
 
 
 def free_port() -> int:
@@ -135,7 +190,7 @@ def free_port() -> int:
         ("mysql://u@localhost/x", "unsupported database URL"),
         ("::not a url::", "bad database URL"),
         (f"postgresql://u:pw@127.0.0.1:{free_port()}/x", "server is running"),
-        ("sqlite:////nonexistent-dir-yingji/sub/x.db", "its directory must exist"),
+        ("sqlite:////nonexistent-dir-yingji/sub/x.db", "no database at"),
     ],
 )
 def test_bad_urls_and_unreachable_servers_are_one_line_errors(

@@ -53,8 +53,8 @@ def test_a_fresh_database_gets_every_table_and_view_and_migrations_reverse(db_ur
 
 
 def test_db_upgrade_and_current_commands(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["db", "current", "--database", db_url]) == 1
-    assert "yingji db upgrade" in capsys.readouterr().out
+    assert main(["db", "current", "--database", db_url]) == 2  # only looks: creates nothing
+    assert "`yingji db upgrade`" in capsys.readouterr().err
     assert main(["db", "upgrade", "--database", db_url]) == 0
     assert f"revision {db.head_revision()} (head)" in capsys.readouterr().out
     assert main(["db", "current", "--database", db_url]) == 0

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from tenacity import Retrying, wait_none
 
 from models import Agency, AgencyAlias, Report, ReportCell, ReportSource, ReportVersion
-from storage import Store
+from storage import Store, db
 from tests.storage.helpers import kw, load_record
 
 
@@ -107,3 +108,43 @@ def test_postgres_backend_terminated_mid_store_is_retried_and_stored_once(
         # the store goes on working on a fresh connection
         assert store.store_report(load_record(), **kw()).action == "noop"
     admin.dispose()
+
+
+def test_the_run_record_waits_for_a_writer_holding_the_lock_beyond_the_busy_timeout(
+    tmp_path,
+) -> None:  # type: ignore[no-untyped-def]
+    """start_run, record_site and finish_run are retried like a store, as long as max_delay."""
+    path = tmp_path / "yingji.db"
+    with Store(f"sqlite:///{path}", sqlite_busy_timeout=0.05, max_delay=30) as store:
+        thread = hold_sqlite_write_lock(str(path), 1.0)
+        run = store.start_run(seeds_count=1)
+        thread.join()
+        thread = hold_sqlite_write_lock(str(path), 1.0)
+        store.record_site(run, site_url="http://127.0.0.2/", status="none_found")
+        thread.join()
+        thread = hold_sqlite_write_lock(str(path), 1.0)
+        info = store.finish_run(run)
+        thread.join()
+        assert info.status == "finished" and info.finished_at is not None
+        assert [s.status for s in store.run_sites(run)] == ["none_found"]
+
+
+def test_the_retry_policy_is_bounded_by_time_not_by_a_count_of_attempts() -> None:
+    """A minute of "locked" is many short attempts: none of them may be the last but the
+    clock's."""
+    calls: list[float] = []
+
+    def locked() -> None:
+        calls.append(time.monotonic())
+        if len(calls) < 40:
+            raise OperationalError(
+                "BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")
+            )
+
+    policy = Retrying(
+        retry=db.retrying(max_delay=30).retry,
+        stop=db.retrying(max_delay=30).stop,
+        wait=wait_none(),
+    )
+    db.run_with_retry(locked, policy=policy)
+    assert len(calls) == 40

@@ -1,17 +1,28 @@
-"""``yingji runs``: recent runs with their per-site table."""
+"""``yingji runs``: recent runs with the per-site table the crawl printed at its end."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from storage import Store
+from storage.runtable import HEADERS
 from tests.storage.helpers import kw, load_record
 from yingji.cli import main
+
+LONG_NOTE = (
+    "unreachable: TCP connection timed out after 3 retries: 110: Connection timed out "
+    "(while fetching the start page of the site, before any column was found) "
+    "host www.very-long-subdomain.mengjin.luoyang.henan.gov.cn"
+)
 
 
 def test_runs_lists_recent_runs_with_their_sites(
     db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    with Store(db_url) as store:
+        pass
     assert main(["runs", "--database", db_url]) == 0
     assert capsys.readouterr().out == "no crawl runs recorded\n"
     with Store(db_url) as store:
@@ -26,9 +37,11 @@ def test_runs_lists_recent_runs_with_their_sites(
             reports_found=1,
             inserted=1,
         )
+        store.record_site(first, site_url="http://blocked.example/", status="blocked", error="WAF")
         store.record_site(
-            first, site_url="http://blocked.example/", status="blocked", error="WAF page"
+            first, site_url="http://far.example/", status="unreachable", error=LONG_NOTE
         )
+        store.record_site(first, site_url="http://bad.example/", status="parse_failed", failed=2)
         store.finish_run(first)
         second = store.start_run(shard="2/4")
     assert main(["runs", "--database", db_url]) == 0
@@ -36,10 +49,22 @@ def test_runs_lists_recent_runs_with_their_sites(
     assert out.index(f"run {second} ") < out.index(f"run {first} ")  # newest first
     assert "shard 2/4" in out and "running" in out and "(no site recorded)" in out
     assert "insert 1  noop 0  new version 0  failed 0" in out
+    header = next(line for line in out.splitlines() if line.strip().startswith("site "))
+    assert header.split() == list(HEADERS)
     site_line = next(line for line in out.splitlines() if "栾川县人民政府" in line)
-    assert "reports_found" in site_line and "http://www.luanchuan.gov.cn/" in site_line
-    assert "WAF page" in out
+    assert site_line.split()[1:5] == ["reports", "found", "1", "1"]  # the crawl's status words
+    assert "failed to parse" in out and "parse_failed" not in out
+    assert any(line.rstrip().endswith(LONG_NOTE) for line in out.splitlines())  # never cut
     assert main(["runs", "--database", db_url, "--run", str(first)]) == 0
     assert f"run {second} " not in capsys.readouterr().out
     assert main(["runs", "--database", db_url, "--run", "999"]) == 2
     assert "no crawl run 999" in capsys.readouterr().err
+
+
+def test_runs_of_a_database_that_does_not_exist_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere.db"
+    assert main(["runs", "--database", f"sqlite:///{missing}"]) == 2
+    assert f"no database at {missing}" in capsys.readouterr().err
+    assert not missing.exists()

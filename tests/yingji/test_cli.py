@@ -48,7 +48,21 @@ def test_version_names_the_installed_distribution() -> None:
     assert proc.stdout.strip() == f"yingji {version('yingji')}"
 
 
-@pytest.mark.parametrize("args", [("--help",), ("parse", "--help"), ("serve", "--help")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("parse", "--help"),
+        ("serve", "--help"),
+        ("export", "--help"),
+        ("runs", "--help"),
+        ("db", "--help"),
+        ("db", "current", "--help"),
+        ("db", "upgrade", "--help"),
+        ("reparse", "--help"),
+        ("demo", "--help"),
+    ],
+)
 def test_help_loads_no_database_scrapy_or_alembic_stack(args: tuple[str, ...]) -> None:
     assert modules_loaded_by(*args) == []
 

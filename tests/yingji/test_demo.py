@@ -1,4 +1,5 @@
-"""``yingji demo`` from a fresh directory: serve, crawl, store, show — no network."""
+"""``yingji demo`` from a fresh directory: serve, crawl, store, show — no network — into a
+database of its own, never the user's."""
 
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ from pathlib import Path
 import pytest
 
 from demo.server import load_manifest
+from storage import Store
+from yingji.cli import main
 
 YINGJI = [sys.executable, "-c", "import sys; from yingji.cli import main; sys.exit(main())"]
 
 
 @pytest.mark.slow
-def test_demo_crawls_the_bundled_sites_into_the_working_directory(tmp_path: Path) -> None:
+def test_demo_crawls_the_bundled_sites_into_a_database_of_its_own(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("YINGJI_")}
+    # the user's configured database and file store: the demo must leave them alone
+    env["YINGJI_DATABASE_URL"] = f"sqlite:///{tmp_path / 'mine.db'}"
+    env["YINGJI_FILES_STORE"] = str(tmp_path / "my-files")
     proc = subprocess.Popen(
         [*YINGJI, "demo", "--keep-serving"],
         cwd=tmp_path,
@@ -56,8 +62,10 @@ def test_demo_crawls_the_bundled_sites_into_the_working_directory(tmp_path: Path
 
     # the reports found: one line per report, with its agency and year
     expected = {(r["year"], r["sample"]) for s in manifest for r in s.get("reports", [])}
-    assert f"reports in {tmp_path / 'yingji.db'}: {len(expected)}" in text
-    db = sqlite3.connect(tmp_path / "yingji.db")
+    assert f"reports in {tmp_path / 'yingji-demo.db'}: {len(expected)}" in text
+    assert not (tmp_path / "mine.db").exists() and not (tmp_path / "my-files").exists()
+    assert not (tmp_path / "yingji.db").exists()
+    db = sqlite3.connect(tmp_path / "yingji-demo.db")
     years = sorted(y for (y,) in db.execute("SELECT year FROM current_reports"))
     assert years == sorted(y for y, _ in expected)
     assert all(
@@ -66,3 +74,28 @@ def test_demo_crawls_the_bundled_sites_into_the_working_directory(tmp_path: Path
     )
     assert (tmp_path / "files").is_dir()  # raw documents next to the database
     db.close()
+
+
+def test_demo_refuses_a_database_that_holds_crawls_of_real_sites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'real.db'}"
+    with Store(url) as store:
+        run = store.start_run(seeds_count=1)
+        store.record_site(run, site_url="http://www.mengjin.gov.cn/", status="none_found")
+        store.finish_run(run)
+    assert main(["demo", "--database", url]) == 2
+    captured = capsys.readouterr()
+    assert "serving" not in captured.out  # refused before anything was served
+    assert captured.err.startswith("yingji: ") and captured.err.count("\n") == 1
+    assert "holds crawls of real sites (http://www.mengjin.gov.cn/)" in captured.err
+    with Store(url) as store:
+        assert len(store.recent_runs()) == 1  # nothing added
+
+
+def test_demo_takes_a_database_of_loopback_sites_only() -> None:
+    from yingji.commands.demo import is_loopback
+
+    assert is_loopback("http://127.0.0.7:41234/") and is_loopback("http://[::1]:8080/x")
+    assert is_loopback("http://localhost:8000/")
+    assert not is_loopback("http://www.mengjin.gov.cn/") and not is_loopback("http://10.0.0.1/")

@@ -227,13 +227,17 @@ def test_sample_with_a_header_repeated_on_every_page_parses_to_its_answer_file()
         assert record[key] == want, key
 
 
-def test_scanned_pdf_needs_ocr() -> None:
+def test_scanned_pdf_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "YINGJI_OCR", "0"
+    )  # OCR switched off (tests/yingji_parser/test_ocr.py reads scans)
     result = parse(OWN / "image_only.pdf")
     assert result.status == "needs_ocr"
     assert result.doc_type == "pdf"
 
 
-def test_scan_with_a_stamped_page_number_needs_ocr() -> None:
+def test_scan_with_a_stamped_page_number_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YINGJI_OCR", "0")
     assert parse(OWN / "stamped_scan.pdf").status == "needs_ocr"
 
 

@@ -135,8 +135,6 @@ def test_word_2003_xml_goes_to_libreoffice_as_doc() -> None:
 @pytest.mark.parametrize(
     ("data", "what"),
     [
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "a PNG image"),
-        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, "a JPEG image"),
         (b"GIF89a" + b"\x00" * 64, "a GIF image"),
         (b"Rar!\x1a\x07\x00" + b"\x00" * 64, "a RAR archive"),
     ],
@@ -144,6 +142,14 @@ def test_word_2003_xml_goes_to_libreoffice_as_doc() -> None:
 def test_images_and_archives_are_refused_with_what_they_are(data: bytes, what: str) -> None:
     with pytest.raises(UnsupportedFormat, match=f"^{what}, not a report document"):
         sniff(data, filename="report.pdf", content_type="application/pdf")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64],
+)
+def test_png_and_jpeg_are_page_images_for_ocr(data: bytes) -> None:
+    assert sniff(data, filename="report.pdf") == "image"
 
 
 def test_encrypted_ooxml_is_refused_as_encrypted() -> None:

@@ -111,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
     _validate(args)
     database = config.database_url(args.database)
     with Store(database) as store:  # a bad URL or unreachable server fails here, before crawling
+        # so does a read-only database or file store, or a full disk (storage/writable.py)
+        given = dict(s.split("=", 1) for s in args.settings).get("YINGJI_FILES_STORE")
+        store.check_writable(config.files_store(given or None, database))
         # this crawl's run is the first of its shard recorded after this one (ids only grow; a
         # start-time window would also catch a run killed a moment ago)
         previous = store.recent_runs(limit=1)
@@ -130,8 +133,10 @@ def run(args: argparse.Namespace) -> int:
     if args.no_health:
         return code
     unhealthy = report_health(database, after_id, args.shard, since=began)
-    if code != 0:
+    if code != 0 and not (code == 1 and unhealthy):
         return code
+    # a crawl that ran to its end (its run record says why it is unhealthy: reports that could
+    # not be stored, a feed that failed, sites gone silent) exits 3, as scheduled jobs expect
     return EXIT_UNHEALTHY if unhealthy else 0
 
 

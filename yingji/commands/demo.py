@@ -6,15 +6,24 @@ unreachable site from one without reports — without touching a real government
 
 It serves the bundled sites (demo.server) on 127.0.0.x, runs ``scrapy crawl yingji`` over
 them in a child process (the project's own settings, politeness delays off for loopback) into
-``yingji.db`` in the working directory (raw files under ``files/`` next to it), and prints the
-per-site table and the reports found. Running it again stores nothing new: every report is a
-noop. ``--keep-serving`` leaves the sites up afterwards, to crawl or browse them by hand.
+a database of its own — ``yingji-demo.db`` in the working directory unless ``--database`` is
+given, raw files under ``files/`` next to it, where every command looks for them (the store
+is content-addressed: shared with a ``yingji.db`` in the same directory, it mixes no records)
+— and prints the per-site table and the reports found. Running it again stores nothing new:
+every report is a noop.
+``--keep-serving`` leaves the sites up afterwards, to crawl or browse them by hand.
+
+Why never the user's database: the demo's reports carry real agency names with invented
+numbers. Neither ``YINGJI_DATABASE_URL`` nor ``YINGJI_FILES_STORE`` is followed, and a
+database given with ``--database`` that holds crawls of real sites (any site or report URL not
+on a loopback address) is refused before anything is served.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import os
 import subprocess
 import sys
@@ -22,10 +31,13 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from storage import config
+from yingji.cli import examples
 
 SETTINGS_MODULE = "crawler.settings"
+DATABASE_FILE = "yingji-demo.db"
+FILES_DIR = "files"  # storage.config's default next to an SQLite file, so serve/reparse find it
 LOG_NAME = "yingji-demo.log"
 # loopback sites need no politeness delays; everything else is the project's own settings
 DEMO_SETTINGS = (
@@ -37,8 +49,22 @@ DEMO_SETTINGS = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    desc = "crawl bundled demo sites on 127.0.0.1 into ./yingji.db and show what was found"
-    p = sub.add_parser("demo", help=desc, description=desc)
+    desc = (
+        f"crawl bundled demo sites on 127.0.0.x into a database of their own (./{DATABASE_FILE})"
+        " and show what was found"
+    )
+    p = sub.add_parser(
+        "demo",
+        help=desc,
+        description=desc,
+        **examples("yingji demo", "yingji demo --keep-serving --database sqlite:///demo/demo.db"),
+    )
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help=f"the demo's database (default ./{DATABASE_FILE}; never YINGJI_DATABASE_URL); "
+        "one holding crawls of real sites is refused",
+    )
     p.add_argument(
         "--keep-serving",
         action="store_true",
@@ -47,11 +73,54 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def crawl_command(seeds: Path, database: str, log_file: Path) -> list[str]:
+def crawl_command(seeds: Path, database: str, files: Path, log_file: Path) -> list[str]:
     cmd = [sys.executable, "-m", "scrapy", "crawl", "yingji", "-a", f"seeds={seeds}"]
-    for setting in (f"DATABASE_URL={database}", f"LOG_FILE={log_file}", *DEMO_SETTINGS):
+    settings = (
+        f"DATABASE_URL={database}",
+        f"YINGJI_FILES_STORE={files}",
+        f"LOG_FILE={log_file}",
+        *DEMO_SETTINGS,
+    )
+    for setting in settings:
         cmd += ["-s", setting]
     return cmd
+
+
+def is_loopback(url: str) -> bool:
+    """True for a URL on a loopback address (the demo's sites: 127.0.0.x)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def demo_paths(database: str | None, cwd: Path) -> tuple[str, Path]:
+    """The demo's database URL and its raw-file store (next to an SQLite file)."""
+    from storage.db import normalise_url, sqlite_file
+
+    if database is None:
+        return f"sqlite:///{cwd / DATABASE_FILE}", cwd / FILES_DIR
+    file = sqlite_file(normalise_url(database))
+    folder = file.resolve().parent if file is not None else cwd
+    return database, folder / FILES_DIR
+
+
+def refuse_real_sites(store: Any, database: str) -> None:
+    """UserError if the database holds a crawl of a site that is not on loopback."""
+    from storage import queries
+    from storage.errors import UserError
+
+    real = sorted(u for u in store.read(queries.crawled_urls) if not is_loopback(u))
+    if real:
+        raise UserError(
+            f"{database} holds crawls of real sites ({real[0]}"
+            + (f" and {len(real) - 1} more" if len(real) > 1 else "")
+            + "): the demo's invented numbers must not sit beside them; "
+            f"run the demo without --database (./{DATABASE_FILE}) or give it a database of its own"
+        )
 
 
 def key_numbers(report: dict[str, Any]) -> str:
@@ -74,11 +143,14 @@ def key_numbers(report: dict[str, Any]) -> str:
 
 def print_reports(database: str) -> int:
     from storage import Store
+    from storage.db import normalise_url, safe_url, sqlite_file
     from storage.export import iter_reports
 
     with Store(database) as store:
         reports = list(iter_reports(store))
-    print(f"\nreports in {database.removeprefix('sqlite:///')}: {len(reports)}")
+    file = sqlite_file(normalise_url(database))
+    where = file if file is not None else safe_url(normalise_url(database))
+    print(f"\nreports in {where}: {len(reports)}")
     for r in reports:
         print(
             f"  {r.get('agency') or '?'}  {r.get('year')}  {r.get('status')}  "
@@ -92,20 +164,23 @@ def run(args: argparse.Namespace) -> int:
     from storage import Store
 
     cwd = Path.cwd()
-    database = f"sqlite:///{cwd / config.DEFAULT_DATABASE_FILE}"
+    database, files = demo_paths(args.database, cwd)
     log_file = cwd / LOG_NAME
-    with Store(database):  # create or migrate it here: a problem is one line, before serving
-        pass
+    # create or migrate it here: a problem is one line, before serving
+    with Store(database) as store:
+        refuse_real_sites(store, database)
+        store.check_writable(files)
     env = dict(os.environ)
     env["SCRAPY_SETTINGS_MODULE"] = SETTINGS_MODULE  # whatever project the directory holds
-    env.pop("YINGJI_DATABASE_URL", None)  # the demo writes ./yingji.db, whatever is configured
+    for name in ("YINGJI_DATABASE_URL", "YINGJI_FILES_STORE"):  # never the user's
+        env.pop(name, None)
     started = time.monotonic()
     with serve_sites() as sites, tempfile.TemporaryDirectory(prefix="yingji-demo-") as tmp:
         seeds = sites.seeds_csv(Path(tmp) / "seeds.csv")
         print(
             f"serving {len(sites.sites)} demo sites on 127.0.0.x; crawling them (log: {log_file})"
         )
-        code = subprocess.call(crawl_command(seeds, database, log_file), env=env)
+        code = subprocess.call(crawl_command(seeds, database, files, log_file), env=env)
         if code != 0:
             print(f"yingji demo: the crawl failed (exit {code}); see {log_file}", file=sys.stderr)
             return code

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from yingji.cli import examples
 from yingji_parser import ParseError, parse_document
 
 
@@ -23,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         "parse",
         help="parse report documents (HTML, DOCX, DOC, WPS, PDF, XLS/XLSX, text) into JSON",
         description="Print the record of each report document as JSON (JSON Lines for several).",
+        **examples("yingji parse report.pdf", "yingji parse *.docx > records.jsonl"),
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="document(s) to parse")
     p.set_defaults(func=run)

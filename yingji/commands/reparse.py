@@ -3,6 +3,9 @@
 A better parser never needs a recrawl: the raw documents are in the file store, their metadata
 and where they were found in the database. Results are stored as a crawl stores them — a new
 version only where the record changed, a noop elsewhere — and the counts are printed.
+``--agency`` takes any spelling of the agency (洛阳市孟津区应急管理局, 孟津区应急管理局, the
+predecessor 孟津县安全生产监督管理局), resolved as storing resolves it. A database that does not
+exist is an error, never created; the database stack is imported in :func:`run` only.
 """
 
 from __future__ import annotations
@@ -10,15 +13,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ingest.parsing import default_workers
-from storage import config
-from storage.errors import UserError
+from yingji.cli import examples
 from yingji.commands import add_database_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     desc = "parse the stored raw documents again with the current parser and store the results"
-    p = sub.add_parser("reparse", help=desc, description=desc)
+    p = sub.add_parser(
+        "reparse",
+        help=desc,
+        description=desc,
+        **examples(
+            "yingji reparse --older-than-parser",
+            "yingji reparse --agency 洛阳市孟津区应急管理局 --year 2023 -v",
+        ),
+    )
     add_database_option(p)
     which = p.add_mutually_exclusive_group()
     which.add_argument(
@@ -34,7 +43,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--workers",
         type=int,
-        default=default_workers(),
         metavar="N",
         help="parse in N worker processes (default: CPUs, at most 4)",
     )
@@ -43,26 +51,30 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ingest.parsing import default_workers
     from ingest.reparse import reparse
-    from storage import Store
+    from storage import Store, config
+    from storage.errors import UserError
     from yingji_parser import PARSER_VERSION
 
-    if args.workers < 1:
+    workers = default_workers() if args.workers is None else args.workers
+    if workers < 1:
         raise UserError("--workers must be at least 1")
     database = config.database_url(args.database)
-    root = config.files_store(db_url=database)
-    if not root.is_dir():
-        raise UserError(
-            f"no file store at {root}: set YINGJI_FILES_STORE to the directory of the raw documents"
-        )
-    with Store(database) as store:
+    with Store(database, create=False) as store:  # a missing database is an error, first
+        root = config.files_store(db_url=database)
+        if not root.is_dir():
+            raise UserError(
+                f"no file store at {root}: set YINGJI_FILES_STORE to the directory of the raw "
+                "documents"
+            )
         counts = reparse(
             store,
             str(root),
             older_than_parser=args.older_than_parser,
             agency=args.agency,
             year=args.year,
-            workers=args.workers,
+            workers=workers,
             progress=print if args.verbose else None,
         )
     print(f"{counts.line()} (parser {PARSER_VERSION})")

@@ -1,46 +1,41 @@
 """``yingji runs``: the latest crawl runs, each with its per-site table.
 
 What a scheduled crawl left behind, readable without SQL: when it ran, what it stored, and for
-every site whether reports were found, none, or the site was blocked or unreachable.
+every site whether reports were found, none, or the site was blocked or unreachable. The table
+is the one the crawl printed when it ended (storage/runtable.py): same columns, same status
+words, notes in full. Only reads: a database that does not exist is an error, not created.
 """
 
 from __future__ import annotations
 
 import argparse
-import unicodedata
+from typing import TYPE_CHECKING
 
-from storage import Store
-from storage.errors import UserError
-from storage.export import iso
-from storage.queries import RunInfo, SiteResult
+from yingji.cli import examples
 from yingji.commands import add_database_option
 
+if TYPE_CHECKING:
+    from storage.queries import RunInfo, SiteResult
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("runs", help="list recent crawl runs with their per-site results")
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    desc = "the latest crawl runs with their counts and per-site tables"
+    p = sub.add_parser(
+        "runs",
+        help=desc,
+        description=desc + " (the table the crawl printed at its end).",
+        **examples("yingji runs --limit 5", "yingji runs --run 12"),
+    )
     add_database_option(p)
     p.add_argument("--limit", type=int, default=5, metavar="N", help="how many runs (default 5)")
     p.add_argument("--run", type=int, metavar="ID", help="only this run")
     p.set_defaults(func=run)
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
-def _pad(s: str, width: int) -> str:
-    return s + " " * max(0, width - _width(s))
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table that lines up with Chinese text (wide characters count twice)."""
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return "\n".join(lines)
-
-
 def format_run(info: RunInfo, sites: list[SiteResult]) -> str:
+    from storage.export import iso
+    from storage.runtable import SiteLine, site_table, status_label
+
     head = (
         f"run {info.id}  {iso(info.started_at)} -> {iso(info.finished_at) or '…'}  {info.status}"
         + (f"  shard {info.shard}" if info.shard else "")
@@ -50,28 +45,27 @@ def format_run(info: RunInfo, sites: list[SiteResult]) -> str:
     )
     if not sites:
         return head + "\n  (no site recorded)"
-    rows = [
-        [
-            s.site_name or "",
-            s.region or "",
-            s.status,
-            str(s.reports_found),
-            str(s.inserted),
-            str(s.noop),
-            str(s.new_versions),
-            str(s.failed),
-            (s.error or "")[:60],
-            s.site_url,
-        ]
+    body = site_table(
+        SiteLine(
+            s.site_name or s.site_url,
+            status_label(s.status),
+            s.reports_found,
+            s.inserted,
+            s.noop,
+            s.new_versions,
+            s.failed,
+            s.error,
+        )
         for s in sites
-    ]
-    headers = ["site", "region", "status", "found", "ins", "noop", "new", "fail", "error", "url"]
-    body = table(headers, rows)
+    )
     return head + "\n" + "\n".join("  " + line for line in body.splitlines())
 
 
 def run(args: argparse.Namespace) -> int:
-    with Store(args.database) as store:
+    from storage import Store
+    from storage.errors import UserError
+
+    with Store(args.database, create=False) as store:
         if args.run is not None:
             one = store.run(args.run)
             if one is None:

@@ -33,6 +33,7 @@ READERS: dict[DocType, str] = {
     "xlsx": "spreadsheet",
     "xls": "spreadsheet",
     "pdf": "pdf",
+    "image": "image",
 }
 
 

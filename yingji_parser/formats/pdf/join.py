@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from yingji_parser.formats.pdf.lattice import LCell, LTable
+from yingji_parser.formats.pdf.lattice import LCell, LTable, cluster_positions
 from yingji_parser.formats.pdf.settings import DEFAULT_SETTINGS, PdfSettings
 from yingji_parser.formats.pdf.text import ENUMERATED, join_wrapped
 
@@ -38,7 +38,7 @@ def join_tables(upper: LTable, lower: LTable, s: PdfSettings = DEFAULT_SETTINGS)
     if not (upper.ruled and lower.ruled):
         # Text positions give no right edge: the widest number decides it, page by page.
         upper.xs[-1] = lower.xs[-1] = max(upper.xs[-1], lower.xs[-1])
-    xs = _union_positions(upper.xs + lower.xs, s.edge_tolerance / 2)
+    xs = cluster_positions(upper.xs + lower.xs, s.edge_tolerance / 2)
 
     def remap(cells: list[LCell], old: list[float], row_offset: int) -> list[LCell]:
         """The part's cells in the joined table's rows and columns (the parts are consumed)."""
@@ -168,15 +168,6 @@ def _same_cell_over_break(a: LCell, b: LCell) -> bool:
     if not b.text.strip():
         return b.r1 - b.r0 > 1 or a.r1 - a.r0 > 1
     return not _ENUMERATED.match(b.text) and (a.r1 - a.r0 > 1 or b.r1 - b.r0 > 1)
-
-
-def _union_positions(values: list[float], snap: float) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if out and v - out[-1] <= snap:
-            continue
-        out.append(v)
-    return out
 
 
 def _nearest(xs: list[float], x: float) -> int:

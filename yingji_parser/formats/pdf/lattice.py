@@ -108,7 +108,9 @@ def _components(
     return [g for g in groups.values() if g[0] and g[1]]
 
 
-def _cluster_positions(values: list[float], snap: float) -> list[float]:
+def cluster_positions(values: list[float], snap: float) -> list[float]:
+    """Sorted positions, each within ``snap`` of the previous kept one dropped (one border drawn
+    as several strokes is one border)."""
     out: list[float] = []
     for v in sorted(values):
         if out and v - out[-1] <= snap:
@@ -148,12 +150,8 @@ def _lattice(
     hs: list[Segment], vs: list[Segment], snap: float
 ) -> tuple[list[float], list[float], list[int]]:
     """Boundaries and, per elementary cell (row-major), the id of the merged cell it belongs to."""
-    xs = _cluster_positions(
-        [v.pos for v in vs] + [min(h.a for h in hs), max(h.b for h in hs)], snap
-    )
-    ys = _cluster_positions(
-        [h.pos for h in hs] + [min(v.a for v in vs), max(v.b for v in vs)], snap
-    )
+    xs = cluster_positions([v.pos for v in vs] + [min(h.a for h in hs), max(h.b for h in hs)], snap)
+    ys = cluster_positions([h.pos for h in hs] + [min(v.a for v in vs), max(v.b for v in vs)], snap)
     nr, nc = len(ys) - 1, len(xs) - 1
     row_mids = [(ys[r] + ys[r + 1]) / 2 for r in range(nr)]
     col_mids = [(xs[c] + xs[c + 1]) / 2 for c in range(nc)]

@@ -1,0 +1,147 @@
+"""Ruled tables found in a page image: ruling lines by morphology, then the cells they enclose.
+
+Long thin runs of ink are opened out of the ink mask with a long horizontal and a long
+vertical kernel (text strokes are too short to survive); the connected groups of those lines
+are the tables. Inside a table the distinct line positions give a fine grid, and each pair of
+neighbouring fine cells is one cell when no ruling line separates them (merged cells), which
+:func:`yingji_parser.grid.expand` then expands as for every other format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+BORDER_PRESENT = 0.6  # share of a border segment that must be ruled to separate two cells
+_MERGE_GAP = 4  # px: line positions closer than this are one line
+
+
+@dataclass(frozen=True, slots=True)
+class CellBox:
+    """One cell of a ruled table: its fine-grid position and span, and its pixel box."""
+
+    row: int
+    col: int
+    rows: int
+    cols: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 inside the ruling lines
+
+
+@dataclass(frozen=True, slots=True)
+class RuledTable:
+    box: tuple[int, int, int, int]
+    nrows: int
+    ncols: int
+    cells: tuple[CellBox, ...]
+    ys: tuple[int, ...] = ()  # page y of each fine row boundary (nrows + 1 of them)
+
+
+def ruling_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(horizontal, vertical) ruling-line masks of an ink mask."""
+    img = ink.astype(np.uint8) * 255
+    h, w = img.shape
+    length = max(25, min(w, h) // 25)
+    # a 3-px tolerance across the line absorbs what deskewing leaves of a tilt or a bow
+    horiz = cv2.morphologyEx(
+        img, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
+    )
+    vert = cv2.morphologyEx(
+        img, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))
+    )
+    horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
+    vert = cv2.dilate(vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
+    return horiz > 0, vert > 0
+
+
+def _positions(profile: np.ndarray, threshold: float) -> list[int]:
+    """Centres of the runs of ``profile`` at or over ``threshold``, close runs merged."""
+    on = profile >= threshold
+    out: list[int] = []
+    start = None
+    for i, flag in enumerate(np.append(on, False)):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            centre = (start + i - 1) // 2
+            if out and centre - out[-1] < _MERGE_GAP:
+                out[-1] = (out[-1] + centre) // 2
+            else:
+                out.append(centre)
+            start = None
+    return out
+
+
+def find_tables(
+    ink: np.ndarray,
+    min_width: float = 0.25,
+    masks: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[RuledTable]:
+    """The ruled tables of a levelled page, top to bottom (``masks``: from ruling_masks)."""
+    horiz, vert = masks if masks is not None else ruling_masks(ink)
+    lines = (horiz | vert).astype(np.uint8)
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    page_w = ink.shape[1]
+    tables: list[RuledTable] = []
+    for i in range(1, count):
+        x, y, w, h, _area = stats[i]
+        if w < min_width * page_w or h < 15:
+            continue
+        table = _table(horiz, vert, (int(x), int(y), int(x + w), int(y + h)))
+        if table is not None:
+            tables.append(table)
+    tables.sort(key=lambda t: t.box[1])
+    return tables
+
+
+def _table(
+    horiz: np.ndarray, vert: np.ndarray, box: tuple[int, int, int, int]
+) -> RuledTable | None:
+    x0, y0, x1, y1 = box
+    h_region = horiz[y0:y1, x0:x1]
+    v_region = vert[y0:y1, x0:x1]
+    # a row boundary is a horizontal line at least as long as a narrow cell
+    ys = _positions(h_region.sum(axis=1), 20)
+    xs = _positions(v_region.sum(axis=0), 12)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    nrows, ncols = len(ys) - 1, len(xs) - 1
+
+    def ruled(mask: np.ndarray, a0: int, a1: int, b: int, across: bool) -> bool:
+        """Whether the segment a0..a1 at b is ruled (across=True: a horizontal segment)."""
+        lo, hi = a0 + (a1 - a0) // 8, a1 - (a1 - a0) // 8
+        if hi <= lo:
+            return True
+        band = mask[max(b - 4, 0) : b + 5, lo:hi] if across else mask[lo:hi, max(b - 4, 0) : b + 5]
+        covered = band.any(axis=0 if across else 1)
+        return float(covered.mean()) >= BORDER_PRESENT
+
+    parent = list(range(nrows * ncols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(nrows):
+        for c in range(ncols):
+            if c + 1 < ncols and not ruled(v_region, ys[r], ys[r + 1], xs[c + 1], False):
+                parent[find(r * ncols + c + 1)] = find(r * ncols + c)
+            if r + 1 < nrows and not ruled(h_region, xs[c], xs[c + 1], ys[r + 1], True):
+                parent[find((r + 1) * ncols + c)] = find(r * ncols + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(nrows):
+        for c in range(ncols):
+            groups.setdefault(find(r * ncols + c), []).append((r, c))
+    cells: list[CellBox] = []
+    for members in groups.values():
+        r0 = min(r for r, _ in members)
+        r1 = max(r for r, _ in members)
+        c0 = min(c for _, c in members)
+        c1 = max(c for _, c in members)
+        pixel = (x0 + xs[c0], y0 + ys[r0], x0 + xs[c1 + 1], y0 + ys[r1 + 1])
+        cells.append(CellBox(r0, c0, r1 - r0 + 1, c1 - c0 + 1, pixel))
+    cells.sort(key=lambda cb: (cb.row, cb.col))
+    return RuledTable(box, nrows, ncols, tuple(cells), tuple(y0 + y for y in ys))
