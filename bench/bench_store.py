@@ -94,7 +94,7 @@ def parsed_samples() -> dict[str, dict[str, Any]]:
 def writer(url: str, job: Job, start: Any, results: Any) -> None:
     from ingest.choice import choose
     from ingest.storing import store_parsed
-    from ingest.types import Found
+    from ingest.types import Found, ParseAttempt, StoredDocument
     from storage import Store
 
     samples = parsed_samples()
@@ -106,11 +106,13 @@ def writer(url: str, job: Job, start: Any, results: Any) -> None:
             result = samples[sample]
             record = {**result["record"], "agency": agency, "year": year}
             sha = hashlib.sha256(f"{agency}{year}{page}".encode()).hexdigest()
-            doc = {"kind": "article", "url": page, "name": None, "sha256": sha, "size": 1000}
+            doc = StoredDocument("article", page, None, sha256=sha, size=1000)
             title = f"{agency}{year}年政府信息公开工作年度报告"
-            parsed = choose(page, [(doc, {"result": {**result, "record": record}})], title)
-            outcome, _ = store_parsed(store, parsed, [doc], Found(region, "bench", title, None))
-            outcomes[str(outcome)] = outcomes.get(str(outcome), 0) + 1
+            choice = choose(page, [(doc, ParseAttempt({**result, "record": record}))], title)
+            found = Found(region, "bench", title, None)
+            for outcome in store_parsed(store, choice, [doc], found):
+                action = str(outcome.action)
+                outcomes[action] = outcomes.get(action, 0) + 1
         took = time.perf_counter() - began
     results.put((len(job.items), took, outcomes))
 
