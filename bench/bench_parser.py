@@ -33,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "demo" / "samples"
+#: scanned PDFs (``*.scan.pdf``) go through OCR: a different job, and pdfplumber reads no table
+SCANS = ".scan."
 REAL_PDFS = sorted((ROOT / "tests" / "fixtures" / "realpages").glob("*/*.pdf"))
 
 FORMATS = {
@@ -67,6 +69,11 @@ def pin_one_core() -> str:
         os.sched_setaffinity(0, {core})
         return f"pinned to CPU {core}"
     return "not pinned (no sched_setaffinity)"
+
+
+def text_pdfs() -> list[Path]:
+    """The sample PDFs with a text layer (not the scans)."""
+    return [p for p in sorted(SAMPLES.glob("*.pdf")) if SCANS not in p.name]
 
 
 def pdf_pages(path: Path) -> int:
@@ -197,7 +204,7 @@ def top_imports(cmd: list[str], count: int = 8) -> list[tuple[str, float]]:
 def whole_process(copies: int, runs: int) -> None:
     """``yingji parse`` over a batch of PDFs as one process, next to a one-process pdfplumber
     pass: what a user waits for, start-up included. Child CPU time, best of ``runs``."""
-    pdfs = [str(p) for p in [*sorted(SAMPLES.glob("*.pdf")), *REAL_PDFS]] * copies
+    pdfs = [str(p) for p in [*text_pdfs(), *REAL_PDFS]] * copies
     yingji = [sys.executable, "-m", "yingji.cli", "parse"]
     plumber = [sys.executable, "-c", PLUMBER_SCRIPT]
     tiny = str(sorted(SAMPLES.glob("*.txt"))[0])
@@ -257,14 +264,14 @@ def main(argv: list[str] | None = None) -> int:
     for fmt, pattern in FORMATS.items():
         if fmt == "doc" and not args.doc:
             continue
-        paths = sorted(SAMPLES.glob(pattern))
+        paths = [p for p in sorted(SAMPLES.glob(pattern)) if SCANS not in p.name]
         if not paths:
             continue
         seconds = args.seconds if fmt != "doc" else 0.0
         results[fmt] = bench_format(fmt, paths, seconds)
         print(row(results[fmt]))
 
-    sample_pdfs = sorted(SAMPLES.glob("*.pdf"))
+    sample_pdfs = text_pdfs()
     real = bench_format("pdf", REAL_PDFS, args.seconds) if REAL_PDFS else None
     if real is not None:
         real.label = "pdf (real WPS reports)"
