@@ -1,0 +1,237 @@
+"""Crawl throughput and memory on a farm of N generated sites, next to ``scrapy bench``.
+
+Run by hand from the repository root (not part of the test suite)::
+
+    python bench/bench_crawl.py --sites 60 --sites 600     # the figures of the README
+    python bench/bench_crawl.py --sites 26 --no-scrapy-bench
+    python bench/bench_crawl.py --sites 60 --profile prof/ # cProfile of the crawl process
+
+It serves a farm of N clones of the bundled sites (``demo/farm.py``) in this process, crawls
+it with ``scrapy crawl yingji`` in a child process with the project's settings and politeness
+off (``yingji demo``'s settings: no AutoThrottle, a 10 ms delay that keeps one request at a
+time per site) into a throw-away SQLite database (or ``--database``), and prints requests/s,
+reports/s and the peak RSS of the crawl's process tree (the crawl and its parse workers,
+sampled from /proc every 50 ms; the farm's own memory is not counted). ``scrapy bench`` runs
+as a child of the same process, so both see the same machine; its figure is pages/s, Scrapy's
+own upper bound for a spider that only follows links. Every report the farm holds must end up
+in the database: the bench prints how many did and exits 1 when any is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from demo.farm import rounds_from_adcodes, serve_farm, template_places  # noqa: E402
+from demo.manifest import load_manifest  # noqa: E402
+from storage.identity import division_table  # noqa: E402
+from yingji.commands.demo import DEMO_SETTINGS  # noqa: E402
+
+STAT = re.compile(r"'(?P<key>[\w/]+)': (?P<value>[\d.]+)")
+
+
+def tree_rss(pid: int, children: bool = True) -> int:
+    """Resident bytes of ``pid`` and all its descendants, from /proc (0 once it is gone)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            for task in Path(f"/proc/{p}/task").iterdir() if children else ():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        m = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        total += int(m.group(1)) * 1024 if m else 0
+    return total
+
+
+@dataclass
+class Run:
+    """One child process: its stats from the log, its wall time and peak tree RSS."""
+
+    stats: dict[str, float]
+    wall: float
+    peak_rss: int
+    code: int
+    peak_main: int = 0  # the process alone, without its parse workers and converters
+
+
+def run_measured(cmd: list[str], log: Path, env: dict[str, str], cwd: Path = ROOT) -> Run:
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
+    peak = main = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak, main
+        while not stop.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            main = max(main, tree_rss(proc.pid, children=False))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    stop.set()
+    sampler.join()
+    wall = time.monotonic() - started
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    dump = text.rsplit("Dumping Scrapy stats:", 1)[-1]
+    stats = {m["key"]: float(m["value"]) for m in STAT.finditer(dump)}
+    return Run(stats, wall, peak, code, main)
+
+
+def scrapy_bench(tmp: Path, env: dict[str, str]) -> Run:
+    log = tmp / "scrapy-bench.log"
+    cmd = [sys.executable, "-m", "scrapy", "bench", "-s", f"LOG_FILE={log}"]
+    # outside the project (no scrapy.cfg, no project settings): Scrapy's own defaults, as
+    # `scrapy bench` is meant to run; the project's address guard would refuse its 127.0.0.1
+    bench_env = {k: v for k, v in env.items() if k not in ("SCRAPY_SETTINGS_MODULE", "PYTHONPATH")}
+    return run_measured(cmd, log, bench_env, cwd=tmp)
+
+
+def stored_reports(database: Path) -> set[tuple[str, int]]:
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT agency, agency_as_written, year FROM current_reports")
+        # the store names an agency by its division's name; the farm by what its pages say
+        return {(str(name), int(y)) for a, w, y in rows for name in (a, w)}
+
+
+def crawl_farm(
+    n: int, tmp: Path, env: dict[str, str], profile: Path | None, spy: Path | None
+) -> dict[str, object]:
+    templates = load_manifest()["sites"]
+    rounds = -(-n // len(templates))
+    rows = [(d.code, d.name) for d in division_table().by_code.values()]
+    renamings = rounds_from_adcodes(rows, template_places(templates), rounds)
+    run_dir = tmp / f"farm{n}"
+    run_dir.mkdir()
+    database = run_dir / "yingji.db"
+    log = run_dir / "crawl.log"
+    with serve_farm(n, renamings) as farm:
+        seeds = farm.seeds_csv(run_dir / "seeds.csv")
+        cmd = []
+        if spy is not None:  # sampled from outside, every 50 ms, without pausing the crawl
+            spy.mkdir(parents=True, exist_ok=True)
+            out = spy / f"crawl-{n}.txt"
+            cmd += ["py-spy", "record", "--nonblocking", "--subprocesses", "-r", "20"]
+            cmd += ["-f", "raw", "-o", str(out), "--"]
+        cmd += [sys.executable]
+        if profile is not None:
+            profile.mkdir(parents=True, exist_ok=True)
+            cmd += ["-m", "cProfile", "-o", str(profile / f"crawl-{n}.prof")]
+        cmd += ["-m", "scrapy", "crawl", "yingji", "-a", f"seeds={seeds}"]
+        for setting in (f"DATABASE_URL=sqlite:///{database}", f"LOG_FILE={log}", *DEMO_SETTINGS):
+            cmd += ["-s", setting]
+        run = run_measured(cmd, log, env)
+        expected = farm.expected_reports()
+    stored = stored_reports(database) if database.exists() else set()
+    missing = [
+        (r["agency"], r["year"])
+        for r in expected
+        if not any((name, int(r["year"])) in stored for name in r["names"])
+    ]
+    return {
+        "sites": n,
+        "run": run,
+        "expected": len(expected),
+        "found": len(expected) - len(missing),
+        "missing": missing[:5],
+    }
+
+
+def per_second(run: Run, key: str) -> float:
+    elapsed = run.stats.get("elapsed_time_seconds") or run.wall
+    return run.stats.get(key, 0.0) / elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, action="append", help="farm size (repeatable)")
+    parser.add_argument("--no-scrapy-bench", action="store_true", help="skip `scrapy bench`")
+    parser.add_argument("--keep", action="store_true", help="keep the logs and databases")
+    parser.add_argument("--profile", type=Path, help="write cProfile output of each crawl here")
+    parser.add_argument("--py-spy", type=Path, help="write py-spy samples of each crawl here")
+    args = parser.parse_args(argv)
+    sizes = [n for n in args.sites or [60] if n > 0]  # --sites 0: scrapy bench only
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
+    env.pop("YINGJI_DATABASE_URL", None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    ok = True
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            tmp = Path(tempfile.mkdtemp(prefix="yingji-bench-"))
+            print(f"logs and databases kept in {tmp}")
+        else:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="yingji-bench-")))
+        bench = None if args.no_scrapy_bench else scrapy_bench(tmp, env)
+        results = [crawl_farm(n, tmp, env, args.profile, args.py_spy) for n in sizes]
+    print(f"yingji crawl benchmark - Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    header = (
+        f"{'run':<24} {'requests':>8} {'req/s':>7} {'reports':>7} {'rep/s':>6}"
+        f" {'elapsed s':>9} {'peak RSS MB':>11}  reports stored"
+    )
+    print(header)
+    print("-" * len(header))
+    if bench is not None:
+        print(
+            f"{'scrapy bench':<24} {bench.stats.get('response_received_count', 0):>8.0f}"
+            f" {per_second(bench, 'response_received_count'):>7.1f} {'-':>7} {'-':>6}"
+            f" {bench.stats.get('elapsed_time_seconds', bench.wall):>9.1f}"
+            f" {bench.peak_rss / 2**20:>11.0f}  -"
+        )
+    for r in results:
+        run = r["run"]
+        assert isinstance(run, Run)
+        reports = run.stats.get("item_scraped_count", 0)
+        print(
+            f"{'farm of ' + str(r['sites']) + ' sites':<24}"
+            f" {run.stats.get('downloader/request_count', 0):>8.0f}"
+            f" {per_second(run, 'downloader/request_count'):>7.1f} {reports:>7.0f}"
+            f" {per_second(run, 'item_scraped_count'):>6.1f}"
+            f" {run.stats.get('elapsed_time_seconds', run.wall):>9.1f}"
+            f" {run.peak_rss / 2**20:>11.0f}  {r['found']}/{r['expected']}"
+        )
+        if run.code != 0 or r["found"] != r["expected"]:
+            ok = False
+            print(f"  exit {run.code}; missing e.g. {r['missing']}")
+    print()
+    if bench is not None and bench.stats.get("response_received_count", 0) < 10:
+        ok = False
+        print(f"scrapy bench crawled almost nothing (exit {bench.code}): see its log with --keep")
+    if bench is not None:
+        base = per_second(bench, "response_received_count")
+        for r in results:
+            run = r["run"]
+            assert isinstance(run, Run)
+            ratio = per_second(run, "response_received_count") / base if base else 0.0
+            print(f"farm of {r['sites']}: {ratio:.2f}x scrapy bench pages/s (target >= 0.8x)")
+    if len(results) >= 2:
+        small, large = results[0]["run"], results[-1]["run"]
+        assert isinstance(small, Run) and isinstance(large, Run)
+        growth = large.peak_rss / small.peak_rss - 1 if small.peak_rss else 0.0
+        main = large.peak_main / small.peak_main - 1 if small.peak_main else 0.0
+        print(
+            f"peak RSS {results[-1]['sites']} vs {results[0]['sites']} sites:"
+            f" {growth:+.0%} (target within 10%); the crawl process alone"
+            f" {small.peak_main / 2**20:.0f} -> {large.peak_main / 2**20:.0f} MB ({main:+.0%})"
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
