@@ -66,8 +66,8 @@ def cell_labels() -> dict[str, str]:
 
     disclosure = TableSection.ACTIVE_DISCLOSURE
     for drow in (*catalogue.DISCLOSURE_ROWS_2021, *catalogue.DISCLOSURE_ROWS_2019):
-        for key, names in drow.columns:
-            add(disclosure, drow.key, drow.labels[0], None if drow.scalar else key, names[0])
+        for col in drow.columns:  # a printed row may fill several record keys (2019: 许可)
+            add(disclosure, col.key, drow.labels[0], col.field, col.labels[0])
     applications = TableSection.APPLICATIONS
     for arow in (*catalogue.APPLICATION_ROWS_2021, *catalogue.APPLICATION_ROWS_2019):
         for key, names in catalogue.APPLICANT_COLUMNS:

@@ -33,6 +33,8 @@ TEST_SETTINGS = {
     "LOG_LEVEL": "INFO",
     "RETRY_TIMES": "2",
     "YINGJI_MAX_PER_TEMPLATE": "10",
+    # the spider's own items (no pipelines run here), not yingji's export records
+    "FEED_EXPORTERS": json.dumps({"jsonl": "scrapy.exporters.JsonLinesItemExporter"}),
     "FEED_EXPORT_FIELDS": json.dumps(
         ["site_name", "region", "site_url", "url", "title", "published", "attachments"]
     ),

@@ -33,6 +33,8 @@ SETTINGS = {
     "ITEM_PIPELINES": json.dumps({"pipelines.download.DownloadPipeline": 100}),
     "LOG_LEVEL": "INFO",
     "RETRY_TIMES": "0",
+    # the items as the download step leaves them (not yingji's export records of stored reports)
+    "FEED_EXPORTERS": json.dumps({"jsonl": "scrapy.exporters.JsonLinesItemExporter"}),
     "FEED_EXPORT_FIELDS": json.dumps(["site_url", "url", "title", "documents"]),
 }
 REPORT_TITLE = "测试市应急管理局2024年政府信息公开工作年度报告"
