@@ -50,6 +50,7 @@ from crawler.discovery.pagination import (
     is_page_option,
     is_pagination_link,
 )
+from crawler.discovery.scripts import onchange_target, script_page_urls
 from crawler.discovery.titles import (
     CN_YEAR_RE,
     EM_AGENCY_RE,
@@ -123,6 +124,8 @@ __all__ = [
     "is_year_link",
     "link_base",
     "normalise_title",
+    "onchange_target",
+    "script_page_urls",
     "script_redirect",
     "title_year",
     "url_template",

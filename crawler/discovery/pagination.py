@@ -12,6 +12,10 @@ PAGE_PARAM_RE = re.compile(
     r"(?:^|&)(page|pageno|pagenum|pageindex|currpage|cur_page|curpage|p|pn|pagenumber)=(\d+)",
     re.I,
 )
+#: A page number inside a path parameter: ``nb.jsp;pageNo=3?year=2023``.
+PATH_PAGE_PARAM_RE = re.compile(
+    r";(?:page|pageno|pagenum|pageindex|currpage|curpage|p|pn)=(\d+)", re.I
+)
 INDEX_PAGE_RE = re.compile(r"(?:index|list|column-index)[_-](\d+)\.s?html?$", re.I)
 
 
@@ -23,7 +27,11 @@ def is_pagination_link(text: str, href: str) -> bool:
         return True
     if t.isdigit() and len(t) <= 4:
         parts = urlsplit(href)
-        return bool(PAGE_PARAM_RE.search(parts.query) or INDEX_PAGE_RE.search(parts.path))
+        return bool(
+            PAGE_PARAM_RE.search(parts.query)
+            or INDEX_PAGE_RE.search(parts.path)
+            or PATH_PAGE_PARAM_RE.search(parts.path)
+        )
     return False
 
 

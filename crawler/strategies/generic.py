@@ -18,6 +18,8 @@ from crawler.discovery import (
     is_pagination_link,
     is_year_link,
     normalise_title,
+    onchange_target,
+    script_page_urls,
 )
 from crawler.items import Attachment
 from crawler.strategies.base import Entry, Followup, Listing
@@ -116,26 +118,33 @@ def pagination(url: str, sel: Selector) -> list[Followup]:
             out.append(Followup(target))
     # <select> page jumpers: <option value="index_2.html">第3页</option>
     for option in sel.css("select option[value]"):
-        value = option.attrib.get("value", "").strip()
-        if not value or value.startswith("javascript:"):
-            continue
-        target = urljoin(url, value)
+        target = _option_target(url, option)
         text = "".join(option.css("::text").getall())
-        if is_page_option(text, target) and canonical_url(target) != here:
+        if target and is_page_option(text, target) and canonical_url(target) != here:
             out.append(Followup(target))
+    # page URLs built by an inline script call: initPagination({pageCount: 3, link: …})
+    for script in sel.css("script:not([src])::text").getall():
+        out.extend(Followup(urljoin(url, page)) for page in script_page_urls(script))
     return out
+
+
+def _option_target(url: str, option: Selector) -> str | None:
+    """The URL an option opens: its value, or the URL its select's onchange builds from it."""
+    value = option.attrib.get("value", "").strip()
+    if not value or value.startswith("javascript:"):
+        return None
+    onchange = option.xpath("ancestor::select[1]/@onchange").get() or ""
+    return urljoin(url, onchange_target(onchange, value) or value)
 
 
 def year_options(url: str, sel: Selector) -> list[Entry]:
     """A ``<select>`` of years (年度: 2024年 / 2023年 …) whose options are the years' columns."""
     out: list[Entry] = []
     for option in sel.css("select option[value]"):
-        value = option.attrib.get("value", "").strip()
+        target = _option_target(url, option)
         text = normalise_title("".join(option.css("::text").getall()))
-        if value and not value.startswith("javascript:"):
-            target = urljoin(url, value)
-            if is_year_link(text, target):
-                out.append(Entry(url=target, title=text))
+        if target and is_year_link(text, target):
+            out.append(Entry(url=target, title=text))
     return out
 
 

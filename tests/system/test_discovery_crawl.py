@@ -32,7 +32,6 @@ EXACT = ("year", "template", "active_disclosure", "applications", "review_litiga
 
 NOT_YET: dict[str, str] = {
     "yanshi": "3: year columns named by link text over opaque folders: only the newest is walked",
-    "ruzhou": "3 and 2: <select> of years, list pages by a path parameter (nb.jsp;pageNo=N)",
     "chanhe": "6: an article over two pages is not joined (pipelines must join pages)",
     "jiaxian": "4: lists filled by script from a JSON endpoint",
     "lushan": "4: lists filled by script from a JSONP endpoint",

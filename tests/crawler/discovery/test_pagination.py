@@ -35,3 +35,10 @@ def test_pagination_links(text: str, href: str, expected: bool) -> None:
 )
 def test_select_page_jumper_options(text: str, value: str, expected: bool) -> None:
     assert is_page_option(text, value) is expected
+
+
+def test_a_page_number_inside_a_path_parameter_is_a_page_of_the_list() -> None:
+    from crawler.discovery import is_pagination_link
+
+    assert is_pagination_link("3", "http://x.gov.cn/yjglj/nb.jsp;pageNo=3?year=2023")
+    assert not is_pagination_link("3", "http://x.gov.cn/yjglj/nb.jsp;jsessionid=3?year=2023")

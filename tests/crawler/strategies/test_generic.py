@@ -87,3 +87,27 @@ def test_a_select_page_jumper_leads_to_every_page() -> None:
         f.url for f in generic.pagination("http://x.gov.cn/xxgk/nb/index.html", Selector(text=page))
     ]
     assert urls == ["http://x.gov.cn/xxgk/nb/index_1.html", "http://x.gov.cn/xxgk/nb/index_2.html"]
+
+
+SITES = Path(__file__).resolve().parents[3] / "demo" / "sites"
+
+
+def test_pages_named_only_by_an_inline_pagination_call_are_followed() -> None:
+    url = "http://x.gov.cn/zwgk/bmgk/yjglj/ndbg/list.html"
+    page = (SITES / "chanhe/zwgk/bmgk/yjglj/ndbg/list.html").read_text("utf-8")
+    followed = {f.url for f in generic.pagination(url, Selector(text=page))}
+    assert {
+        "http://x.gov.cn/zwgk/bmgk/yjglj/ndbg/list_2.html",
+        "http://x.gov.cn/zwgk/bmgk/yjglj/ndbg/list_3.html",
+    } <= followed
+
+
+def test_a_select_onchange_names_the_years_and_path_parameter_pages() -> None:
+    url = "http://x.gov.cn/zwgk/yjglj/nb.jsp?year=2023"
+    page = (SITES / "ruzhou/zwgk/yjglj/nb.jsp@year=2023.html").read_text("utf-8")
+    sel = Selector(text=page)
+    years = {e.url for e in generic.year_options(url, sel)}
+    assert years == {f"http://x.gov.cn/zwgk/yjglj/nb.jsp?year={y}" for y in (2024, 2023, 2022)}
+    pages = {f.url for f in generic.pagination(url, sel)}
+    assert "http://x.gov.cn/zwgk/yjglj/nb.jsp;pageNo=2?year=2023" in pages
+    assert "http://x.gov.cn/zwgk/yjglj/nb.jsp;pageNo=3?year=2023" in pages
