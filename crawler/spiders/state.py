@@ -53,11 +53,13 @@ def column_state(entry: Entry, page: PageState, page_url: str, max_hops: int) ->
         return None
     col = discovery.column_kind(entry.title, entry.url)
     if (
-        col is None
+        (col is None or col < ColumnKind.BUREAU)
         and page.kind == ColumnKind.REPORTS
         and discovery.is_year_link(entry.title, entry.url)
     ):
-        col = ColumnKind.REPORTS  # a report collection's per-year column ("2023年度")
+        # a report collection's per-year column ("2023年度"), whatever its folder's name
+        # suggests (bmnb_15433/ reads as a hub by its slug)
+        col = ColumnKind.REPORTS
     if col is None or (page.kind == ColumnKind.REPORTS and col < ColumnKind.BUREAU):
         return None
     inherits = discovery.is_under(entry.url, page_url) or (

@@ -245,3 +245,23 @@ def test_every_year_of_a_report_collection_is_walked(tmp_path: Path) -> None:
     state = PageState(hops=2, em=True, kind=3)
     urls = {r.url for r in spider.parse_page(response, state) if isinstance(r, Request)}
     assert urls == {f"{url}c{n}/" for n in (1021, 1022, 1023, 1024)}
+
+
+def test_a_year_link_in_a_report_collection_is_a_year_column_whatever_its_folder() -> None:
+    from crawler.discovery import ColumnKind
+    from crawler.spiders.state import column_state
+    from crawler.strategies import Entry
+
+    collection = PageState(hops=2, em=False, kind=int(ColumnKind.REPORTS))
+    page = "http://x.gov.cn/xxgk/zfxxgknb/"
+    for title, url in (
+        ("2023年度", "http://x.gov.cn/xxgk/zfxxgknb/bmnb_15433/"),
+        ("2022年", "http://x.gov.cn/xxgk/zfxxgknb/c_88/"),
+    ):
+        state = column_state(Entry(url=url, title=title), collection, page, 6)
+        assert state is not None and state.kind == ColumnKind.REPORTS, title
+    # outside a report collection a bare year is no report column
+    hub = PageState(hops=1, em=False, kind=int(ColumnKind.DISCLOSURE))
+    other = Entry(url="http://x.gov.cn/news/bmnb_1/", title="2023年度")
+    state = column_state(other, hub, "http://x.gov.cn/xxgk/", 6)
+    assert state is None or state.kind != ColumnKind.REPORTS

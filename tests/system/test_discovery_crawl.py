@@ -31,7 +31,6 @@ GROUP = ("discovery",)
 EXACT = ("year", "template", "active_disclosure", "applications", "review_litigation")
 
 NOT_YET: dict[str, str] = {
-    "yanshi": "3: year columns named by link text over opaque folders: only the newest is walked",
     "chanhe": "6: an article over two pages is not joined (pipelines must join pages)",
     "jiaxian": "4: lists filled by script from a JSON endpoint",
     "lushan": "4: lists filled by script from a JSONP endpoint",
