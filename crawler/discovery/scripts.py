@@ -9,6 +9,7 @@ placeholder. Reading those two by shape, whatever the function, covers builds ne
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 #: A key or variable naming how many pages a list has (pageCount, totalPage, pages, countPage …).
 PAGE_COUNT_RE = re.compile(
@@ -54,3 +55,61 @@ def onchange_target(onchange: str, value: str) -> str | None:
     if not m:
         return None
     return f"{m.group(2)}{value}{m.group(4) or ''}"
+
+
+#: An AJAX call naming its endpoint: $.ajax({url: …}), $.get/$.getJSON/$.post('…'), fetch('…').
+ENDPOINT_RE = re.compile(
+    r"""(?:\$\.(?:get|getJSON|post|ajax)\s*\(\s*|\burl\s*:\s*|\bfetch\s*\(\s*|axios\.get\s*\(\s*)"""
+    r"""(['"])([^'"\s]+)\1""",
+    re.I,
+)
+OBJECT_RE = re.compile(r"\{([^{}]*)\}")
+PAIR_RE = re.compile(r"""['"]?([\w$]+)['"]?\s*:\s*(['"][^'"]*['"]|-?\d+|[\w$.]+)""")
+FUNCTION_PARAM_RE = re.compile(r"function\s*[\w$]*\s*\(\s*([\w$]+)\s*[,)]")
+VAR_RE = r"""(?:var|let|const)\s+{name}\s*=\s*(['"][^'"]*['"]|\d+)"""
+#: Keys of a call's options object that are never query parameters.
+AJAX_OPTIONS = {"url", "type", "method", "datatype", "async", "cache", "success", "error"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A list endpoint an inline script fetches: its URL, fixed parameters, and the name of
+    the parameter that carries the page number (None when the script sends none)."""
+
+    url: str
+    params: tuple[tuple[str, str], ...]
+    page_param: str | None
+
+
+def _literal(value: str, script: str) -> str | None:
+    if value[:1] in "'\"":
+        return value[1:-1]
+    if value.lstrip("-").isdigit():
+        return value
+    m = re.search(VAR_RE.format(name=re.escape(value)), script)
+    return _literal(m.group(1), script) if m else None
+
+
+def script_endpoints(script: str) -> list[Endpoint]:
+    """The list endpoints an inline script calls, with the parameters it sends: literals and
+    variables read from the script; the enclosing function's argument is the page number."""
+    page_args = set(FUNCTION_PARAM_RE.findall(script))
+    out: list[Endpoint] = []
+    for m in ENDPOINT_RE.finditer(script):
+        url = m.group(2)
+        if url.startswith(("#", "javascript:")) or re.search(r"\.(?:js|css)(?:\?|$)", url):
+            continue
+        obj = OBJECT_RE.search(script, m.end(), m.end() + 600)
+        params: list[tuple[str, str]] = []
+        page_param = None
+        for key, value in PAIR_RE.findall(obj.group(1)) if obj else []:
+            if key.lower() in AJAX_OPTIONS:
+                continue
+            if value in page_args:
+                page_param = key
+                continue
+            literal = _literal(value, script)
+            if literal is not None:
+                params.append((key, literal))
+        out.append(Endpoint(url.replace("=?", "=jsonpCallback"), tuple(params), page_param))
+    return out

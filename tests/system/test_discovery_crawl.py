@@ -32,9 +32,6 @@ EXACT = ("year", "template", "active_disclosure", "applications", "review_litiga
 
 NOT_YET: dict[str, str] = {
     "chanhe": "6: an article over two pages is not joined (pipelines must join pages)",
-    "jiaxian": "4: lists filled by script from a JSON endpoint",
-    "lushan": "4: lists filled by script from a JSONP endpoint",
-    "xinhua": "4: lists filled by script from an XML endpoint",
     "muye": "5: PDF behind a pdf.js viewer URL",
     "fengquan": "5: DOCX behind a javascript download handler",
     "shilong": "7: sub-columns named after kinds of bodies (区直部门)",
