@@ -42,6 +42,7 @@ from crawler.discovery.documents import (
     DOCUMENT_EXTENSIONS,
     is_document_url,
     is_skippable_url,
+    unwrap_document_url,
 )
 from crawler.discovery.pagination import (
     INDEX_PAGE_RE,
@@ -50,7 +51,12 @@ from crawler.discovery.pagination import (
     is_page_option,
     is_pagination_link,
 )
-from crawler.discovery.scripts import onchange_target, script_page_urls
+from crawler.discovery.scripts import (
+    handler_url,
+    onchange_target,
+    script_handlers,
+    script_page_urls,
+)
 from crawler.discovery.titles import (
     CN_YEAR_RE,
     EM_AGENCY_RE,
@@ -113,6 +119,7 @@ __all__ = [
     "canonical_url",
     "classify_title",
     "column_kind",
+    "handler_url",
     "is_bureau_url",
     "is_document_url",
     "is_page_option",
@@ -125,8 +132,10 @@ __all__ = [
     "link_base",
     "normalise_title",
     "onchange_target",
+    "script_handlers",
     "script_page_urls",
     "script_redirect",
     "title_year",
+    "unwrap_document_url",
     "url_template",
 ]

@@ -113,3 +113,42 @@ def script_endpoints(script: str) -> list[Endpoint]:
                 params.append((key, literal))
         out.append(Endpoint(url.replace("=?", "=jsonpCallback"), tuple(params), page_param))
     return out
+
+
+#: ``function name(arg) { … "prefix" + arg [+ "suffix"] … }``: a handler that builds a URL.
+HANDLER_RE = re.compile(
+    r"""function\s+([\w$]+)\s*\(\s*([\w$]+)\s*\)\s*\{([^{}]*)\}""",
+)
+#: A handler call in an ``onclick`` or a ``javascript:`` link: ``downloadFile('ff80…')``.
+CALL_ARG_RE = re.compile(r"""([\w$]+)\s*\(\s*(['"])([^'"]+)\2\s*\)""")
+
+
+def script_handlers(scripts: list[str]) -> dict[str, tuple[str, str]]:
+    """Functions of the page's inline scripts that build a URL from their one argument, as
+    name -> (prefix, suffix); a function that only calls another with its argument
+    (``function downLoad(id) { downloadFile(id); }``) takes that one's pattern."""
+    direct: dict[str, tuple[str, str]] = {}
+    calls: dict[str, str] = {}
+    for script in scripts:
+        for name, arg, body in HANDLER_RE.findall(script):
+            a = re.escape(arg)
+            m = re.search(rf"""(['"])([^'"]*)\1\s*\+\s*{a}\b(?:\s*\+\s*(['"])([^'"]*)\3)?""", body)
+            if m and ("/" in m.group(2) or "?" in m.group(2)):
+                direct[name] = (m.group(2), m.group(4) or "")
+                continue
+            inner = re.search(rf"([\w$]+)\s*\(\s*{a}\s*\)", body)
+            if inner:
+                calls[name] = inner.group(1)
+    for name, target in calls.items():
+        if target in direct:
+            direct.setdefault(name, direct[target])
+    return direct
+
+
+def handler_url(code: str, handlers: dict[str, tuple[str, str]]) -> str | None:
+    """The URL an ``onclick``/``javascript:`` call of a known handler opens, or None."""
+    for name, _, value in CALL_ARG_RE.findall(code or ""):
+        if name in handlers:
+            prefix, suffix = handlers[name]
+            return f"{prefix}{value}{suffix}"
+    return None

@@ -228,6 +228,7 @@ class YingjiSpider(Spider):
     def _report(
         self, entry: Entry, seed: Seed, site: SiteState, em: bool
     ) -> Iterator[Request | ReportItem]:
+        entry = replace(entry, url=discovery.unwrap_document_url(entry.url))  # viewer?file=
         if discovery.is_document_url(entry.url):
             # a list linking the document itself: the download pipeline fetches it (once:
             # several lists may link the same file)

@@ -13,13 +13,16 @@ from parsel import Selector
 
 from crawler.discovery import (
     canonical_url,
+    handler_url,
     is_document_url,
     is_page_option,
     is_pagination_link,
     is_year_link,
     normalise_title,
     onchange_target,
+    script_handlers,
     script_page_urls,
+    unwrap_document_url,
 )
 from crawler.items import Attachment
 from crawler.strategies.base import Entry, Followup, Listing
@@ -182,7 +185,7 @@ def attachments(url: str, sel: Selector) -> list[Attachment]:
         href = a.attrib.get("href", "").strip()
         if not href or href.startswith("javascript:") or _is_furniture(a):
             continue
-        target = urljoin(url, href)
+        target = unwrap_document_url(urljoin(url, href))
         if not is_document_url(target):
             continue
         key = canonical_url(target)
@@ -191,4 +194,23 @@ def attachments(url: str, sel: Selector) -> list[Attachment]:
             name = unquote(urlsplit(target).path.rsplit("/", 1)[-1]) or None
         if key not in found:
             found[key] = Attachment(url=target, name=name)
+    for handled in _handler_downloads(url, sel):
+        found.setdefault(canonical_url(handled.url), handled)
     return list(found.values())
+
+
+def _handler_downloads(url: str, sel: Selector) -> list[Attachment]:
+    """Files behind download handlers: ``onclick="downloadFile('id')"`` or
+    ``href="javascript:downLoad('id')"``, the URL pattern read from the inline scripts."""
+    handlers = script_handlers(sel.css("script:not([src])::text").getall())
+    if not handlers:
+        return []
+    out: dict[str, Attachment] = {}
+    for a in sel.css("a[onclick], a[href^='javascript:']"):
+        code = f"{a.attrib.get('onclick', '')} {a.attrib.get('href', '')}"
+        target = handler_url(code, handlers)
+        if target and not _is_furniture(a):
+            name = normalise_title("".join(a.css("::text").getall())) or None
+            target = urljoin(url, target)
+            out.setdefault(canonical_url(target), Attachment(target, name))
+    return list(out.values())

@@ -40,3 +40,23 @@ def test_a_select_onchange_builds_the_url_around_the_value() -> None:
     assert onchange_target(page, "3") == "nb.jsp;pageNo=3?year=2023"
     assert onchange_target("submitForm(this)", "3") is None
     assert onchange_target("", "3") is None
+
+
+def test_download_handlers_are_read_from_the_inline_scripts() -> None:
+    from crawler.discovery import handler_url, script_handlers
+
+    script = (
+        "function downloadFile(id) {\n"
+        '  window.location.href = "/attach/download.do?fileId=" + id;\n}\n'
+        "function downLoad(id) { downloadFile(id); }\n"
+        "function show(x) { alert(x); }"
+    )
+    handlers = script_handlers([script])
+    assert set(handlers) == {"downloadFile", "downLoad"}
+    assert handler_url("downloadFile('ff80')", handlers) == "/attach/download.do?fileId=ff80"
+    assert (
+        handler_url("javascript:downLoad('ff80');", handlers) == "/attach/download.do?fileId=ff80"
+    )
+    assert handler_url("show('x')", handlers) is None
+    pattern = script_handlers(["function dl(f){ window.open('/fs/get?f=' + f + '&t=1'); }"])
+    assert handler_url("dl('a1')", pattern) == "/fs/get?f=a1&t=1"

@@ -111,3 +111,18 @@ def test_a_select_onchange_names_the_years_and_path_parameter_pages() -> None:
     pages = {f.url for f in generic.pagination(url, sel)}
     assert "http://x.gov.cn/zwgk/yjglj/nb.jsp;pageNo=2?year=2023" in pages
     assert "http://x.gov.cn/zwgk/yjglj/nb.jsp;pageNo=3?year=2023" in pages
+
+
+def test_files_behind_viewers_and_download_handlers_are_attachments() -> None:
+    fengquan = (SITES / "fengquan/zwgk/yjglj/ndbg/202401/c_20240126_4471.html").read_text("utf-8")
+    url = "http://x.gov.cn/zwgk/yjglj/ndbg/202401/c_20240126_4471.html"
+    [handled] = generic.attachments(url, Selector(text=fengquan))
+    assert (
+        handled.url == "http://x.gov.cn/attach/download.do?fileId=ff8080818d2a6c1b018d3f5e7a2b0c41"
+    )
+    assert handled.name and handled.name.endswith(".docx")
+    muye = (SITES / "muye/zwgk/bmxxgk/yjglj/zfxxgknb/202401/t20240123_598810.html").read_text(
+        "utf-8"
+    )
+    [viewed] = generic.attachments("http://x.gov.cn/zwgk/a.html", Selector(text=muye))
+    assert viewed.url == "http://x.gov.cn/upload/2024/01/23/1706001234567.pdf"
