@@ -55,10 +55,14 @@ def column_state(entry: Entry, page: PageState, page_url: str, max_hops: int) ->
     if (
         (col is None or col < ColumnKind.BUREAU)
         and page.kind == ColumnKind.REPORTS
-        and discovery.is_year_link(entry.title, entry.url)
+        and (
+            discovery.is_year_link(entry.title, entry.url)
+            or discovery.is_body_kind_link(entry.title)
+        )
     ):
-        # a report collection's per-year column ("2023年度"), whatever its folder's name
-        # suggests (bmnb_15433/ reads as a hub by its slug)
+        # a report collection's per-year column ("2023年度") or branch of a kind of body
+        # (区直部门, 2024年部门年报), whatever its folder's name suggests (bmnb_15433/ reads
+        # as a disclosure hub by its slug)
         col = ColumnKind.REPORTS
     if col is None or (page.kind == ColumnKind.REPORTS and col < ColumnKind.BUREAU):
         return None

@@ -265,3 +265,19 @@ def test_a_year_link_in_a_report_collection_is_a_year_column_whatever_its_folder
     other = Entry(url="http://x.gov.cn/news/bmnb_1/", title="2023年度")
     state = column_state(other, hub, "http://x.gov.cn/xxgk/", 6)
     assert state is None or state.kind != ColumnKind.REPORTS
+
+
+def test_a_branch_of_a_kind_of_body_in_a_report_collection_is_entered() -> None:
+    from crawler.discovery import ColumnKind
+    from crawler.spiders.state import column_state
+    from crawler.strategies import Entry
+
+    collection = PageState(hops=2, em=False, kind=int(ColumnKind.REPORTS))
+    page = "http://x.gov.cn/zwgk/zfxxgknb/"
+    for title, url in (
+        ("市政府部门", "http://x.gov.cn/zwgk/zfxxgknb/szfbm/"),
+        ("2024年部门年报", "http://x.gov.cn/zwgk/zfxxgknb/szfbm/2024nbmnb/"),
+        ("区直部门", "http://x.gov.cn/xxgk/zfxxgkndbg/qzbm/"),
+    ):
+        state = column_state(Entry(url=url, title=title), collection, page, 6)
+        assert state is not None and state.kind == ColumnKind.REPORTS, title

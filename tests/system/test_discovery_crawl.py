@@ -32,8 +32,6 @@ EXACT = ("year", "template", "active_disclosure", "applications", "review_litiga
 
 NOT_YET: dict[str, str] = {
     "chanhe": "6: an article over two pages is not joined (pipelines must join pages)",
-    "shilong": "7: sub-columns named after kinds of bodies (区直部门)",
-    "pingdingshan": "7: sub-columns 市政府部门 > 部门年报",
     "ye": "8: fallback through robots.txt Sitemap: and a sitemap index",
     "wugang": "8: fallback through the site's search page",
 }
