@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parsel import Selector
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.http import FormRequest, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -25,6 +25,7 @@ from crawler.discovery import ColumnKind
 from crawler.items import ReportItem
 from crawler.seeds import Seed, SeedError, load_seeds, select_shard
 from crawler.sitestate import SiteState
+from crawler.spiders.fallbacks import FallbackMixin, SearchForm
 from crawler.spiders.outcomes import (
     document_item,
     record_block,
@@ -58,7 +59,7 @@ PRIORITY_ARTICLE = 100  # reports first: a capped or killed crawl keeps what mat
 PRIORITY_LIST = 50  # more pages of a list already entered
 
 
-class YingjiSpider(Spider):
+class YingjiSpider(FallbackMixin, Spider):
     name = "yingji"
 
     def __init__(self, seeds: str | None = None, shard: str | None = None, **kwargs: Any):
@@ -67,6 +68,8 @@ class YingjiSpider(Spider):
         self.seed_list: list[Seed] = select_shard(load_seeds(seeds), shard)
         self.seeds_by_url: dict[str, Seed] = {s.url: s for s in self.seed_list}
         self.documents_seen: set[str] = set()
+        self.search_forms: dict[str, SearchForm] = {}
+        self.fallbacks_done: set[str] = set()
         self.sites: dict[str, SiteState] = {
             s.url: SiteState(name=s.name, region=s.region, url=s.url) for s in self.seed_list
         }
@@ -87,6 +90,7 @@ class YingjiSpider(Spider):
     # ------------------------------------------------------------------ start
 
     async def start(self) -> AsyncIterator[Request]:
+        self.crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
         for seed in self.seed_list:
             em = bool(discovery.EM_AGENCY_RE.search(seed.name))
             home = PageState(em=em or discovery.is_bureau_url(seed.url))
@@ -168,6 +172,7 @@ class YingjiSpider(Spider):
         redirected = bool(response.meta.get("redirect_urls"))
         source = discovery.link_base(state.source_url, response.url, response.text, redirected)
         listing = extract_listing(source, response.text, seed.family)
+        self.note_search_form(seed.url, source, response.text)
         if state.kind >= ColumnKind.BUREAU and not any(
             discovery.classify_title(e.title, em_context=True) for e in listing.entries
         ):

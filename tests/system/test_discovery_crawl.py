@@ -32,8 +32,6 @@ EXACT = ("year", "template", "active_disclosure", "applications", "review_litiga
 
 NOT_YET: dict[str, str] = {
     "chanhe": "6: an article over two pages is not joined (pipelines must join pages)",
-    "ye": "8: fallback through robots.txt Sitemap: and a sitemap index",
-    "wugang": "8: fallback through the site's search page",
 }
 
 
