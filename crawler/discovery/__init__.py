@@ -49,6 +49,7 @@ from crawler.discovery.pagination import (
     INDEX_PAGE_RE,
     NEXT_PAGE_TEXT_RE,
     PAGE_PARAM_RE,
+    article_next_page,
     is_page_option,
     is_pagination_link,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "ColumnKind",
     "TitleVerdict",
     "absolute",
+    "article_next_page",
     "block_reason",
     "canonical_url",
     "classify_title",

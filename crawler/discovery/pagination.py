@@ -43,3 +43,25 @@ def is_page_option(text: str, value: str) -> bool:
     a page number ("3", "第3页") and its value a page URL (``index_2.html``, ``?page=3``)."""
     m = PAGE_OPTION_RE.match(normalise_title(text))
     return bool(m) and is_pagination_link(m.group(1), value)
+
+
+ARTICLE_PART_RE = re.compile(r"^(?P<stem>.+?)(?:_(?P<n>\d{1,2}))?(?P<ext>\.[a-z]+)$", re.I)
+
+
+def article_next_page(url: str, anchors: list[tuple[str, str]]) -> str | None:
+    """The next page of an article split over several (``t2024_1.html`` → ``t2024_1_2.html``,
+    "下一页" or the page number): a link to the same file name with the next ``_N`` suffix.
+    ``anchors`` are (text, absolute URL) pairs of the page."""
+    path = urlsplit(url).path
+    folder, _, name = path.rpartition("/")
+    m = ARTICLE_PART_RE.match(name)
+    if not m:
+        return None
+    wanted = f"{folder}/{m.group('stem')}_{int(m.group('n') or 1) + 1}{m.group('ext')}"
+    for text, target in anchors:
+        parts = urlsplit(target)
+        if parts.netloc == urlsplit(url).netloc and parts.path == wanted:
+            t = normalise_title(text)
+            if NEXT_PAGE_TEXT_RE.match(t) or t.isdigit():
+                return target
+    return None

@@ -37,8 +37,10 @@ from crawler.spiders.state import (
     ArticleState,
     FollowupState,
     PageState,
+    article_next_page,
     article_title,
     column_state,
+    join_pages,
 )
 from crawler.strategies import (
     KIND_PAGE,
@@ -269,6 +271,19 @@ class YingjiSpider(FallbackMixin, Spider):
             return
         if self._blocked(response, site):
             return
+        next_page = article_next_page(response, state)
+        if next_page is not None:  # an article over several pages: one item once all are read
+            parts = replace(state, parts=(*state.parts, response.text))
+            first = replace(parts, first_url=state.first_url or response.url)
+            yield Request(
+                next_page,
+                callback=self.parse_article,
+                errback=self.on_error,
+                priority=PRIORITY_ARTICLE,
+                cb_kwargs={"state": first},
+                meta={"seed_url": seed.url},
+            )
+            return
         item = self._article_item(response, seed, site, state)
         if item is not None:
             yield item
@@ -286,8 +301,9 @@ class YingjiSpider(FallbackMixin, Spider):
     ) -> ReportItem | None:
         """The item of a report page, titled by the better of the list's and the page's title
         (:func:`crawler.spiders.state.article_title`)."""
-        sel = Selector(text=response.text)
-        own = strategy_article_title(sel)
+        own = strategy_article_title(Selector(text=response.text))
+        joined = join_pages((*state.parts, response.text)) if state.parts else None
+        sel = Selector(text=joined or response.text)
         chosen = article_title(state.title, own, state.em)
         if chosen is None:
             self.logger.debug("not a report after all: %s (%s)", response.url, own)
@@ -299,11 +315,11 @@ class YingjiSpider(FallbackMixin, Spider):
             site_name=seed.name,
             region=seed.region,
             site_url=seed.url,
-            url=response.url,
+            url=state.first_url or response.url,
             title=title,
             published=state.published or generic.article_date(sel),
-            body=response.body,
-            body_encoding=response.encoding,
+            body=joined.encode("utf-8") if joined else response.body,
+            body_encoding="utf-8" if joined else response.encoding,
             attachments=tuple(generic.attachments(response.url, sel)),
         )
 

@@ -281,3 +281,20 @@ def test_a_branch_of_a_kind_of_body_in_a_report_collection_is_entered() -> None:
     ):
         state = column_state(Entry(url=url, title=title), collection, page, 6)
         assert state is not None and state.kind == ColumnKind.REPORTS, title
+
+
+def test_an_article_over_two_pages_is_read_as_one_document() -> None:
+    from parsel import Selector
+
+    from crawler.spiders.state import join_pages
+
+    site = Path(__file__).resolve().parents[2] / "demo/sites/chanhe/zwgk/bmgk/yjglj/ndbg/202401"
+    first = (site / "20240122093015.html").read_text("utf-8")
+    second = (site / "20240122093015_2.html").read_text("utf-8")
+    joined = join_pages((first, second))
+    assert joined.lower().count("<body") == 1
+    assert len(Selector(text=joined).css("table")) == len(Selector(text=first).css("table")) + len(
+        Selector(text=second).css("table")
+    )
+    last = Selector(text=second).css("table")[-1].xpath("string()").get()
+    assert last in Selector(text=joined).css("body").xpath("string()").get()

@@ -30,9 +30,7 @@ from tests.system.sitecrawl import run_crawl
 GROUP = ("discovery",)
 EXACT = ("year", "template", "active_disclosure", "applications", "review_litigation")
 
-NOT_YET: dict[str, str] = {
-    "chanhe": "6: an article over two pages is not joined (pipelines must join pages)",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _keys() -> list[Any]:
