@@ -70,7 +70,12 @@ def parse_followup(kind: str, url: str, text: str, formdata: dict[str, str]) -> 
     """One page of records; the next page while this one is as full as the first."""
     if kind != KIND_SCRIPT_LIST:
         raise KeyError(kind)
-    found = records(load(text))
+    try:
+        found = records(load(text))
+    except ValueError:
+        # not every AJAX call of a page fetches a list (visit counters, header includes):
+        # an answer that is no data is no list; the spider still checks it for a block page
+        return Listing()
     entries = [Entry(url=urljoin(url, r.url), title=r.title, published=r.published) for r in found]
     page, full = int(formdata.get(_PAGE, "1")), int(formdata.get(_FULL, "0")) or len(found)
     followups = []

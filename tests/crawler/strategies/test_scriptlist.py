@@ -48,3 +48,10 @@ def test_a_full_page_asks_for_the_next_and_a_short_one_ends_the_list() -> None:
 def test_a_page_without_ajax_calls_is_not_a_script_list() -> None:
     text = "<html><script src='/js/jquery.js'></script><script>var a = 1;</script></html>"
     assert not scriptlist.applies("http://x.gov.cn/", text)
+
+
+def test_an_answer_that_is_no_data_is_an_empty_list_not_an_error() -> None:
+    [call] = _followups("jiaxian/zwgk/bmxxgk/yjglj/ndbg/index.html", "http://x.gov.cn/ndbg/")
+    page = "<!DOCTYPE html><html><body><p>访问量：1234</p></body></html>"
+    listing = parse_followup(call.kind, call.url, page, dict(call.formdata))
+    assert listing.entries == [] and listing.followups == []
