@@ -120,7 +120,15 @@ class FallbackMixin:
             if not needs_fallback(site.years):
                 continue
             self.fallbacks_done.add(seed_url)
-            for request in self.fallback_requests(seed_url):
+            requests = self.fallback_requests(seed_url)
+            tried = ", ".join(r.url for r in requests)
+            self.logger.info(  # type: ignore[attr-defined]
+                "%s: columns gave years %s; fallbacks tried: %s",
+                site.name,
+                sorted(site.years) or "none",
+                tried,
+            )
+            for request in requests:
                 self.crawler.engine.crawl(request)  # type: ignore[attr-defined]
                 scheduled = True
         if scheduled:
