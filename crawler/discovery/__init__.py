@@ -33,6 +33,7 @@ from crawler.discovery.columns import (
     SKIP_LINK_TEXT_RE,
     ColumnKind,
     column_kind,
+    is_body_kind_link,
     is_bureau_url,
     is_under,
     is_year_link,
@@ -42,13 +43,21 @@ from crawler.discovery.documents import (
     DOCUMENT_EXTENSIONS,
     is_document_url,
     is_skippable_url,
+    unwrap_document_url,
 )
 from crawler.discovery.pagination import (
     INDEX_PAGE_RE,
     NEXT_PAGE_TEXT_RE,
     PAGE_PARAM_RE,
+    article_next_page,
     is_page_option,
     is_pagination_link,
+)
+from crawler.discovery.scripts import (
+    handler_url,
+    onchange_target,
+    script_handlers,
+    script_page_urls,
 )
 from crawler.discovery.titles import (
     CN_YEAR_RE,
@@ -108,10 +117,13 @@ __all__ = [
     "ColumnKind",
     "TitleVerdict",
     "absolute",
+    "article_next_page",
     "block_reason",
     "canonical_url",
     "classify_title",
     "column_kind",
+    "handler_url",
+    "is_body_kind_link",
     "is_bureau_url",
     "is_document_url",
     "is_page_option",
@@ -123,7 +135,11 @@ __all__ = [
     "is_year_link",
     "link_base",
     "normalise_title",
+    "onchange_target",
+    "script_handlers",
+    "script_page_urls",
     "script_redirect",
     "title_year",
+    "unwrap_document_url",
     "url_template",
 ]

@@ -27,7 +27,7 @@ _CHALLENGE_RE = re.compile(
 
 
 SCRIPT_REDIRECT_RE = re.compile(
-    r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']"""
+    r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["'](?!\s*\+)"""
     r"""|location\.(?:replace|assign)\(\s*["']([^"']+)["']\s*\)""",
     re.I,
 )
@@ -35,7 +35,9 @@ SCRIPT_REDIRECT_RE = re.compile(
 
 def script_redirect(text: str) -> str | None:
     """The target of a tiny page whose only job is a JavaScript redirect (common on gov.cn
-    home pages: ``<script>location.href="xxgk/index.shtml"</script>``), or None."""
+    home pages: ``<script>location.href="xxgk/index.shtml"</script>``), or None. A URL built
+    by concatenation (``location.href='nb.jsp?year='+this.value`` in a select's onchange) is
+    where a visitor's choice leads, not a redirect."""
     body = text or ""
     if len(body) > 3000:
         return None

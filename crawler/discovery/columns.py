@@ -111,3 +111,19 @@ def is_year_link(text: str, url: str) -> bool:
     its text is only a year ("2023年度", "2023年", or a bare "2023" whose URL names it)."""
     m = YEAR_LINK_RE.match(normalise_title(text))
     return bool(m) and (bool(m.group(2)) or m.group(1) in url)
+
+
+#: A report collection's branch named after a kind of body: 区直部门, 市政府部门, 县直单位,
+#: 乡镇街道, 部门年报, "2024年部门年报" (the bureau's report is usually in the departments').
+BODY_KIND_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年?度?)?"
+    r"(?:[省市区县州旗盟]?(?:人民)?(?:政府)?(?:直属|直)?(?:工作)?(?:部门|单位|机关)"
+    r"|乡镇(?:[（(]?街道[)）]?)?|街道|镇街|乡镇办)"
+    r"(?:政府信息公开)?(?:工作)?(?:年报|年度报告)?$"
+)
+
+
+def is_body_kind_link(text: str) -> bool:
+    """Whether a link of a report collection opens the branch of one kind of body
+    (:data:`BODY_KIND_RE`): entered like a year column, whatever its folder's slug."""
+    return bool(BODY_KIND_RE.match(normalise_title(text)))

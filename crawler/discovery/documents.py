@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 DOCUMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd", "rtf")
 ARCHIVE_EXTENSIONS = (
@@ -61,3 +61,21 @@ def is_skippable_url(url: str) -> bool:
         return True
     ext = _ext(unquote(parts.path))
     return ext in ARCHIVE_EXTENSIONS
+
+
+#: Query parameters by which a viewer (pdf.js, an office viewer) names the file it shows.
+VIEWER_PARAMS = frozenset({"file", "url", "src", "path", "fileurl", "pdf", "doc"})
+
+
+def unwrap_document_url(url: str) -> str:
+    """The document itself behind a viewer URL (``…/pdfjs/web/viewer.html?file=/upload/x.pdf``),
+    or ``url`` unchanged. Only a parameter holding a path or URL counts: a download endpoint's
+    bare file name (``downfile.jsp?filename=3a2d.doc``) is served by the endpoint itself."""
+    parts = urlsplit(url)
+    if _ext(unquote(parts.path)) in DOCUMENT_EXTENSIONS:
+        return url
+    for key, value in parse_qsl(parts.query):
+        value = unquote(value).strip()
+        if key.lower() in VIEWER_PARAMS and "/" in value and _ext(value) in DOCUMENT_EXTENSIONS:
+            return urljoin(url, value)
+    return url

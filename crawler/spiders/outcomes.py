@@ -7,20 +7,22 @@ WAF statuses, an unreachable start page) are testable without a crawl.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from parsel import Selector
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery
-from crawler.items import ReportItem
+from crawler.items import Attachment, ReportItem
 from crawler.middlewares import SiteRuleDrop
 from crawler.netguard import RefusedAddress
 from crawler.seeds import Seed
 from crawler.sitestate import SiteState
+from crawler.strategies import Entry, generic
 
 #: Statuses that only anti-bot services send (加速乐 521/412 challenges, 567 …).
 BLOCK_STATUSES = frozenset({412, 521, 567})
@@ -36,6 +38,42 @@ def document_item(seed: Seed, url: str, title: str, published: str | None) -> Re
         title=title,
         published=published,
     )
+
+
+def article_item(
+    seed: Seed,
+    url: str,
+    title: str,
+    published: str | None,
+    body: bytes,
+    encoding: str | None,
+    attachments: Iterable[Attachment],
+) -> ReportItem:
+    """The item of a report page: its HTML as received (pages joined) and its documents."""
+    return ReportItem(
+        site_name=seed.name,
+        region=seed.region,
+        site_url=seed.url,
+        url=url,
+        title=title,
+        published=published,
+        body=body,
+        body_encoding=encoding,
+        attachments=tuple(attachments),
+    )
+
+
+def related_reports(url: str, text: str, em: bool) -> list[Entry]:
+    """Report links on an article page (上一篇/下一篇, 相关链接 often lead to other years'
+    reports of the same bureau); its own document links are its attachments, not reports."""
+    found = []
+    for entry in generic.links(url, Selector(text=text)):
+        if discovery.is_document_url(entry.url) or discovery.is_skippable_url(entry.url):
+            continue
+        verdict = discovery.classify_title(entry.title, em_context=em)
+        if verdict and not verdict.graphic:
+            found.append(entry)
+    return found
 
 
 def record_block(response: Response, site: SiteState) -> str | None:

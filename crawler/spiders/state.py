@@ -7,7 +7,11 @@ The decisions are plain functions, so they are tested without a crawl.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from parsel import Selector
+from scrapy.http import TextResponse
 
 from crawler import discovery
 from crawler.discovery import ColumnKind, TitleVerdict
@@ -31,6 +35,9 @@ class ArticleState:
     em: bool = True
     title: str = ""
     published: str | None = None
+    #: an article over several pages: the text of the pages read so far, and the first's URL
+    parts: tuple[str, ...] = ()
+    first_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,11 +60,17 @@ def column_state(entry: Entry, page: PageState, page_url: str, max_hops: int) ->
         return None
     col = discovery.column_kind(entry.title, entry.url)
     if (
-        col is None
+        (col is None or col < ColumnKind.BUREAU)
         and page.kind == ColumnKind.REPORTS
-        and discovery.is_year_link(entry.title, entry.url)
+        and (
+            discovery.is_year_link(entry.title, entry.url)
+            or discovery.is_body_kind_link(entry.title)
+        )
     ):
-        col = ColumnKind.REPORTS  # a report collection's per-year column ("2023年度")
+        # a report collection's per-year column ("2023年度") or branch of a kind of body
+        # (区直部门, 2024年部门年报), whatever its folder's name suggests (bmnb_15433/ reads
+        # as a disclosure hub by its slug)
+        col = ColumnKind.REPORTS
     if col is None or (page.kind == ColumnKind.REPORTS and col < ColumnKind.BUREAU):
         return None
     inherits = discovery.is_under(entry.url, page_url) or (
@@ -96,3 +109,33 @@ def article_title(listed: str, own: str | None, em: bool) -> tuple[str, TitleVer
     if verdict is None or (discovery.is_truncated(listed) and own_verdict is None):
         return None
     return title, verdict
+
+
+#: Pages of one article read at most (a trap of endless "下一页" ends here).
+MAX_ARTICLE_PAGES = 10
+
+
+def article_next_page(response: TextResponse, state: ArticleState) -> str | None:
+    """The next page of an article split over several pages, or None (the last page, or the
+    page cap reached)."""
+    if len(state.parts) + 1 >= MAX_ARTICLE_PAGES:
+        return None
+    sel = Selector(text=response.text)
+    anchors = [
+        ("".join(a.css("::text").getall()), response.urljoin(a.attrib["href"]))
+        for a in sel.css("a[href]")
+        if not a.attrib["href"].startswith("javascript:")
+    ]
+    return discovery.article_next_page(response.url, anchors)
+
+
+_BODY_RE = re.compile(r"<body\b[^>]*>(.*)</body>", re.S | re.I)
+
+
+def join_pages(pages: tuple[str, ...]) -> str:
+    """One HTML document of an article's pages: the first page with the body content of the
+    others added at the end of its body, so that a parser sees every table in order."""
+    first, rest = pages[0], [(_BODY_RE.search(p) or re.match(r"(.*)", p, re.S)) for p in pages[1:]]
+    extra = "\n".join(m.group(1) for m in rest if m)
+    end = first.lower().rfind("</body>")
+    return first[:end] + extra + first[end:] if end >= 0 else first + extra

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parsel import Selector
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.http import FormRequest, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -25,10 +25,13 @@ from crawler.discovery import ColumnKind
 from crawler.items import ReportItem
 from crawler.seeds import Seed, SeedError, load_seeds, select_shard
 from crawler.sitestate import SiteState
+from crawler.spiders.fallbacks import FallbackMixin, SearchForm
 from crawler.spiders.outcomes import (
+    article_item,
     document_item,
     record_block,
     record_failure,
+    related_reports,
     site_summary,
     write_sites,
 )
@@ -36,8 +39,10 @@ from crawler.spiders.state import (
     ArticleState,
     FollowupState,
     PageState,
+    article_next_page,
     article_title,
     column_state,
+    join_pages,
 )
 from crawler.strategies import (
     KIND_PAGE,
@@ -58,7 +63,7 @@ PRIORITY_ARTICLE = 100  # reports first: a capped or killed crawl keeps what mat
 PRIORITY_LIST = 50  # more pages of a list already entered
 
 
-class YingjiSpider(Spider):
+class YingjiSpider(FallbackMixin, Spider):
     name = "yingji"
 
     def __init__(self, seeds: str | None = None, shard: str | None = None, **kwargs: Any):
@@ -67,6 +72,8 @@ class YingjiSpider(Spider):
         self.seed_list: list[Seed] = select_shard(load_seeds(seeds), shard)
         self.seeds_by_url: dict[str, Seed] = {s.url: s for s in self.seed_list}
         self.documents_seen: set[str] = set()
+        self.search_forms: dict[str, SearchForm] = {}
+        self.fallbacks_done: set[str] = set()
         self.sites: dict[str, SiteState] = {
             s.url: SiteState(name=s.name, region=s.region, url=s.url) for s in self.seed_list
         }
@@ -87,6 +94,7 @@ class YingjiSpider(Spider):
     # ------------------------------------------------------------------ start
 
     async def start(self) -> AsyncIterator[Request]:
+        self.crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
         for seed in self.seed_list:
             em = bool(discovery.EM_AGENCY_RE.search(seed.name))
             home = PageState(em=em or discovery.is_bureau_url(seed.url))
@@ -168,6 +176,7 @@ class YingjiSpider(Spider):
         redirected = bool(response.meta.get("redirect_urls"))
         source = discovery.link_base(state.source_url, response.url, response.text, redirected)
         listing = extract_listing(source, response.text, seed.family)
+        self.note_search_form(seed.url, source, response.text)
         if state.kind >= ColumnKind.BUREAU and not any(
             discovery.classify_title(e.title, em_context=True) for e in listing.entries
         ):
@@ -228,6 +237,7 @@ class YingjiSpider(Spider):
     def _report(
         self, entry: Entry, seed: Seed, site: SiteState, em: bool
     ) -> Iterator[Request | ReportItem]:
+        entry = replace(entry, url=discovery.unwrap_document_url(entry.url))  # viewer?file=
         if discovery.is_document_url(entry.url):
             # a list linking the document itself: the download pipeline fetches it (once:
             # several lists may link the same file)
@@ -263,25 +273,36 @@ class YingjiSpider(Spider):
             return
         if self._blocked(response, site):
             return
+        next_page = article_next_page(response, state)
+        if next_page is not None:  # an article over several pages: one item once all are read
+            first = replace(
+                state,
+                parts=(*state.parts, response.text),
+                first_url=state.first_url or response.url,
+            )
+            yield Request(
+                next_page,
+                callback=self.parse_article,
+                errback=self.on_error,
+                priority=PRIORITY_ARTICLE,
+                cb_kwargs={"state": first},
+                meta={"seed_url": seed.url},
+            )
+            return
         item = self._article_item(response, seed, site, state)
         if item is not None:
             yield item
-        # 上一篇/下一篇 and 相关链接 often lead to other years' reports of the same bureau
-        # (its own document links are the item's attachments, not other reports)
-        for entry in generic.links(response.url, Selector(text=response.text)):
-            if discovery.is_document_url(entry.url) or discovery.is_skippable_url(entry.url):
-                continue
-            verdict = discovery.classify_title(entry.title, em_context=state.em)
-            if verdict and not verdict.graphic:
-                yield from self._report(entry, seed, site, state.em)
+        for entry in related_reports(response.url, response.text, state.em):
+            yield from self._report(entry, seed, site, state.em)
 
     def _article_item(
         self, response: TextResponse, seed: Seed, site: SiteState, state: ArticleState
     ) -> ReportItem | None:
         """The item of a report page, titled by the better of the list's and the page's title
         (:func:`crawler.spiders.state.article_title`)."""
-        sel = Selector(text=response.text)
-        own = strategy_article_title(sel)
+        own = strategy_article_title(Selector(text=response.text))
+        joined = join_pages((*state.parts, response.text)) if state.parts else None
+        sel = Selector(text=joined or response.text)
         chosen = article_title(state.title, own, state.em)
         if chosen is None:
             self.logger.debug("not a report after all: %s (%s)", response.url, own)
@@ -289,25 +310,18 @@ class YingjiSpider(Spider):
         title, verdict = chosen
         site.years.add(verdict.year)
         site.items_yielded += 1
-        return ReportItem(
-            site_name=seed.name,
-            region=seed.region,
-            site_url=seed.url,
-            url=response.url,
-            title=title,
-            published=state.published or generic.article_date(sel),
-            body=response.body,
-            body_encoding=response.encoding,
-            attachments=tuple(generic.attachments(response.url, sel)),
+        whole = (joined.encode(), "utf-8") if joined else (response.body, response.encoding)
+        published = state.published or generic.article_date(sel)
+        attachments = generic.attachments(response.url, sel)
+        return article_item(
+            seed, state.first_url or response.url, title, published, *whole, attachments
         )
 
     def closed(self, reason: str) -> None:
-        """Log one line per site and, with YINGJI_SITES_FILE, write the states as JSON (read by
-        tests and scripts that run the crawl in another process)."""
+        """One log line per site; with YINGJI_SITES_FILE, the states as JSON for other processes."""
         for state in self.sites.values():
             self.logger.info("%s", site_summary(state))
-        path = self.settings.get("YINGJI_SITES_FILE")
-        if path:
+        if path := self.settings.get("YINGJI_SITES_FILE"):
             write_sites(Path(path), self.sites)
 
     def on_error(self, failure: Failure) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from parsel import Selector
 
-from crawler.strategies import generic, gkmlpt, hanweb, trs, ucap
+from crawler.strategies import generic, gkmlpt, hanweb, scriptlist, trs, ucap
 from crawler.strategies.base import KIND_PAGE, Entry, Followup, Listing, Strategy
 from crawler.strategies.gkmlpt import KIND_GKMLPT_API
 from crawler.strategies.hanweb import KIND_HANWEB_PROXY
 
 #: The registry, in the order families read a page (and seeds name them in errors).
-STRATEGIES: tuple[Strategy, ...] = (trs, hanweb, gkmlpt, ucap)
+STRATEGIES: tuple[Strategy, ...] = (trs, hanweb, gkmlpt, ucap, scriptlist)
 
 #: What a seed's ``family`` column may say: a registered family, or the generic reading only.
 FAMILIES: tuple[str, ...] = (*(s.NAME for s in STRATEGIES), "generic")

@@ -14,11 +14,16 @@ from parsel import Selector
 
 from crawler.discovery import (
     canonical_url,
+    handler_url,
     is_document_url,
     is_page_option,
     is_pagination_link,
     is_year_link,
     normalise_title,
+    onchange_target,
+    script_handlers,
+    script_page_urls,
+    unwrap_document_url,
 )
 from crawler.items import Attachment
 from crawler.strategies.base import Entry, Followup, Listing
@@ -144,26 +149,33 @@ def pagination(url: str, sel: Selector) -> list[Followup]:
             out.append(Followup(target))
     # <select> page jumpers: <option value="index_2.html">第3页</option>
     for option in sel.css("select option[value]"):
-        value = option.attrib.get("value", "").strip()
-        if not value or value.startswith("javascript:"):
-            continue
-        target = urljoin(url, value)
+        target = _option_target(url, option)
         text = "".join(option.css("::text").getall())
-        if is_page_option(text, target) and canonical_url(target) != here:
+        if target and is_page_option(text, target) and canonical_url(target) != here:
             out.append(Followup(target))
+    # page URLs built by an inline script call: initPagination({pageCount: 3, link: …})
+    for script in sel.css("script:not([src])::text").getall():
+        out.extend(Followup(urljoin(url, page)) for page in script_page_urls(script))
     return out
+
+
+def _option_target(url: str, option: Selector) -> str | None:
+    """The URL an option opens: its value, or the URL its select's onchange builds from it."""
+    value = option.attrib.get("value", "").strip()
+    if not value or value.startswith("javascript:"):
+        return None
+    onchange = option.xpath("ancestor::select[1]/@onchange").get() or ""
+    return urljoin(url, onchange_target(onchange, value) or value)
 
 
 def year_options(url: str, sel: Selector) -> list[Entry]:
     """A ``<select>`` of years (年度: 2024年 / 2023年 …) whose options are the years' columns."""
     out: list[Entry] = []
     for option in sel.css("select option[value]"):
-        value = option.attrib.get("value", "").strip()
+        target = _option_target(url, option)
         text = normalise_title("".join(option.css("::text").getall()))
-        if value and not value.startswith("javascript:"):
-            target = urljoin(url, value)
-            if is_year_link(text, target):
-                out.append(Entry(url=target, title=text))
+        if target and is_year_link(text, target):
+            out.append(Entry(url=target, title=text))
     return out
 
 
@@ -202,7 +214,7 @@ def attachments(url: str, sel: Selector, limit: int = MAX_LINKS) -> list[Attachm
         href = a.attrib.get("href", "").strip()
         if not href or href.startswith("javascript:"):
             continue
-        target = urljoin(url, href)
+        target = unwrap_document_url(urljoin(url, href))
         if not is_document_url(target) or _is_furniture(a):  # the cheap test first
             continue
         key = canonical_url(target)
@@ -211,4 +223,23 @@ def attachments(url: str, sel: Selector, limit: int = MAX_LINKS) -> list[Attachm
             name = unquote(urlsplit(target).path.rsplit("/", 1)[-1]) or None
         if key not in found:
             found[key] = Attachment(url=target, name=name)
+    for handled in _handler_downloads(url, sel):
+        found.setdefault(canonical_url(handled.url), handled)
     return list(found.values())
+
+
+def _handler_downloads(url: str, sel: Selector) -> list[Attachment]:
+    """Files behind download handlers: ``onclick="downloadFile('id')"`` or
+    ``href="javascript:downLoad('id')"``, the URL pattern read from the inline scripts."""
+    handlers = script_handlers(sel.css("script:not([src])::text").getall())
+    if not handlers:
+        return []
+    out: dict[str, Attachment] = {}
+    for a in sel.css("a[onclick], a[href^='javascript:']"):
+        code = f"{a.attrib.get('onclick', '')} {a.attrib.get('href', '')}"
+        target = handler_url(code, handlers)
+        if target and not _is_furniture(a):
+            name = normalise_title("".join(a.css("::text").getall())) or None
+            target = urljoin(url, target)
+            out.setdefault(canonical_url(target), Attachment(target, name))
+    return list(out.values())

@@ -245,3 +245,56 @@ def test_every_year_of_a_report_collection_is_walked(tmp_path: Path) -> None:
     state = PageState(hops=2, em=True, kind=3)
     urls = {r.url for r in spider.parse_page(response, state) if isinstance(r, Request)}
     assert urls == {f"{url}c{n}/" for n in (1021, 1022, 1023, 1024)}
+
+
+def test_a_year_link_in_a_report_collection_is_a_year_column_whatever_its_folder() -> None:
+    from crawler.discovery import ColumnKind
+    from crawler.spiders.state import column_state
+    from crawler.strategies import Entry
+
+    collection = PageState(hops=2, em=False, kind=int(ColumnKind.REPORTS))
+    page = "http://x.gov.cn/xxgk/zfxxgknb/"
+    for title, url in (
+        ("2023年度", "http://x.gov.cn/xxgk/zfxxgknb/bmnb_15433/"),
+        ("2022年", "http://x.gov.cn/xxgk/zfxxgknb/c_88/"),
+    ):
+        state = column_state(Entry(url=url, title=title), collection, page, 6)
+        assert state is not None and state.kind == ColumnKind.REPORTS, title
+    # outside a report collection a bare year is no report column
+    hub = PageState(hops=1, em=False, kind=int(ColumnKind.DISCLOSURE))
+    other = Entry(url="http://x.gov.cn/news/bmnb_1/", title="2023年度")
+    state = column_state(other, hub, "http://x.gov.cn/xxgk/", 6)
+    assert state is None or state.kind != ColumnKind.REPORTS
+
+
+def test_a_branch_of_a_kind_of_body_in_a_report_collection_is_entered() -> None:
+    from crawler.discovery import ColumnKind
+    from crawler.spiders.state import column_state
+    from crawler.strategies import Entry
+
+    collection = PageState(hops=2, em=False, kind=int(ColumnKind.REPORTS))
+    page = "http://x.gov.cn/zwgk/zfxxgknb/"
+    for title, url in (
+        ("市政府部门", "http://x.gov.cn/zwgk/zfxxgknb/szfbm/"),
+        ("2024年部门年报", "http://x.gov.cn/zwgk/zfxxgknb/szfbm/2024nbmnb/"),
+        ("区直部门", "http://x.gov.cn/xxgk/zfxxgkndbg/qzbm/"),
+    ):
+        state = column_state(Entry(url=url, title=title), collection, page, 6)
+        assert state is not None and state.kind == ColumnKind.REPORTS, title
+
+
+def test_an_article_over_two_pages_is_read_as_one_document() -> None:
+    from parsel import Selector
+
+    from crawler.spiders.state import join_pages
+
+    site = Path(__file__).resolve().parents[2] / "demo/sites/chanhe/zwgk/bmgk/yjglj/ndbg/202401"
+    first = (site / "20240122093015.html").read_text("utf-8")
+    second = (site / "20240122093015_2.html").read_text("utf-8")
+    joined = join_pages((first, second))
+    assert joined.lower().count("<body") == 1
+    assert len(Selector(text=joined).css("table")) == len(Selector(text=first).css("table")) + len(
+        Selector(text=second).css("table")
+    )
+    last = Selector(text=second).css("table")[-1].xpath("string()").get()
+    assert last in Selector(text=joined).css("body").xpath("string()").get()

@@ -47,3 +47,15 @@ def test_script_redirect_pages_are_followed_not_blocked(page: str, target: str |
     assert script_redirect(page) == target
     if target:
         assert block_reason(page) is None
+
+
+def test_a_url_built_from_a_select_value_is_no_redirect() -> None:
+    from crawler.discovery import script_redirect
+
+    page = (
+        "<html><body><select onchange=\"window.location.href='nb.jsp?year='"
+        "+this.options[this.selectedIndex].value\"><option value='2024'>2024年</option>"
+        "</select><a href='info.jsp?id=1'>x</a></body></html>"
+    )
+    assert script_redirect(page) is None
+    assert script_redirect("<script>location.href = 'xxgk/';</script>") == "xxgk/"

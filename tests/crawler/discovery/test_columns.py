@@ -82,3 +82,13 @@ def test_bureau_sections_are_recognised_by_path() -> None:
 )
 def test_year_columns_are_told_by_their_link_text(text: str, url: str, expected: bool) -> None:
     assert is_year_link(text, url) is expected
+
+
+def test_branches_named_after_kinds_of_bodies_are_recognised() -> None:
+    from crawler.discovery import is_body_kind_link
+
+    kinds = ("区直部门", "市政府部门", "县直单位", "2024年部门年报", "部门年报", "乡镇街道")
+    for text in (*kinds, "乡镇（街道）"):
+        assert is_body_kind_link(text), text
+    for text in ("区政府", "应急管理局", "部门预算", "通知公告", "部门动态"):
+        assert not is_body_kind_link(text), text

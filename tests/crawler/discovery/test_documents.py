@@ -25,3 +25,17 @@ from crawler.discovery import (
 )
 def test_document_links_are_told_by_path_or_query(url: str, ext: str | None) -> None:
     assert is_document_url(url) == ext
+
+
+def test_a_viewer_url_unwraps_to_the_document_it_shows() -> None:
+    from crawler.discovery import unwrap_document_url
+
+    viewer = "http://x.gov.cn/static/pdfjs/web/viewer.html?file=/upload/2024/01/23/17.pdf"
+    assert unwrap_document_url(viewer) == "http://x.gov.cn/upload/2024/01/23/17.pdf"
+    encoded = "http://x.gov.cn/js/viewer.html?file=%2Fupload%2Fnb.docx"
+    assert unwrap_document_url(encoded) == "http://x.gov.cn/upload/nb.docx"
+    # a download endpoint naming a bare file name serves the file itself
+    endpoint = "http://x.gov.cn/downfile.jsp?classid=0&filename=3a2d.doc"
+    assert unwrap_document_url(endpoint) == endpoint
+    direct = "http://x.gov.cn/a/nb.pdf?file=/b.pdf"  # already a document: kept as is
+    assert unwrap_document_url(direct) == direct

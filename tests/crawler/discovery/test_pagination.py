@@ -35,3 +35,29 @@ def test_pagination_links(text: str, href: str, expected: bool) -> None:
 )
 def test_select_page_jumper_options(text: str, value: str, expected: bool) -> None:
     assert is_page_option(text, value) is expected
+
+
+def test_a_page_number_inside_a_path_parameter_is_a_page_of_the_list() -> None:
+    from crawler.discovery import is_pagination_link
+
+    assert is_pagination_link("3", "http://x.gov.cn/yjglj/nb.jsp;pageNo=3?year=2023")
+    assert not is_pagination_link("3", "http://x.gov.cn/yjglj/nb.jsp;jsessionid=3?year=2023")
+
+
+def test_the_next_page_of_an_article_is_the_same_file_with_the_next_suffix() -> None:
+    from crawler.discovery import article_next_page
+
+    page = "http://x.gov.cn/ndbg/202401/20240122093015.html"
+    second = "http://x.gov.cn/ndbg/202401/20240122093015_2.html"
+    assert article_next_page(page, [("2", second), ("下一页", second)]) == second
+    third = "http://x.gov.cn/ndbg/202401/20240122093015_3.html"
+    assert article_next_page(second, [("上一页", page), ("下一页", third)]) == third
+    assert article_next_page(second, [("上一页", page), ("1", page)]) is None
+    # another article of the list is no page of this one
+    other = "http://x.gov.cn/ndbg/202401/t20240125_2.html"
+    assert article_next_page(page, [("下一页", other)]) is None
+    trs = "http://x.gov.cn/nb/202401/t20240125_3120441.html"
+    assert (
+        article_next_page(trs, [("下一篇", "http://x.gov.cn/nb/202401/t20240125_3120442.html")])
+        is None
+    )

@@ -112,3 +112,42 @@ def test_an_article_of_50000_document_links_lists_at_most_max_links_attachments(
     page = _many_links(50_000, href="/files/{i}.pdf", text="附件")
     found = generic.attachments("http://x.gov.cn/a.html", Selector(text=page))
     assert len(found) == generic.MAX_LINKS
+
+
+SITES = Path(__file__).resolve().parents[3] / "demo" / "sites"
+
+
+def test_pages_named_only_by_an_inline_pagination_call_are_followed() -> None:
+    url = "http://x.gov.cn/zwgk/bmgk/yjglj/ndbg/list.html"
+    page = (SITES / "chanhe/zwgk/bmgk/yjglj/ndbg/list.html").read_text("utf-8")
+    followed = {f.url for f in generic.pagination(url, Selector(text=page))}
+    assert {
+        "http://x.gov.cn/zwgk/bmgk/yjglj/ndbg/list_2.html",
+        "http://x.gov.cn/zwgk/bmgk/yjglj/ndbg/list_3.html",
+    } <= followed
+
+
+def test_a_select_onchange_names_the_years_and_path_parameter_pages() -> None:
+    url = "http://x.gov.cn/zwgk/yjglj/nb.jsp?year=2023"
+    page = (SITES / "ruzhou/zwgk/yjglj/nb.jsp@year=2023.html").read_text("utf-8")
+    sel = Selector(text=page)
+    years = {e.url for e in generic.year_options(url, sel)}
+    assert years == {f"http://x.gov.cn/zwgk/yjglj/nb.jsp?year={y}" for y in (2024, 2023, 2022)}
+    pages = {f.url for f in generic.pagination(url, sel)}
+    assert "http://x.gov.cn/zwgk/yjglj/nb.jsp;pageNo=2?year=2023" in pages
+    assert "http://x.gov.cn/zwgk/yjglj/nb.jsp;pageNo=3?year=2023" in pages
+
+
+def test_files_behind_viewers_and_download_handlers_are_attachments() -> None:
+    fengquan = (SITES / "fengquan/zwgk/yjglj/ndbg/202401/c_20240126_4471.html").read_text("utf-8")
+    url = "http://x.gov.cn/zwgk/yjglj/ndbg/202401/c_20240126_4471.html"
+    [handled] = generic.attachments(url, Selector(text=fengquan))
+    assert (
+        handled.url == "http://x.gov.cn/attach/download.do?fileId=ff8080818d2a6c1b018d3f5e7a2b0c41"
+    )
+    assert handled.name and handled.name.endswith(".docx")
+    muye = (SITES / "muye/zwgk/bmxxgk/yjglj/zfxxgknb/202401/t20240123_598810.html").read_text(
+        "utf-8"
+    )
+    [viewed] = generic.attachments("http://x.gov.cn/zwgk/a.html", Selector(text=muye))
+    assert viewed.url == "http://x.gov.cn/upload/2024/01/23/1706001234567.pdf"

@@ -1,0 +1,90 @@
+"""Lists filled by script: an empty list page whose inline script fetches its records.
+
+Many CMS builds (and hand-written portals) ship the list as a shell and fill it with
+``$.ajax``/``$.getJSON``/``$.get``/``fetch`` from an endpoint named in the script, sending
+the column id and page number. This family reads the endpoint and the parameters from the
+script (:func:`crawler.discovery.scripts.script_endpoints`), fetches page 1 and reads the
+answer, JSON, JSONP or XML, by shape (:mod:`crawler.discovery.records`); while pages come
+back as full as the first, the next one is asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode, urljoin
+
+from parsel import Selector
+
+from crawler.discovery.records import load, records
+from crawler.discovery.scripts import Endpoint, script_endpoints
+from crawler.strategies.base import Entry, Followup, Listing
+
+NAME = "scriptlist"
+KIND_SCRIPT_LIST = "script-list"
+FOLLOWUP_KINDS = {KIND_SCRIPT_LIST: "script list answer"}
+#: Pages of one endpoint asked for at most (the site guard bounds requests further).
+MAX_PAGES = 50
+CALL_RE = re.compile(r"\$\.(?:ajax|get|getJSON|post)\s*\(|\bfetch\s*\(|axios\.get\s*\(")
+SCRIPT_RE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+
+# formdata keys of the follow-up state (never sent: the request is a GET of ``url``)
+_ENDPOINT, _PAGE_PARAM, _PAGE, _FULL = "endpoint", "page_param", "page", "full"
+
+
+def applies(url: str, text: str) -> bool:
+    return bool(CALL_RE.search(text or ""))
+
+
+def _page_url(base: str, endpoint: str, params: list[tuple[str, str]]) -> str:
+    target = urljoin(base, endpoint)
+    if not params:
+        return target
+    return target + ("&" if "?" in target else "?") + urlencode(params)
+
+
+def _fetch(base: str, ep: Endpoint, page: int, full: int) -> Followup:
+    params = list(ep.params)
+    if ep.page_param:
+        params.append((ep.page_param, str(page)))
+    state = (
+        (_ENDPOINT, urljoin(base, ep.url)),
+        (_PAGE_PARAM, ep.page_param or ""),
+        (_PAGE, str(page)),
+        (_FULL, str(full)),
+        *(("param:" + k, v) for k, v in ep.params),
+    )
+    return Followup(_page_url(base, ep.url, params), kind=KIND_SCRIPT_LIST, formdata=state)
+
+
+def extract(url: str, text: str, sel: Selector) -> Listing:
+    """Page 1 of every list endpoint the page's inline scripts call."""
+    followups = [
+        _fetch(url, ep, 1, 0)
+        for script in SCRIPT_RE.findall(text or "")
+        for ep in script_endpoints(script)
+    ]
+    return Listing(followups=followups)
+
+
+def parse_followup(kind: str, url: str, text: str, formdata: dict[str, str]) -> Listing:
+    """One page of records; the next page while this one is as full as the first."""
+    if kind != KIND_SCRIPT_LIST:
+        raise KeyError(kind)
+    try:
+        found = records(load(text))
+    except ValueError:
+        # not every AJAX call of a page fetches a list (visit counters, header includes):
+        # an answer that is no data is no list; the spider still checks it for a block page
+        return Listing()
+    entries = [Entry(url=urljoin(url, r.url), title=r.title, published=r.published) for r in found]
+    page, full = int(formdata.get(_PAGE, "1")), int(formdata.get(_FULL, "0")) or len(found)
+    followups = []
+    if formdata.get(_PAGE_PARAM) and found and len(found) >= full and page < MAX_PAGES:
+        params = tuple((k[6:], v) for k, v in formdata.items() if k.startswith("param:"))
+        endpoint = Endpoint(formdata[_ENDPOINT], params, formdata[_PAGE_PARAM])
+        followups.append(_fetch(url, endpoint, page + 1, full))
+    return Listing(entries=entries, followups=followups)
+
+
+def article_title(sel: Selector) -> str | None:
+    return None

@@ -1,0 +1,59 @@
+"""Fallbacks of a site whose columns left a year without a report: when they run, the search
+form they use, the bureau's query, and the pages a sitemap offers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.spiders.fallbacks import (
+    SearchForm,
+    needs_fallback,
+    robots_sitemaps,
+    search_form,
+    search_url,
+    sitemap_locations,
+)
+
+SITES = Path(__file__).resolve().parents[2] / "demo" / "sites"
+
+
+def test_a_fallback_runs_for_a_site_with_nothing_or_a_gap_between_years() -> None:
+    assert needs_fallback(set())
+    assert needs_fallback({2024, 2022})
+    assert not needs_fallback({2024, 2023, 2022})
+    assert not needs_fallback({2024})
+
+
+def test_the_search_form_of_a_page_and_the_bureau_query() -> None:
+    page = (SITES / "wugang/index.html").read_text("utf-8")
+    form = search_form("http://x.gov.cn/", page)
+    assert form == SearchForm("http://x.gov.cn/search/search.jsp", "keyword")
+    url = search_url(form, "舞钢市人民政府")
+    assert url.startswith("http://x.gov.cn/search/search.jsp?keyword=")
+    assert "%E8%88%9E%E9%92%A2%E5%B8%82%E5%BA%94%E6%80%A5%E7%AE%A1%E7%90%86%E5%B1%80" in url
+    assert search_form("http://x.gov.cn/", "<form method='post'><input name='q'></form>") is None
+
+
+def test_robots_sitemap_lines_and_a_sitemap_index_lead_to_candidate_pages() -> None:
+    assert robots_sitemaps(
+        "User-agent: *\nDisallow: /admin/\nSitemap: http://x.gov.cn/s.xml\n"
+    ) == ["http://x.gov.cn/s.xml"]
+    index = (
+        (SITES / "ye/sitemap.xml.html").read_text("utf-8").replace("{{site:ye}}", "http://x.gov.cn")
+    )
+    assert sitemap_locations(index.encode(), "http://x.gov.cn/") == (
+        ["http://x.gov.cn/sitemap_xxgk.xml"],
+        [],
+    )
+    urlset = (
+        (SITES / "ye/sitemap_xxgk.xml.html")
+        .read_text("utf-8")
+        .replace("{{site:ye}}", "http://x.gov.cn")
+    )
+    nested, pages = sitemap_locations(urlset.encode(), "http://x.gov.cn/")
+    assert nested == []
+    # article pages in the bureau's section only; folders and other sites are no candidates
+    assert "http://x.gov.cn/xxgk/bmxxgk/yjglj/ghjh/202402/t20240205_7431.html" in pages
+    assert all(p.endswith(".html") for p in pages)
+    assert sitemap_locations(urlset.encode(), "http://other.gov.cn/") == ([], [])
+    assert sitemap_locations(b"<html>not a sitemap", "http://x.gov.cn/") == ([], [])
