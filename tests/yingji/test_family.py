@@ -3,6 +3,7 @@ its generated test passes as it stands (then it is taught the real layout)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -29,8 +30,16 @@ def _yingji(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
+def _registered(root: Path) -> list[str]:
+    registry = (root / "crawler" / "strategies" / "__init__.py").read_text("utf-8")
+    match = re.search(r"^STRATEGIES: tuple\[Strategy, \.\.\.\] = \(([^)]*)\)", registry, re.M)
+    assert match, "the registry's STRATEGIES line"
+    return [name.strip() for name in match[1].split(",") if name.strip()]
+
+
 def test_a_generated_family_is_registered_and_its_test_passes(tmp_path: Path) -> None:
     root = _checkout(tmp_path)
+    before = _registered(root)
     args = ("family", "new", "dedecms", "--marker", "DedeCMS", "--list-class", "list-box")
     out = _yingji(*args, "--region", "孟津区", "--root", str(root), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
@@ -41,8 +50,7 @@ def test_a_generated_family_is_registered_and_its_test_passes(tmp_path: Path) ->
     for path in (*generated, "tests/fixtures/strategies/dedecms/list.html"):
         assert (root / path).is_file(), path
         assert f"wrote {path}" in out.stdout
-    registry = (root / "crawler" / "strategies" / "__init__.py").read_text("utf-8")
-    assert "= (trs, hanweb, gkmlpt, ucap, dedecms)" in registry.replace("\n", "")
+    assert _registered(root) == [*before, "dedecms"]  # listed once, after the others
     # the generated test runs against the checkout's own crawler package, and passes
     test = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
