@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from parsel import Selector
@@ -50,13 +51,8 @@ def article_item(
     attachments: Iterable[Attachment],
 ) -> ReportItem:
     """The item of a report page: its HTML as received (pages joined) and its documents."""
-    return ReportItem(
-        site_name=seed.name,
-        region=seed.region,
-        site_url=seed.url,
-        url=url,
-        title=title,
-        published=published,
+    return replace(
+        document_item(seed, url, title, published),
         body=body,
         body_encoding=encoding,
         attachments=tuple(attachments),
