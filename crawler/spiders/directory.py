@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -35,6 +35,14 @@ MAX_TABS = 2  # a 县区 tab and a 网站群 page at most: a directory is one or
 class DirectoryFetch:
     pages: tuple[DirectoryPage, ...]  # the directory page first, then its tabs
     failures: tuple[str, ...]  # "URL: reason" of every page that could not be read
+
+
+def is_html(response: Response) -> bool:
+    """An HTML page: Scrapy's HtmlResponse, or text that opens with markup (servers that say
+    text/plain); Scrapy reads a PDF as TextResponse, so the class alone does not tell."""
+    if isinstance(response, HtmlResponse):
+        return True
+    return isinstance(response, TextResponse) and response.body.lstrip()[:1] == b"<"
 
 
 class DirectorySpider(Spider):
@@ -72,10 +80,12 @@ class DirectorySpider(Spider):
         )
 
     def parse_directory(self, response: Response, order: int) -> Iterator[Request]:
-        if not isinstance(response, TextResponse):
-            ctype = response.headers.get("Content-Type", b"").decode("latin-1") or "no type"
+        if not is_html(response):
+            raw = response.headers.get("Content-Type") or b""
+            ctype = raw.decode("latin-1").split(";")[0].strip() or "no type"
             self.failures.append(f"{response.url}: not an HTML page ({ctype})")
             return
+        assert isinstance(response, TextResponse)
         page = read_page(response.url, response.text)
         self.read[order] = page
         if order == 0:
