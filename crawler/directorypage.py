@@ -28,7 +28,7 @@ BLOCK_TAGS = frozenset(
 #: elements whose short text heads the list after them (a city's name, a tab's title)
 HEADING_TAGS = frozenset(
     {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th", "strong", "b", "span", "em", "label",
-     "caption", "legend", "p", "div", "a"}
+     "caption", "legend", "p", "div"}
 )  # fmt: skip
 MAX_HEADING_CHARS = 20
 #: link texts of the directory's other pages (a 县区政府 tab, the 网站群 page)

@@ -310,3 +310,32 @@ def test_the_output_is_a_seed_file_the_crawler_reads() -> None:
         "河南省洛阳市孟津区",
         "http://www.mengjin.gov.cn/",
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<h4>平顶山市</h4><ul><li><span>·</span><a href='http://www.yexian.gov.cn/'>叶县</a></li></ul>",
+        "<table><tr><th>平顶山市</th><td><a href='http://x.gov.cn/'>卫东区</a> "
+        "<a href='http://www.yexian.gov.cn/'>叶县</a></td></tr></table>",
+        "<dl><dt>郑州市</dt><dd><a href='http://z.gov.cn/'>中牟县</a></dd>"
+        "<dt>平顶山市</dt><dd><a href='http://www.yexian.gov.cn/'>叶县</a></dd></dl>",
+    ],
+)
+def test_the_heading_of_a_link_s_section_is_read_from_the_layouts_directories_use(
+    body: str,
+) -> None:
+    read = read_page("http://www.henan.gov.cn/dh/", page(body))
+    (link,) = [x for x in read.links if x.text == "叶县"]
+    assert link.headings[0] == "平顶山市"
+
+
+def test_each_list_of_links_is_its_own_block() -> None:
+    read = read_page(
+        BASE,
+        page(
+            "<ul><li><a href='http://a.gov.cn/'>一</a></li><li><a href='http://b.gov.cn/'>二</a>"
+            "</li></ul><select><option value='http://c.gov.cn/'>三</option></select>"
+        ),
+    )
+    assert [x.block for x in read.links] == [0, 0, 1]
