@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from yingji_parser.formats.pdf.content import Char, Segment
 from yingji_parser.formats.pdf.lattice import LCell, LTable
@@ -77,6 +78,7 @@ class _Block:
 
     pieces: list[Piece] = field(default_factory=list)
     valued: bool = False  # one of its lines has something in the value columns
+    valued_line: int | None = None  # the first such line
 
     @property
     def first(self) -> Piece:
@@ -121,16 +123,22 @@ def _regions(lines: list[_Line], s: PdfSettings) -> list[list[_Line]]:
     """Runs of table lines, with the lines that continue their cells (one line-pitch away)."""
     regions: list[list[_Line]] = []
     current: list[_Line] = []
+    widest = max(ln.pieces[-1].x1 - ln.pieces[0].x0 for ln in lines)
+    outside: list[_Line] = []  # the one-piece lines since the last table line
     for i, line in enumerate(lines):
         if line.multi or (current and _wraps(line, current[-4:], s)):
+            if not current and line.multi:
+                current = _leading(outside, line, widest, s)
+            current.append(line)
+            outside = []
+            continue
+        if current and _inside(lines, i, current, widest, s):
             current.append(line)
             continue
         if current:
             regions.append(current)
             current = []
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if nxt is not None and nxt.multi and _wraps(line, [nxt], s):
-            current = [line]  # the first line of a label centred on the row below
+        outside.append(line)
     if current:
         regions.append(current)
     return [
@@ -138,6 +146,63 @@ def _regions(lines: list[_Line], s: PdfSettings) -> list[list[_Line]]:
         for r in regions
         if sum(1 for ln in r if ln.multi) >= s.min_rows and any(ln.tabular for ln in r)
     ]
+
+
+MAX_LEADING_LINES = 3  # lines of a label centred on the first row, above its numbers
+
+
+def _leading(before: list[_Line], first: _Line, widest: float, s: PdfSettings) -> list[_Line]:
+    """The one-piece lines just above a table's first several-cell line that belong to it.
+
+    The first lines of a label centred down its row (or a header over the value columns)
+    stand right above, set as closely as rows are: left of the row's numbers or over them,
+    never across both (a heading runs from the text margin over the columns), and narrower
+    than the text column.
+    """
+    numbers = [p.x0 for p in first.pieces if p.numeric]
+    if not numbers:
+        return []
+    values, taken, below = min(numbers), [], first
+    for line in reversed(before[-MAX_LEADING_LINES:]):
+        (p,) = line.pieces
+        if not _close(line, below, s) or p.x1 - p.x0 > 0.6 * widest:
+            break
+        if not (p.x1 < values or p.x0 >= values - line.size):
+            break
+        taken.insert(0, line)
+        below = line
+    return taken
+
+
+MAX_INNER_LINES = 6  # one-piece lines in a row between two rows of the same table
+
+
+def _close(upper: _Line, lower: _Line, s: PdfSettings) -> bool:
+    """Lines a row pitch apart at most (no paragraph spacing between them)."""
+    return lower.top - upper.bottom < s.row_gap * min(upper.size, lower.size)
+
+
+def _inside(
+    lines: list[_Line], i: int, current: list[_Line], widest: float, s: PdfSettings
+) -> bool:
+    """Is the one-piece line ``i`` a row of the table ``current`` runs through?
+
+    A row of one cell across the table ("第二十条第（五）项"), a label centred down a tall
+    cell whose numbers stand on another baseline: one-piece lines, set as closely after the
+    table's last line and before its next several-cell line as its rows are, and narrower
+    than the page's widest line (a paragraph is as wide as the text column).
+    """
+    previous = current[-1]
+    for line in lines[i : i + MAX_INNER_LINES + 1]:
+        if not _close(previous, line, s):
+            return False
+        if line.multi:
+            return True
+        (p,) = line.pieces
+        if p.x1 - p.x0 > 0.6 * widest:
+            return False
+        previous = line
+    return False
 
 
 def _wraps(line: _Line, neighbours: list[_Line], s: PdfSettings) -> bool:
@@ -175,15 +240,43 @@ def _is_label(piece: Piece, limit: float, tolerance: float) -> bool:
     return not piece.numeric and piece.x1 < limit + tolerance
 
 
-def _label_starts(pieces: list[Piece], limit: float, tolerance: float) -> list[float]:
-    starts: list[float] = []
-    for x in sorted(p.x0 for p in pieces if _is_label(p, limit, tolerance)):
-        if not starts or x - starts[-1] > tolerance:
-            starts.append(x)
-    return starts
+def _clusters(values: list[float], tolerance: float) -> list[list[float]]:
+    groups: list[list[float]] = []
+    for x in sorted(values):
+        if groups and x - groups[-1][-1] <= tolerance:
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+    return groups
 
 
-def _place(piece: Piece, labels: list[float], bands: list[tuple[float, float]], tol: float) -> None:
+def _label_starts(pieces: list[Piece], limit: float, tolerance: float) -> tuple[list[float], bool]:
+    """Where the label columns start, and whether the labels are centred in them.
+
+    Left-aligned labels of one column start at one x; centred ones scatter their starts but
+    share their middle. Whichever of the two gathers the labels into clearly fewer columns
+    tells how they are set; centred columns are then parted midway between their middles.
+    """
+    labels = [p for p in pieces if _is_label(p, limit, tolerance)]
+    starts = [g[0] for g in _clusters([p.x0 for p in labels], tolerance)]
+    middles = [sum(g) / len(g) for g in _clusters([(p.x0 + p.x1) / 2 for p in labels], tolerance)]
+    if len(middles) > 1 and CENTRED_FEWER * len(middles) <= len(starts):
+        bounds = [min(p.x0 for p in labels)]
+        bounds += [(a + b) / 2 for a, b in pairwise(middles)]
+        return bounds, True
+    return starts, False
+
+
+CENTRED_FEWER = 1.5  # centred labels: this many times fewer middles than starts
+
+
+def _place(
+    piece: Piece,
+    labels: list[float],
+    bands: list[tuple[float, float]],
+    tol: float,
+    centred: bool = False,
+) -> None:
     """Set the piece's first and last column (labels first, then the value bands)."""
     n = len(labels)
     if not labels or not _is_label(piece, bands[0][0], tol):
@@ -193,11 +286,88 @@ def _place(piece: Piece, labels: list[float], bands: list[tuple[float, float]], 
             covered = [min(range(len(bands)), key=lambda i: abs(sum(bands[i]) / 2 - centre))]
         piece.column, piece.last_column = n + covered[0], n + covered[-1]
         return
-    k = max(i for i, x in enumerate(labels) if x <= piece.x0 + tol) if piece.x0 >= labels[0] else 0
+    at = (piece.x0 + piece.x1) / 2 if centred else piece.x0
+    k = max(i for i, x in enumerate(labels) if x <= at + tol) if at >= labels[0] else 0
     piece.column = piece.last_column = k
 
 
-def _blocks(lines: list[_Line], labels: int, rules: list[Segment], s: PdfSettings) -> list[_Block]:
+def _numbers_onto_labels(lines: list[_Line], labels: int) -> list[_Line]:
+    """A row's numbers set on its first label line when they stand between two label lines.
+
+    A label wrapped over an even number of lines and centred down its row (WPS's default)
+    puts the row's numbers, centred too, midway between two of its lines, on no line of
+    their own (or on the line of a merged parent label further left). Read as set on the
+    upper of the two, the row is laid out as when the label has an odd number of lines: the
+    rules for labels around their numbers then apply.
+    """
+    out: list[_Line] = []
+    for i, line in enumerate(lines):
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        numbers = [p for p in line.pieces if p.column >= labels]
+        if (
+            out
+            and after is not None
+            and numbers
+            and all(p.numeric for p in numbers)
+            and _labels_only(out[-1], labels)
+            and _labels_only(after, labels)
+            and _one_cell(out[-1], line, after)
+            and abs(2 * _middle(numbers) - _middle(out[-1].pieces) - _middle(after.pieces))
+            < 0.5 * line.size
+        ):
+            upper = out.pop()
+            line = _Line(
+                upper.pieces + line.pieces,
+                min(upper.top, line.top),
+                max(upper.bottom, line.bottom),
+                upper.size,
+            )
+        out.append(line)
+    return out
+
+
+def _labels_only(line: _Line, labels: int) -> bool:
+    return all(p.column < labels for p in line.pieces)
+
+
+def _middle(pieces: list[Piece]) -> float:
+    return (min(p.top for p in pieces) + max(p.bottom for p in pieces)) / 2
+
+
+def _one_cell(upper: _Line, numbers: _Line, lower: _Line) -> bool:
+    """Do ``upper`` and ``lower`` hold lines of one label, with none of it on the numbers'
+    line (a merged parent label further left may stand there)?"""
+    leaf = max(p.column for p in upper.pieces)
+    return any(p.column == leaf for p in lower.pieces) and all(
+        p.column < leaf for p in numbers.pieces if not p.numeric
+    )
+
+
+def _full_widths(
+    pieces: list[Piece], labels: list[float], values: float, tol: float
+) -> dict[int, float]:
+    """Per label column, the widest label inside it: a wrapped label's lines but its last
+    fill the column about that wide (cells spanning into the next column left out)."""
+    full: dict[int, float] = {}
+    for p in pieces:
+        k = p.column
+        if k < len(labels) and p.x1 <= _limit(k, labels, values) + tol:
+            full[k] = max(full.get(k, 0.0), p.x1 - p.x0)
+    return full
+
+
+def _limit(k: int, labels: list[float], values: float) -> float:
+    """Where label column ``k`` ends at the latest: the next column's start."""
+    return labels[k + 1] if k + 1 < len(labels) else values
+
+
+def _blocks(
+    lines: list[_Line],
+    labels: int,
+    full: dict[int, float],
+    rules: list[Segment],
+    s: PdfSettings,
+) -> list[_Block]:
     """Pieces joined into cells, column by column (see the module docstring).
 
     Rows set without space between them (Word's default cell margins) put a label's wrapped
@@ -217,6 +387,7 @@ def _blocks(lines: list[_Line], labels: int, rules: list[Segment], s: PdfSetting
             joins = (
                 above is not None
                 and _continues(above.last, piece, line, rules, s)
+                and _filled(above.last, full, line.size)
                 and not ENUMERATED.match(piece.text)
                 and not (valued and piece.column == leaf and above.valued)
             )
@@ -226,10 +397,55 @@ def _blocks(lines: list[_Line], labels: int, rules: list[Segment], s: PdfSetting
             else:
                 block = _Block([piece])
                 blocks.append(block)
+            if valued and not block.valued:
+                block.valued_line = piece.line
             block.valued = block.valued or valued
             for c in range(piece.column, piece.last_column + 1):
                 open_blocks[c] = block
     return blocks
+
+
+def _row_starts(blocks: list[_Block], labels: int) -> list[int]:
+    """The lines where rows start: where cells start, except where a cell starts beside the
+    row's own label going on from the line above (the row started there). That is a merged
+    parent label centred down its rows, whose first line falls mid-row, or the numbers of a
+    label centred on its row, standing by its second or third line."""
+    owner = {id(p): b for b in blocks for p in b.pieces}
+    by_line: dict[int, list[Piece]] = {}
+    for b in blocks:
+        for p in b.pieces:
+            by_line.setdefault(p.line, []).append(p)
+    starts = set()
+    for b in blocks:
+        first = b.first
+        beside = [p for p in by_line[first.line] if p.column < labels and p is not first]
+        if first.column < labels:
+            beside = [p for p in beside if p.column > first.column]
+        else:
+            beside = [max(beside, key=lambda p: p.column)] if beside else []
+        going_on = [
+            owner[id(p)]
+            for p in beside
+            if owner[id(p)].first.line < first.line and not _valued_before(owner[id(p)], first)
+        ]
+        if not going_on:
+            starts.add(first.line)
+    return sorted(starts)
+
+
+def _valued_before(label: _Block, piece: Piece) -> bool:
+    """Whether the label's row already had values on a line above ``piece``'s."""
+    return label.valued_line is not None and label.valued_line < piece.line
+
+
+WRAP_SLACK = 2.5  # font sizes a wrapped line may stop short of its column's widest line
+
+
+def _filled(above: Piece, full: dict[int, float], size: float) -> bool:
+    """Does ``above`` fill its label column, as a line that wrapped does? A short label is a
+    cell of its own, whatever stands right below it (the next row's label, in tight rows)."""
+    widest = full.get(above.column)
+    return widest is None or above.x1 - above.x0 >= widest - WRAP_SLACK * size
 
 
 def _continues(
@@ -257,16 +473,19 @@ def _table(lines: list[_Line], rules: list[Segment], page: int, s: PdfSettings) 
     if len(bands) < 1:
         return None
     tol = 0.5 * sorted(ln.size for ln in lines)[len(lines) // 2]
-    labels = _label_starts(pieces, bands[0][0], tol)
+    labels, centred = _label_starts(pieces, bands[0][0], tol)
     if len(labels) + len(bands) < 2:
         return None
+    for p in pieces:
+        _place(p, labels, bands, tol, centred)
+    lines = _numbers_onto_labels(lines, len(labels))
     for i, line in enumerate(lines):
         for p in line.pieces:
             p.line = i
-            _place(p, labels, bands, tol)
-    blocks = _blocks(lines, len(labels), rules, s)
+    full = _full_widths(pieces, labels, bands[0][0], tol)
+    blocks = _blocks(lines, len(labels), full, rules, s)
     # Rows start where cells start; a cell whose last line lies in a later row spans down to it.
-    starts = sorted({b.first.line for b in blocks})
+    starts = _row_starts(blocks, len(labels))
     row_of = {}
     r = -1
     for i in range(len(lines)):
