@@ -228,7 +228,8 @@ def _draw_rows(pen: _Pen, grid: Grid, rows: range, layout: Layout, shown: set[Ce
         if layout.middle:
             first = top + (height - len(lines) * pitch) / 2
         header = cell.row < grid.header_rows()
-        align = "centre" if header else layout.numbers if cell.numeric else layout.labels
+        across = cell.cols == grid.ncols  # "第二十条第（五）项": centred in the official form
+        align = "centre" if header or across else layout.numbers if cell.numeric else layout.labels
         for i, line in enumerate(lines):
             lw = width(line)
             x = {"left": x0 + PAD_X, "centre": x0 + (w - lw) / 2, "right": x0 + w - PAD_X - lw}

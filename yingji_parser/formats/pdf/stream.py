@@ -4,11 +4,8 @@ Reports exported with table borders off (or with only horizontal rules, as many 
 styles draw) have no lattice to cut the page into cells. Their table is still visible in the
 positions of the text:
 
-- a *line* is the glyphs on one baseline; a big gap inside it (``column_gap`` font sizes)
-  separates two cells, so a line is a row of *segments*;
-- lines with several segments of which one is a number are table lines; the lines between
-  and around them that continue a cell (a wrapped label, one line-pitch away) belong to the
-  same table, while a heading or a paragraph a row-gap away does not;
+- lines of glyphs, split into pieces where a column gap parts them, and the runs of lines
+  that make a table (:mod:`.streamlines`);
 - the value columns are where the numbers stand (numbers of one column overlap each other
   horizontally, whatever their alignment); the label columns, left of them, are where labels
   start; a header over several value columns spans them;
@@ -22,54 +19,20 @@ joined the same way and the grid is built by the one merged-cell expansion.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 from yingji_parser.formats.pdf.content import Char, Segment
 from yingji_parser.formats.pdf.lattice import LCell, LTable
 from yingji_parser.formats.pdf.settings import PdfSettings
-from yingji_parser.formats.pdf.text import ENUMERATED, join_wrapped, rows_of
-
-_NUMBER = re.compile(r"^[\s(（]*[-－]?\d[\d,，.．%]*[)）]?\s*$")
-
-
-def is_number(text: str) -> bool:
-    return bool(_NUMBER.match(text))
-
-
-@dataclass(slots=True)
-class Piece:
-    """A run of glyphs on one line with no column gap inside: one cell's line of text."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    line: int = 0
-    column: int = -1
-    last_column: int = -1
-
-    @property
-    def numeric(self) -> bool:
-        return is_number(self.text)
-
-
-@dataclass(slots=True)
-class _Line:
-    pieces: list[Piece]
-    top: float
-    bottom: float
-    size: float
-
-    @property
-    def multi(self) -> bool:
-        return len(self.pieces) >= 2
-
-    @property
-    def tabular(self) -> bool:
-        return self.multi and any(p.numeric for p in self.pieces)
+from yingji_parser.formats.pdf.streamlines import (
+    Piece,
+    TextLine,
+    carried_over,
+    lines_of,
+    regions,
+)
+from yingji_parser.formats.pdf.text import ENUMERATED, join_wrapped
 
 
 @dataclass(slots=True)
@@ -87,139 +50,6 @@ class _Block:
     @property
     def last(self) -> Piece:
         return self.pieces[-1]
-
-
-def _pieces(row: list[Char], gap: float) -> list[Piece]:
-    """A line's glyphs split where they stand more than ``gap`` apart."""
-    row = sorted(row, key=lambda c: c.x0)
-    groups: list[list[Char]] = []
-    for ch in row:
-        if groups and ch.x0 - groups[-1][-1].x1 <= gap:
-            groups[-1].append(ch)
-        else:
-            groups.append([ch])
-    out = []
-    for g in groups:
-        text = "".join(c.text for c in g).strip()
-        if text:
-            top, bottom = min(c.top for c in g), max(c.bottom for c in g)
-            out.append(Piece(text, g[0].x0, max(c.x1 for c in g), top, bottom))
-    return out
-
-
-def _lines(chars: list[Char], s: PdfSettings) -> list[_Line]:
-    out = []
-    for row in rows_of(chars):
-        heights = sorted(c.bottom - c.top for c in row)
-        size = heights[len(heights) // 2] or 1.0
-        pieces = _pieces(row, s.column_gap * size)
-        if pieces:
-            top = min(p.top for p in pieces)
-            out.append(_Line(pieces, top, max(p.bottom for p in pieces), size))
-    return out
-
-
-def _regions(lines: list[_Line], s: PdfSettings) -> list[list[_Line]]:
-    """Runs of table lines, with the lines that continue their cells (one line-pitch away)."""
-    regions: list[list[_Line]] = []
-    current: list[_Line] = []
-    widest = max(ln.pieces[-1].x1 - ln.pieces[0].x0 for ln in lines)
-    outside: list[_Line] = []  # the one-piece lines since the last table line
-    for i, line in enumerate(lines):
-        if line.multi or (current and _wraps(line, current[-4:], s)):
-            if not current and line.multi:
-                current = _leading(outside, line, widest, s)
-            current.append(line)
-            outside = []
-            continue
-        if current and _inside(lines, i, current, widest, s):
-            current.append(line)
-            continue
-        if current:
-            regions.append(current)
-            current = []
-        outside.append(line)
-    if current:
-        regions.append(current)
-    return [
-        r
-        for r in regions
-        if sum(1 for ln in r if ln.multi) >= s.min_rows and any(ln.tabular for ln in r)
-    ]
-
-
-MAX_LEADING_LINES = 3  # lines of a label centred on the first row, above its numbers
-
-
-def _leading(before: list[_Line], first: _Line, widest: float, s: PdfSettings) -> list[_Line]:
-    """The one-piece lines just above a table's first several-cell line that belong to it.
-
-    The first lines of a label centred down its row (or a header over the value columns)
-    stand right above, set as closely as rows are: left of the row's numbers or over them,
-    never across both (a heading runs from the text margin over the columns), and narrower
-    than the text column.
-    """
-    numbers = [p.x0 for p in first.pieces if p.numeric]
-    if not numbers:
-        return []
-    values, taken, below = min(numbers), [], first
-    for line in reversed(before[-MAX_LEADING_LINES:]):
-        (p,) = line.pieces
-        if not _close(line, below, s) or p.x1 - p.x0 > 0.6 * widest:
-            break
-        if not (p.x1 < values or p.x0 >= values - line.size):
-            break
-        taken.insert(0, line)
-        below = line
-    return taken
-
-
-MAX_INNER_LINES = 6  # one-piece lines in a row between two rows of the same table
-
-
-def _close(upper: _Line, lower: _Line, s: PdfSettings) -> bool:
-    """Lines a row pitch apart at most (no paragraph spacing between them)."""
-    return lower.top - upper.bottom < s.row_gap * min(upper.size, lower.size)
-
-
-def _inside(
-    lines: list[_Line], i: int, current: list[_Line], widest: float, s: PdfSettings
-) -> bool:
-    """Is the one-piece line ``i`` a row of the table ``current`` runs through?
-
-    A row of one cell across the table ("第二十条第（五）项"), a label centred down a tall
-    cell whose numbers stand on another baseline: one-piece lines, set as closely after the
-    table's last line and before its next several-cell line as its rows are, and narrower
-    than the page's widest line (a paragraph is as wide as the text column).
-    """
-    previous = current[-1]
-    for line in lines[i : i + MAX_INNER_LINES + 1]:
-        if not _close(previous, line, s):
-            return False
-        if line.multi:
-            return True
-        (p,) = line.pieces
-        if p.x1 - p.x0 > 0.6 * widest:
-            return False
-        previous = line
-    return False
-
-
-def _wraps(line: _Line, neighbours: list[_Line], s: PdfSettings) -> bool:
-    """Is the one-piece ``line`` a line of a cell on a neighbouring line (a wrapped label)?
-
-    It stands one line-pitch from that cell's piece, starts where it starts (or within it) and
-    is no wider: a paragraph after the table is as wide as the text column.
-    """
-    (p,) = line.pieces
-    for other in neighbours:
-        for q in other.pieces:
-            gap = p.top - q.bottom if p.top >= q.top else q.top - p.bottom
-            if gap >= s.row_gap * line.size:
-                continue
-            if q.x0 - line.size <= p.x0 <= q.x1 and p.x1 <= q.x1 + 2 * line.size:
-                return True
-    return False
 
 
 def _bands(pieces: list[Piece]) -> list[tuple[float, float]]:
@@ -254,20 +84,18 @@ def _label_starts(pieces: list[Piece], limit: float, tolerance: float) -> tuple[
     """Where the label columns start, and whether the labels are centred in them.
 
     Left-aligned labels of one column start at one x; centred ones scatter their starts but
-    share their middle. Whichever of the two gathers the labels into clearly fewer columns
-    tells how they are set; centred columns are then parted midway between their middles.
+    share their middle. Whichever of the two gathers the labels more tightly tells how they
+    are set; centred columns are then parted midway between their middles.
     """
     labels = [p for p in pieces if _is_label(p, limit, tolerance)]
-    starts = [g[0] for g in _clusters([p.x0 for p in labels], tolerance)]
-    middles = [sum(g) / len(g) for g in _clusters([(p.x0 + p.x1) / 2 for p in labels], tolerance)]
-    if len(middles) > 1 and CENTRED_FEWER * len(middles) <= len(starts):
+    starts = _clusters([p.x0 for p in labels], tolerance)
+    middles = _clusters([(p.x0 + p.x1) / 2 for p in labels], tolerance)
+    if sum(len(g) ** 2 for g in middles) > sum(len(g) ** 2 for g in starts):
+        centres = [sum(g) / len(g) for g in middles]
         bounds = [min(p.x0 for p in labels)]
-        bounds += [(a + b) / 2 for a, b in pairwise(middles)]
+        bounds += [(a + b) / 2 for a, b in pairwise(centres)]
         return bounds, True
-    return starts, False
-
-
-CENTRED_FEWER = 1.5  # centred labels: this many times fewer middles than starts
+    return [g[0] for g in starts], False
 
 
 def _place(
@@ -286,12 +114,12 @@ def _place(
             covered = [min(range(len(bands)), key=lambda i: abs(sum(bands[i]) / 2 - centre))]
         piece.column, piece.last_column = n + covered[0], n + covered[-1]
         return
-    at = (piece.x0 + piece.x1) / 2 if centred else piece.x0
-    k = max(i for i, x in enumerate(labels) if x <= at + tol) if at >= labels[0] else 0
+    at, slack = ((piece.x0 + piece.x1) / 2, 0.0) if centred else (piece.x0, tol)
+    k = max(i for i, x in enumerate(labels) if x <= at + slack) if at >= labels[0] else 0
     piece.column = piece.last_column = k
 
 
-def _numbers_onto_labels(lines: list[_Line], labels: int) -> list[_Line]:
+def _numbers_onto_labels(lines: list[TextLine], labels: int) -> list[TextLine]:
     """A row's numbers set on its first label line when they stand between two label lines.
 
     A label wrapped over an even number of lines and centred down its row (WPS's default)
@@ -300,7 +128,7 @@ def _numbers_onto_labels(lines: list[_Line], labels: int) -> list[_Line]:
     upper of the two, the row is laid out as when the label has an odd number of lines: the
     rules for labels around their numbers then apply.
     """
-    out: list[_Line] = []
+    out: list[TextLine] = []
     for i, line in enumerate(lines):
         after = lines[i + 1] if i + 1 < len(lines) else None
         numbers = [p for p in line.pieces if p.column >= labels]
@@ -316,7 +144,7 @@ def _numbers_onto_labels(lines: list[_Line], labels: int) -> list[_Line]:
             < 0.5 * line.size
         ):
             upper = out.pop()
-            line = _Line(
+            line = TextLine(
                 upper.pieces + line.pieces,
                 min(upper.top, line.top),
                 max(upper.bottom, line.bottom),
@@ -326,7 +154,7 @@ def _numbers_onto_labels(lines: list[_Line], labels: int) -> list[_Line]:
     return out
 
 
-def _labels_only(line: _Line, labels: int) -> bool:
+def _labels_only(line: TextLine, labels: int) -> bool:
     return all(p.column < labels for p in line.pieces)
 
 
@@ -334,7 +162,7 @@ def _middle(pieces: list[Piece]) -> float:
     return (min(p.top for p in pieces) + max(p.bottom for p in pieces)) / 2
 
 
-def _one_cell(upper: _Line, numbers: _Line, lower: _Line) -> bool:
+def _one_cell(upper: TextLine, numbers: TextLine, lower: TextLine) -> bool:
     """Do ``upper`` and ``lower`` hold lines of one label, with none of it on the numbers'
     line (a merged parent label further left may stand there)?"""
     leaf = max(p.column for p in upper.pieces)
@@ -362,7 +190,7 @@ def _limit(k: int, labels: list[float], values: float) -> float:
 
 
 def _blocks(
-    lines: list[_Line],
+    lines: list[TextLine],
     labels: int,
     full: dict[int, float],
     rules: list[Segment],
@@ -418,11 +246,15 @@ def _row_starts(blocks: list[_Block], labels: int) -> list[int]:
     starts = set()
     for b in blocks:
         first = b.first
+        if len(by_line[first.line]) == 1 and _beside_labels(b, by_line):
+            continue  # a parent label centred down its rows, its first line between two rows
         beside = [p for p in by_line[first.line] if p.column < labels and p is not first]
         if first.column < labels:
             beside = [p for p in beside if p.column > first.column]
-        else:
+        elif first.numeric:
             beside = [max(beside, key=lambda p: p.column)] if beside else []
+        else:
+            beside = []  # a header over the values starts its row
         going_on = [
             owner[id(p)]
             for p in beside
@@ -431,6 +263,14 @@ def _row_starts(blocks: list[_Block], labels: int) -> list[int]:
         if not going_on:
             starts.add(first.line)
     return sorted(starts)
+
+
+def _beside_labels(block: _Block, by_line: dict[int, list[Piece]]) -> bool:
+    """Whether the lines of ``block`` after its first stand beside labels of other cells
+    further right (the block is a merged parent label, those are its rows' own labels)."""
+    return any(
+        q.column > p.column and not q.numeric for p in block.pieces[1:] for q in by_line[p.line]
+    )
 
 
 def _valued_before(label: _Block, piece: Piece) -> bool:
@@ -449,7 +289,7 @@ def _filled(above: Piece, full: dict[int, float], size: float) -> bool:
 
 
 def _continues(
-    above: Piece, piece: Piece, line: _Line, rules: list[Segment], s: PdfSettings
+    above: Piece, piece: Piece, line: TextLine, rules: list[Segment], s: PdfSettings
 ) -> bool:
     """Could ``piece`` be the next line of the cell whose last line is ``above``?"""
     if piece.numeric or above.numeric or above.last_column != piece.last_column:
@@ -467,7 +307,7 @@ def _continues(
     )
 
 
-def _table(lines: list[_Line], rules: list[Segment], page: int, s: PdfSettings) -> LTable | None:
+def _table(lines: list[TextLine], rules: list[Segment], page: int, s: PdfSettings) -> LTable | None:
     pieces = [p for ln in lines for p in ln.pieces]
     bands = _bands(pieces)
     if len(bands) < 1:
@@ -527,38 +367,18 @@ def _table(lines: list[_Line], rules: list[Segment], page: int, s: PdfSettings) 
     )
 
 
-MAX_CARRIED_LINES = 12  # a label in a narrow column, cut by the break, two characters a line
-
-
-def _carried_over(lines: list[_Line], region: list[_Line]) -> list[_Line]:
-    """The page's first lines, when they are the end of a label the page break cut off.
-
-    A row that breaks across pages leaves the rest of its label alone at the top of the next
-    page, above the table's next row: one-piece lines, left of the values. They go into the
-    table, so that joining it with the part above puts the label back together.
-    """
-    k = lines.index(region[0])
-    if not 0 < k <= MAX_CARRIED_LINES or any(ln.multi for ln in lines[:k]):
-        return []
-    values = [p.x0 for ln in region for p in ln.pieces if p.numeric]
-    first_value = min(values, default=0.0)
-    if all(ln.pieces[0].x1 < first_value for ln in lines[:k]):
-        return lines[:k]
-    return []
-
-
 def find_stream_tables(
     chars: list[Char], rules: list[Segment], page: int, s: PdfSettings
 ) -> tuple[list[LTable], list[Char]]:
     """The tables among ``chars`` (those outside ruled tables) and the characters left over."""
-    lines = _lines(chars, s)
+    lines = lines_of(chars, s)
     if not any(ln.tabular for ln in lines):
         return [], chars
     tables: list[LTable] = []
     spans: list[tuple[float, float]] = []
-    for n, region in enumerate(_regions(lines, s)):
+    for n, region in enumerate(regions(lines, s)):
         if n == 0:
-            region = _carried_over(lines, region) + region
+            region = carried_over(lines, region) + region
         table = _table(region, rules, page, s)
         if table is not None:
             tables.append(table)
