@@ -54,6 +54,13 @@ class Layout:
     label_scale: float = 1.0  # narrower label columns: more wrapped lines
     break_before: str | None = None  # a row of 三 (its label) that starts a new page
     repeat_header: bool = False  # the header rows drawn again after that break
+    size: float = SIZE  # table text
+    leading: float = LEADING
+    pad_y: float = PAD_Y
+
+    @property
+    def pitch(self) -> float:
+        return self.leading * self.size
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,23 +146,25 @@ def _size_columns(grid: Grid, layout: Layout) -> None:
     value_w = min(90.0, max(28.0, TEXT_W * (0.55 if labels else 1.0) / n))
     natural = []
     for i in labels:
-        own = [width(c.text) for c in grid.cells if c.col == i and c.cols == 1]
-        natural.append(min(max(own, default=2 * SIZE), 16 * SIZE) ** layout.label_scale)
+        own = [width(c.text, layout.size) for c in grid.cells if c.col == i and c.cols == 1]
+        natural.append(
+            min(max(own, default=2 * layout.size), 16 * layout.size) ** layout.label_scale
+        )
     room = TEXT_W - value_w * n
     scale = room / sum(natural) if natural else 1.0  # the table as wide as the text
     grid.widths = [w * scale for w in natural] + [value_w] * n
 
 
-def _lines(grid: Grid, cell: Cell) -> list[str]:
+def _lines(grid: Grid, cell: Cell, layout: Layout) -> list[str]:
     room = sum(grid.widths[cell.col : cell.col + cell.cols]) - 2 * PAD_X
-    return wrap(cell.text, room)
+    return wrap(cell.text, room, layout.size)
 
 
-def _size_rows(grid: Grid) -> None:
-    pitch = LEADING * SIZE
-    heights = [pitch + 2 * PAD_Y] * grid.nrows
+def _size_rows(grid: Grid, layout: Layout) -> None:
+    pitch, pad = layout.pitch, layout.pad_y
+    heights = [pitch + 2 * pad] * grid.nrows
     for cell in sorted(grid.cells, key=lambda c: c.rows):
-        need = len(_lines(grid, cell)) * pitch + 2 * PAD_Y
+        need = len(_lines(grid, cell, layout)) * pitch + 2 * pad
         have = sum(heights[cell.row : cell.row + cell.rows])
         if need > have:
             heights[cell.row + cell.rows - 1] += need - have
@@ -214,7 +223,7 @@ def _draw_rows(pen: _Pen, grid: Grid, rows: range, layout: Layout, shown: set[Ce
     for r in rows:
         tops[r] = y
         y += grid.heights[r]
-    pitch = LEADING * SIZE
+    pitch = layout.pitch
     for cell in grid.cells:
         if cell.row not in tops or cell in shown or not cell.text:
             continue
@@ -223,23 +232,23 @@ def _draw_rows(pen: _Pen, grid: Grid, rows: range, layout: Layout, shown: set[Ce
         top, height = tops[cell.row], sum(grid.heights[r] for r in span)
         x0 = MARGIN + sum(grid.widths[: cell.col])
         w = sum(grid.widths[cell.col : cell.col + cell.cols])
-        lines = _lines(grid, cell)
-        first = top + PAD_Y
+        lines = _lines(grid, cell, layout)
+        first = top + layout.pad_y
         if layout.middle:
             first = top + (height - len(lines) * pitch) / 2
         header = cell.row < grid.header_rows()
         across = cell.cols == grid.ncols  # "第二十条第（五）项": centred in the official form
         align = "centre" if header or across else layout.numbers if cell.numeric else layout.labels
         for i, line in enumerate(lines):
-            lw = width(line)
+            lw = width(line, layout.size)
             x = {"left": x0 + PAD_X, "centre": x0 + (w - lw) / 2, "right": x0 + w - PAD_X - lw}
-            pen.text(x[align], first + i * pitch, line)
+            pen.text(x[align], first + i * pitch, line, layout.size)
     pen.y = y
 
 
 def _draw_table(pen: _Pen, grid: Grid, layout: Layout, *, breakable: bool) -> None:
     _size_columns(grid, layout)
-    _size_rows(grid)
+    _size_rows(grid, layout)
     head = grid.header_rows()
     brk = None
     if breakable and layout.break_before:

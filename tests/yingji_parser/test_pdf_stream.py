@@ -67,6 +67,11 @@ LAYOUTS = {
         Layout("break-no-header", break_before="（四）无法提供", labels="centre"),
         Layout("break-centred", break_before="2.重复申请", repeat_header=True, middle=True,
                labels="centre", rules="three-line"),
+        # other fonts and spacings: small print in rows set tight, big print, loose rows
+        Layout("small-tight", size=9.0, pad_y=0.0, middle=True, label_scale=0.4),
+        Layout("big-right", size=12.0, labels="centre", numbers="right", middle=True,
+               rules="three-line", label_scale=0.7),
+        Layout("loose-narrow", leading=1.5, pad_y=3.0, middle=True, label_scale=0.4),
     )
 }  # fmt: skip
 NAMES = sorted(p.stem for p in SAMPLES.glob("*.body.html"))

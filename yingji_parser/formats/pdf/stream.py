@@ -84,13 +84,18 @@ def _label_starts(pieces: list[Piece], limit: float, tolerance: float) -> tuple[
     """Where the label columns start, and whether the labels are centred in them.
 
     Left-aligned labels of one column start at one x; centred ones scatter their starts but
-    share their middle. Whichever of the two gathers the labels more tightly tells how they
-    are set; centred columns are then parted midway between their middles.
+    share their middle. Whichever of the two gathers the labels into fewer columns (or, as
+    many, fuller ones) tells how they are set; centred columns are then parted midway
+    between their middles.
     """
     labels = [p for p in pieces if _is_label(p, limit, tolerance)]
     starts = _clusters([p.x0 for p in labels], tolerance)
     middles = _clusters([(p.x0 + p.x1) / 2 for p in labels], tolerance)
-    if sum(len(g) ** 2 for g in middles) > sum(len(g) ** 2 for g in starts):
+
+    def spread(groups: list[list[float]]) -> tuple[int, int]:  # fewer groups, fuller ones
+        return len(groups), -sum(len(g) ** 2 for g in groups)
+
+    if spread(middles) < spread(starts):
         centres = [sum(g) / len(g) for g in middles]
         bounds = [min(p.x0 for p in labels)]
         bounds += [(a + b) / 2 for a, b in pairwise(centres)]
