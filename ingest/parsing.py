@@ -109,7 +109,11 @@ class ParsePool:
         if isinstance(exc, cf.process.BrokenProcessPool | cf.CancelledError):
             self._discard(executor)
             if attempt == 2:
-                return ParseAttempt.failed("the parse worker died", "worker_died")
+                vm = f" (it runs under a {self.memory.vm_mb:g} MB address-space limit)"
+                return ParseAttempt.failed(
+                    "the parse worker died" + (vm if self.memory.vm_mb > 0 else ""),
+                    "worker_died",
+                )
             return None
         logger.error("parse job failed", exc_info=exc)
         return ParseAttempt.failed(f"parse failed: {type(exc).__name__}: {exc}", "pool")
