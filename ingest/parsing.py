@@ -3,8 +3,13 @@
 Why a process pool by default: parsing a PDF is CPU-bound Python; in a thread it would still
 hold the GIL and slow the crawl, in a worker process it cannot. The pool is bounded
 (``YINGJI_PARSE_WORKERS``), each parse has a time limit (``YINGJI_PARSE_TIMEOUT`` seconds)
-after which the document is recorded as failed and the pool replaced, and
-``YINGJI_PARSE_POOL=thread`` switches to threads where processes are unwelcome.
+and each worker a memory limit (:mod:`ingest.workerguard`: ``YINGJI_PARSE_MEMORY_MB``
+resident, ``YINGJI_PARSE_MAX_VM_MB`` address space); a document over either is recorded as
+failed (``timed_out`` / ``too_large``) and the pool replaced, its workers killed together with
+any LibreOffice they were converting with, so the next document starts in a fresh worker.
+``YINGJI_PARSE_POOL=thread`` switches to threads where processes are unwelcome; threads share
+the crawl's process, so they have the time limit (the parse is abandoned, not stopped) but no
+memory limit.
 
 The policy here is plain ``concurrent.futures``: :meth:`ParsePool.run` blocks (for callers
 without a reactor); the parse pipeline awaits the same executor from the reactor thread and
@@ -15,12 +20,12 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable
 from typing import Any
 
 from ingest.types import ParseAttempt
+from ingest.workerguard import GuardedExecutor, MemoryLimits, OverMemory
 from storage.files import FileStore
 from yingji_parser import ParseError, parse_document
 
@@ -53,18 +58,24 @@ def parse_stored(
         result = parse_document(data, filename=filename, content_type=content_type)
     except ParseError as exc:
         return ParseAttempt.failed(str(exc) or exc.code, exc.code)
+    except MemoryError:  # the worker's address-space limit: the document's cost, not a bug
+        return ParseAttempt.failed("the parse ran out of memory", "too_large")
     except Exception as exc:  # a parser bug must cost one document, never the crawl
         return ParseAttempt.failed(f"parser crashed: {type(exc).__name__}: {exc}", "parser_crash")
     return ParseAttempt(result.to_dict())
 
 
 class ParsePool:
-    """A bounded pool of parse workers with a time limit per parse."""
+    """A bounded pool of parse workers with a time limit per parse and a memory limit per
+    worker (``memory``: from the environment unless given; processes only)."""
 
-    def __init__(self, kind: str, workers: int, timeout: float) -> None:
+    def __init__(
+        self, kind: str, workers: int, timeout: float, memory: MemoryLimits | None = None
+    ) -> None:
         self.kind = kind
         self.workers = max(1, workers)
         self.timeout = timeout
+        self.memory = memory or MemoryLimits.from_env()
         self._executor: cf.Executor | None = None
 
     def executor(self) -> cf.Executor:
@@ -76,23 +87,33 @@ class ParsePool:
     def _make(self) -> cf.Executor:
         if self.kind == "thread":
             return cf.ThreadPoolExecutor(self.workers, thread_name_prefix="yingji-parse")
-        # spawn: a fork of a process running a reactor and its threads is not safe
-        ctx = multiprocessing.get_context("spawn")
-        return cf.ProcessPoolExecutor(self.workers, mp_context=ctx)
+        return GuardedExecutor(self.workers, self.memory)
 
     def failure(
         self, exc: BaseException, executor: cf.Executor, attempt: int
     ) -> ParseAttempt | None:
         """The answer for a parse job that raised ``exc`` on its ``attempt`` (1 or 2), or None
-        to try once more: a parse past its limit fails, a dead worker is retried once in a
-        new pool, anything else fails with its reason (never lose the item)."""
+        to try once more: a parse past its time or memory limit fails, a worker that died
+        under another job is retried once in a new pool, anything else fails with its reason
+        (never lose the item)."""
+        if isinstance(exc, OverMemory):
+            self._discard(executor)
+            return ParseAttempt.failed(str(exc), "too_large")
         if isinstance(exc, TimeoutError):
             self._discard(executor)
-            return ParseAttempt.failed(f"parse took longer than {self.timeout:g} s", "timeout")
+            return ParseAttempt.failed(
+                f"parse took longer than {self.timeout:g} s (YINGJI_PARSE_TIMEOUT); "
+                "its worker was stopped",
+                "timed_out",
+            )
         if isinstance(exc, cf.process.BrokenProcessPool | cf.CancelledError):
             self._discard(executor)
             if attempt == 2:
-                return ParseAttempt.failed("the parse worker died", "worker_died")
+                vm = f" (it runs under a {self.memory.vm_mb:g} MB address-space limit)"
+                return ParseAttempt.failed(
+                    "the parse worker died" + (vm if self.memory.vm_mb > 0 else ""),
+                    "worker_died",
+                )
             return None
         logger.error("parse job failed", exc_info=exc)
         return ParseAttempt.failed(f"parse failed: {type(exc).__name__}: {exc}", "pool")
@@ -118,12 +139,14 @@ class ParsePool:
             return list(waits.map(lambda args: self.run(fn, *args), calls))
 
     def _discard(self, executor: cf.Executor) -> None:
-        """Replace a pool whose worker hangs or died; its processes are terminated."""
+        """Replace a pool whose worker hangs or died: its workers are killed now, with the
+        converters (LibreOffice) they started and their folders."""
         if self._executor is executor:
             self._executor = None
-        for proc in list((getattr(executor, "_processes", None) or {}).values()):
-            proc.terminate()
-        executor.shutdown(wait=False, cancel_futures=True)
+        if isinstance(executor, GuardedExecutor):
+            executor.kill()
+        else:  # threads cannot be stopped: the hung parse is abandoned
+            executor.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         if self._executor is not None:

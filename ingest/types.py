@@ -60,7 +60,7 @@ class ParseAttempt:
 
     ``result`` stays the parser's own plain data (it crosses a process boundary and is what
     the parser documents); ``error``/``code`` say why a document gave no result (``corrupt``,
-    ``timeout``, ``download`` …)."""
+    ``timed_out``, ``too_large``, ``download`` …)."""
 
     result: dict[str, Any] | None = None
     error: str | None = None

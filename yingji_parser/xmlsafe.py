@@ -184,3 +184,34 @@ def _as_utf8(source: bytes | IO[bytes]) -> bytes | None:
     except (LookupError, UnicodeDecodeError):
         return None
     return found.group(1) + b"utf-8" + found.group(3) + text.encode("utf-8")
+
+
+#: Where a prolog ends: the root element's start tag (a ``<`` followed by a name character).
+_ROOT_START = re.compile(rb"<[A-Za-z_:\x80-\xff]")
+
+
+def refuse_entities(xml: bytes, what: str) -> bytes:
+    """Refuse XML whose DOCTYPE declares entities or names an external DTD; return ``xml``.
+
+    For parsers that already ignore entities (the DOCX reader's lxml): they are never expanded
+    there, but a document that declares them is an attack, not a report, and is refused with
+    the same reason as in XLSX or ODT. Only the prolog is looked at (a DTD can only stand
+    before the root element), so the cost is the prolog's, whatever the document's size.
+    """
+    head = xml
+    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: look at it as UTF-8
+        head = xml[: 1 << 20].decode("utf-16", errors="ignore").encode("utf-8")
+    root = _ROOT_START.search(head)
+    prolog = head[: root.start()] if root else head
+    doctype = prolog.find(b"<!DOCTYPE")
+    if doctype < 0:
+        return xml
+    dtd = prolog[doctype:]
+    if b"<!ENTITY" in dtd:
+        raise CorruptDocument(
+            f"{what} declares XML entities: a billion-laughs or external-entity attack, "
+            "refused before reading"
+        )
+    if re.match(rb"<!DOCTYPE\s+[^\s>\[]+\s+(SYSTEM|PUBLIC)\b", dtd):
+        raise CorruptDocument(f"{what} refers to an external DTD; refused before reading")
+    return xml

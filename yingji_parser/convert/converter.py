@@ -26,6 +26,7 @@ from pathlib import Path
 
 import psutil
 
+from yingji_parser.convert.reap import ROOT_PREFIX
 from yingji_parser.convert.settings import ConverterSettings, find_soffice, find_uno_python
 from yingji_parser.errors import ConversionFailed, ConverterMissing, TimedOut, TooLarge
 
@@ -57,7 +58,7 @@ class Converter:
         self.settings = settings
         soffice = settings.soffice or find_soffice()
         python = settings.uno_python or find_uno_python(soffice)
-        self.root = Path(tempfile.mkdtemp(prefix="yingji-lo-"))
+        self.root = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX))
         self.jobs = 0
         self.office_pid: int | None = None
         self._buffer = b""

@@ -6,6 +6,8 @@ DOCX output goes through the same reader as native DOCX so both give the same gr
 The conversion runs in this process's pool of warm LibreOffice converters
 (:mod:`yingji_parser.convert`): each has its own profile, a conversion has a time limit
 (``timed_out``) and a memory limit (``too_large``), and a converter that fails is replaced.
+What it is given is checked first: containers and XML by :mod:`yingji_parser.limits`, RTF by
+:mod:`yingji_parser.formats.legacy_rtf`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from yingji_parser.convert import MISSING_MESSAGE, SOFFICE_ENV, find_soffice, shared_pool
 from yingji_parser.formats import docx
 from yingji_parser.formats.hints import ReadHints
+from yingji_parser.formats.legacy_rtf import check_rtf, is_rtf
 from yingji_parser.grid import DocType, Document
 from yingji_parser.limits import check_before_conversion
 
@@ -56,6 +59,8 @@ DOC = ReadHints("doc")
 def read(data: bytes, hints: ReadHints = DOC, timeout: float = DEFAULT_TIMEOUT) -> Document:
     """Read a DOC/WPS (or RTF/ODT sniffed as ``doc``) into the grid via DOCX."""
     check_before_conversion(data)  # ODT bombs, XML entities: refused before LibreOffice
+    if is_rtf(data):
+        check_rtf(data)  # RTF floods, deep nesting, garbage: likewise
     converted = convert_to_docx(data, hints.doc_type, timeout=timeout)
     doc = docx.read(converted, hints)
     return doc

@@ -27,6 +27,7 @@ from yingji_parser.formats.docx.xml import W_MAIN, W_STRICT, XML_PARSER, Names
 from yingji_parser.formats.hints import ReadHints
 from yingji_parser.grid import Block, Document, Paragraph
 from yingji_parser.limits import check_markup, read_member, safe_zip
+from yingji_parser.xmlsafe import refuse_entities
 
 __all__ = ["format_number", "read"]
 
@@ -46,7 +47,8 @@ def _read(data: bytes, hints: ReadHints, depth: int) -> Document:
     zf = safe_zip(data)
     main = main_part(zf)
     try:
-        xml = check_markup(read_member(zf, main), f"the Word document part {main!r}")
+        what = f"the Word document part {main!r}"
+        xml = refuse_entities(check_markup(read_member(zf, main), what), what)
     except KeyError as exc:
         raise CorruptDocument(f"the Word file has no main document part ({main})") from exc
     try:
