@@ -117,6 +117,10 @@ YINGJI_MAX_HOPS = 6  # column links followed from a start URL (pagination is fre
 YINGJI_MAX_PAGES_PER_SITE = 400  # requests per site, all kinds; a capped site is flagged
 YINGJI_MAX_PER_TEMPLATE = 60  # requests per URL shape (digits as N) per site: bounds traps
 YINGJI_PAGE_MAXSIZE = 5 * 1024 * 1024  # an HTML page larger than this is not a page (never 0)
+# Memory per parse worker in MB (resident, watched; address space, RLIMIT_AS): None takes
+# $YINGJI_PARSE_MAX_VM_MB / $YINGJI_PARSE_MEMORY_MB or 3072 / 1024, 0 switches a limit off.
+YINGJI_PARSE_MAX_VM_MB = None
+YINGJI_PARSE_MEMORY_MB = None
 YINGJI_PARSE_POOL = "process"  # parsing runs in worker processes: a hung parser can be killed
 YINGJI_PARSE_TIMEOUT = 120.0  # seconds per document before its parse is abandoned
 YINGJI_PARSE_WORKERS = 0  # 0: min(4, CPUs)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.settings import Settings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 
@@ -22,17 +23,32 @@ from crawler.items import ReportItem
 from ingest.choice import choose
 from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, default_workers, parse_stored
 from ingest.types import ParseAttempt
+from ingest.workerguard import MemoryLimits
 from pipelines.offload import run_in
 from storage import config
 
 logger = logging.getLogger(__name__)
 
 
+def memory_limits(s: Settings) -> MemoryLimits:
+    """The parse workers' memory limits: a Scrapy setting wins over the environment variable of
+    the same name (which ``yingji reparse`` reads too), which wins over the default."""
+    env = MemoryLimits.from_env()
+    rss, vm = s.get("YINGJI_PARSE_MEMORY_MB"), s.get("YINGJI_PARSE_MAX_VM_MB")
+    return dataclasses.replace(
+        env,
+        rss_mb=env.rss_mb if rss is None else float(rss),
+        vm_mb=env.vm_mb if vm is None else float(vm),
+    )
+
+
 class ReactorParsePool:
     """An :class:`ingest.parsing.ParsePool` whose jobs the reactor awaits without blocking."""
 
-    def __init__(self, kind: str, workers: int, timeout: float) -> None:
-        self.policy = ParsePool(kind, workers, timeout)
+    def __init__(
+        self, kind: str, workers: int, timeout: float, memory: MemoryLimits | None = None
+    ) -> None:
+        self.policy = ParsePool(kind, workers, timeout, memory)
         self._slots = defer.DeferredSemaphore(self.policy.workers)
 
     async def run(self, fn: Callable[..., ParseAttempt], *args: Any) -> ParseAttempt:
@@ -75,6 +91,7 @@ class ParsePipeline:
             s.get("YINGJI_PARSE_POOL", "process"),
             workers,
             s.getfloat("YINGJI_PARSE_TIMEOUT", DEFAULT_TIMEOUT),
+            memory_limits(s),
         )
         return cls(str(root), pool)
 

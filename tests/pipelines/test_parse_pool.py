@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+from scrapy.settings import Settings
+
 from demo import SAMPLES
+from pipelines.parse import memory_limits
 
 
 def _items(srv: Any) -> list[dict[str, Any]]:
@@ -50,3 +54,14 @@ def test_threads_instead_of_processes_parse_the_same(
     agencies = sorted(row["parsed"]["record"]["agency"] for row in out)
     assert agencies == ["区应急管理局", "孟津区应急管理局"]
     assert all(row["parsed"]["status"] == "parsed" for row in out)
+
+
+def test_memory_limits_come_from_the_scrapy_setting_then_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("YINGJI_PARSE_MEMORY_MB", "700")
+    monkeypatch.setenv("YINGJI_PARSE_MAX_VM_MB", "2000")
+    from_env = memory_limits(Settings({"YINGJI_PARSE_MEMORY_MB": None}))
+    assert (from_env.rss_mb, from_env.vm_mb) == (700, 2000)
+    given = memory_limits(Settings({"YINGJI_PARSE_MEMORY_MB": 300, "YINGJI_PARSE_MAX_VM_MB": "0"}))
+    assert (given.rss_mb, given.vm_mb) == (300, 0)  # 0: that limit is off
