@@ -27,8 +27,8 @@ MAX_PAGES = 50
 CALL_RE = re.compile(r"\$\.(?:ajax|get|getJSON|post)\s*\(|\bfetch\s*\(|axios\.get\s*\(")
 SCRIPT_RE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
-# formdata keys of the follow-up state (never sent: the request is a GET of ``url``)
-_ENDPOINT, _PAGE_PARAM, _PAGE, _FULL = "endpoint", "page_param", "page", "full"
+# keys of the follow-up state (never sent); a POST's parameters are its form data
+_ENDPOINT, _PAGE_PARAM, _PAGE, _FULL, _METHOD = "endpoint", "page_param", "page", "full", "method"
 
 
 def applies(url: str, text: str) -> bool:
@@ -51,9 +51,14 @@ def _fetch(base: str, ep: Endpoint, page: int, full: int) -> Followup:
         (_PAGE_PARAM, ep.page_param or ""),
         (_PAGE, str(page)),
         (_FULL, str(full)),
+        (_METHOD, ep.method),
         *(("param:" + k, v) for k, v in ep.params),
     )
-    return Followup(_page_url(base, ep.url, params), kind=KIND_SCRIPT_LIST, formdata=state)
+    if ep.method == "POST":
+        return Followup(
+            urljoin(base, ep.url), KIND_SCRIPT_LIST, "POST", formdata=tuple(params), state=state
+        )
+    return Followup(_page_url(base, ep.url, params), kind=KIND_SCRIPT_LIST, state=state)
 
 
 def extract(url: str, text: str, sel: Selector) -> Listing:
@@ -81,7 +86,8 @@ def parse_followup(kind: str, url: str, text: str, formdata: dict[str, str]) -> 
     followups = []
     if formdata.get(_PAGE_PARAM) and found and len(found) >= full and page < MAX_PAGES:
         params = tuple((k[6:], v) for k, v in formdata.items() if k.startswith("param:"))
-        endpoint = Endpoint(formdata[_ENDPOINT], params, formdata[_PAGE_PARAM])
+        method = formdata.get(_METHOD, "GET")
+        endpoint = Endpoint(formdata[_ENDPOINT], params, formdata[_PAGE_PARAM], method)
         followups.append(_fetch(url, endpoint, page + 1, full))
     return Listing(entries=entries, followups=followups)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import Any
 
 from demo.behaviours.base import Behaviour
 from demo.exchange import Exchange, Reply, html
@@ -15,10 +16,11 @@ from demo.exchange import Exchange, Reply, html
 PAGE_RE = re.compile(r"list_(\d{1,9})\.html$")
 
 
-def page(conf: dict, n: int, site_name: str) -> str:
+def page(conf: dict[str, Any], n: int, site_name: str) -> str:
     rows = (
         "".join(
-            f'<li><a href="{escape(it["url"])}">{escape(it["title"])}</a><span>{it["date"]}</span></li>'
+            f'<li><a href="{escape(it["url"])}">{escape(it["title"])}</a>'
+            f"<span>{it['date']}</span></li>"
             for it in conf["first"]
         )
         if n == 1

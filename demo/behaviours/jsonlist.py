@@ -53,7 +53,9 @@ def _cdata(keys: dict[str, str], chosen: list[dict[str, str]], total: int) -> Re
         title = escape(str(it["title"]), {'"': "&quot;"})
         short = title if len(title) <= 16 else title[:16] + "…"
         link = f'<a href="{it["url"]}" title="{title}" target="_blank">{short}</a>'
-        return f"<{keys['item']}><![CDATA[<li>{link}<span>{it['date']}</span></li>]]></{keys['item']}>"
+        return (
+            f"<{keys['item']}><![CDATA[<li>{link}<span>{it['date']}</span></li>]]></{keys['item']}>"
+        )
 
     xml = (
         f"<?xml version='1.0' encoding='UTF-8'?><{keys['root']}><totalrecord>{total}</totalrecord>"

@@ -36,12 +36,12 @@ def test_a_full_page_asks_for_the_next_and_a_short_one_ends_the_list() -> None:
     [first] = _followups("xinhua/zwgk/bmgk/yjj/nb/index.html", "http://x.gov.cn/nb/")
     item = "<article><title>新华区应急管理局报告{n}</title><href>/nb/{n}.html</href></article>"
     full = "<articles>" + "".join(item.format(n=n) for n in range(3)) + "</articles>"
-    page1 = parse_followup(first.kind, first.url, full, dict(first.formdata))
+    page1 = parse_followup(first.kind, first.url, full, dict(first.formdata + first.state))
     assert [e.url for e in page1.entries] == [f"http://x.gov.cn/nb/{n}.html" for n in range(3)]
     [second] = page1.followups
     assert "pageIndex=2" in second.url and "columnId=c1290" in second.url
     short = "<articles>" + item.format(n=9) + "</articles>"
-    page2 = parse_followup(second.kind, second.url, short, dict(second.formdata))
+    page2 = parse_followup(second.kind, second.url, short, dict(second.formdata + second.state))
     assert len(page2.entries) == 1 and page2.followups == []
 
 
@@ -53,5 +53,5 @@ def test_a_page_without_ajax_calls_is_not_a_script_list() -> None:
 def test_an_answer_that_is_no_data_is_an_empty_list_not_an_error() -> None:
     [call] = _followups("jiaxian/zwgk/bmxxgk/yjglj/ndbg/index.html", "http://x.gov.cn/ndbg/")
     page = "<!DOCTYPE html><html><body><p>访问量：1234</p></body></html>"
-    listing = parse_followup(call.kind, call.url, page, dict(call.formdata))
+    listing = parse_followup(call.kind, call.url, page, dict(call.formdata + call.state))
     assert listing.entries == [] and listing.followups == []
