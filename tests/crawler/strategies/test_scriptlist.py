@@ -55,3 +55,18 @@ def test_an_answer_that_is_no_data_is_an_empty_list_not_an_error() -> None:
     page = "<!DOCTYPE html><html><body><p>访问量：1234</p></body></html>"
     listing = parse_followup(call.kind, call.url, page, dict(call.formdata + call.state))
     assert listing.entries == [] and listing.followups == []
+
+
+def test_a_post_call_sends_its_parameters_as_form_data_and_keeps_its_state_apart() -> None:
+    [call] = _followups("tianyuan/c24679/index.html", "http://x.gov.cn/c24679/index.html")
+    assert (call.method, call.url) == ("POST", "http://x.gov.cn/common/search/infoList")
+    assert dict(call.formdata) == {"channelId": "24679", "pageIndex": "1", "pageSize": "2"}
+    row = '{{"thumb": "/i.png", "docTitle": "天元区应急管理局报告{n}", "docLink": "/c/{n}.html"}}'
+    full = '{"result": {"records": [' + ",".join(row.format(n=n) for n in (1, 2)) + "]}}"
+    page1 = parse_followup(call.kind, call.url, full, dict(call.formdata + call.state))
+    assert [e.url for e in page1.entries] == [
+        "http://x.gov.cn/c/1.html",
+        "http://x.gov.cn/c/2.html",
+    ]
+    [second] = page1.followups
+    assert second.method == "POST" and dict(second.formdata)["pageIndex"] == "2"
