@@ -66,6 +66,10 @@ ENDPOINT_RE = re.compile(
 OBJECT_RE = re.compile(r"\{([^{}]*)\}")
 PAIR_RE = re.compile(r"""['"]?([\w$]+)['"]?\s*:\s*(['"][^'"]*['"]|-?\d+|[\w$.]+)""")
 FUNCTION_PARAM_RE = re.compile(r"function\s*[\w$]*\s*\(\s*([\w$]+)\s*[,)]")
+FUNCTION_ARGS_RE = re.compile(r"function\s*[\w$]*\s*\(([\w$\s,]*)\)")
+#: Argument names that carry a year (year, nf 年份, nd 年度) or a page number.
+YEAR_ARG_RE = re.compile(r"year|^nf$|^nd$|^niandu$", re.I)
+PAGE_ARG_RE = re.compile(r"page|^pn$|^p$|^no$|index|curr|^num$", re.I)
 VAR_RE = r"""(?:var|let|const)\s+{name}\s*=\s*(['"][^'"]*['"]|\d+)"""
 #: Keys of a call's options object that are never query parameters.
 AJAX_OPTIONS = {"url", "type", "method", "datatype", "async", "cache", "success", "error"}
@@ -91,6 +95,9 @@ class Endpoint:
     params: tuple[tuple[str, str], ...]
     page_param: str | None
     method: str = "GET"  # POST: the parameters go as form data (``$.post``, ``type: "post"``)
+    #: the parameter fed by the function's year argument (``loadList(year, pageNo)``): the list
+    #: is asked for once per year the page offers (its year tabs)
+    year_param: str | None = None
 
 
 def _literal(value: str, script: str) -> str | None:
@@ -105,7 +112,11 @@ def _literal(value: str, script: str) -> str | None:
 def script_endpoints(script: str) -> list[Endpoint]:
     """The list endpoints an inline script calls, with the parameters it sends: literals and
     variables read from the script; the enclosing function's argument is the page number."""
-    page_args = set(FUNCTION_PARAM_RE.findall(script))
+    args = {a.strip() for group in FUNCTION_ARGS_RE.findall(script) for a in group.split(",")}
+    year_args = {a for a in args if a and YEAR_ARG_RE.search(a)}
+    page_args = (
+        set(FUNCTION_PARAM_RE.findall(script)) | {a for a in args if a and PAGE_ARG_RE.search(a)}
+    ) - year_args
     out: list[Endpoint] = []
     for m in ENDPOINT_RE.finditer(script):
         url = m.group(2)
@@ -113,9 +124,12 @@ def script_endpoints(script: str) -> list[Endpoint]:
             continue
         obj = OBJECT_RE.search(script, m.end(), m.end() + 600)
         params: list[tuple[str, str]] = []
-        page_param = None
+        page_param = year_param = None
         for key, value in PAIR_RE.findall(obj.group(1)) if obj else []:
             if key.lower() in AJAX_OPTIONS:
+                continue
+            if value in year_args:
+                year_param = key
                 continue
             if value in page_args:
                 page_param = key
@@ -124,7 +138,8 @@ def script_endpoints(script: str) -> list[Endpoint]:
             if literal is not None:
                 params.append((key, literal))
         method = _method(script, m, obj.end() if obj else m.end())
-        out.append(Endpoint(url.replace("=?", "=jsonpCallback"), tuple(params), page_param, method))
+        callback = url.replace("=?", "=jsonpCallback")
+        out.append(Endpoint(callback, tuple(params), page_param, method, year_param))
     return out
 
 

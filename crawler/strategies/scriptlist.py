@@ -10,13 +10,16 @@ back as full as the first, the next one is asked for.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
+from dataclasses import replace
 from urllib.parse import urlencode, urljoin
 
 from parsel import Selector
 
 from crawler.discovery.records import load, records
 from crawler.discovery.scripts import Endpoint, script_endpoints
+from crawler.discovery.titles import FIRST_REPORT_YEAR
 from crawler.strategies.base import Entry, Followup, Listing
 
 NAME = "scriptlist"
@@ -24,6 +27,8 @@ KIND_SCRIPT_LIST = "script-list"
 FOLLOWUP_KINDS = {KIND_SCRIPT_LIST: "script list answer"}
 #: Pages of one endpoint asked for at most (the site guard bounds requests further).
 MAX_PAGES = 50
+#: Years of one endpoint asked for at most (reports exist since 2008).
+MAX_YEARS = 20
 CALL_RE = re.compile(r"\$\.(?:ajax|get|getJSON|post)\s*\(|\bfetch\s*\(|axios\.get\s*\(")
 SCRIPT_RE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
@@ -61,13 +66,39 @@ def _fetch(base: str, ep: Endpoint, page: int, full: int) -> Followup:
     return Followup(_page_url(base, ep.url, params), kind=KIND_SCRIPT_LIST, state=state)
 
 
+YEAR_VALUE_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:年度?)?\s*$")
+CALL_YEAR_RE = re.compile(r"""\(\s*['"]?((?:19|20)\d{2})['"]?\s*,""")
+
+
+def page_years(text: str, sel: Selector) -> list[int]:
+    """The years a page offers to choose from, newest first: ``data-*`` attributes holding a
+    year (``<li data-year="2023">``), tabs and options whose text is only a year ("2023年度"),
+    and years a script's call passes first (``loadList("2024", 1)``)."""
+    found: set[int] = set()
+    values = sel.xpath("//@*[starts-with(name(), 'data-')]").getall()
+    values += sel.xpath("//li//text() | //span/text() | //option/text() | //a/text()").getall()
+    for value in values:
+        m = YEAR_VALUE_RE.match(value)
+        if m:
+            found.add(int(m.group(1)))
+    for script in SCRIPT_RE.findall(text or ""):
+        found.update(int(y) for y in CALL_YEAR_RE.findall(script))
+    now = _dt.date.today().year
+    return sorted((y for y in found if FIRST_REPORT_YEAR <= y <= now), reverse=True)
+
+
 def extract(url: str, text: str, sel: Selector) -> Listing:
-    """Page 1 of every list endpoint the page's inline scripts call."""
-    followups = [
-        _fetch(url, ep, 1, 0)
-        for script in SCRIPT_RE.findall(text or "")
-        for ep in script_endpoints(script)
-    ]
+    """Page 1 of every list endpoint the page's inline scripts call; an endpoint that takes a
+    year, once for every year the page offers."""
+    followups: list[Followup] = []
+    for script in SCRIPT_RE.findall(text or ""):
+        for ep in script_endpoints(script):
+            if ep.year_param is None:
+                followups.append(_fetch(url, ep, 1, 0))
+                continue
+            for year in page_years(text, sel)[:MAX_YEARS]:
+                year_ep = replace(ep, params=(*ep.params, (ep.year_param, str(year))))
+                followups.append(_fetch(url, year_ep, 1, 0))
     return Listing(followups=followups)
 
 

@@ -11,6 +11,7 @@ manifest says everything that differs between them (``jsonlist``):
              "title": "docTitle", "url": "docUrl", "date": "pubDate"},
     "columns": {"1877": [{"title": …, "url": …, "date": …}, …]},
     "method": "POST",                                      # optional: a GET gets an empty list
+    "year_param": "year",                                  # optional: items filtered by "year"
     "extra": {"thumb": "/images/ico.png"},                 # optional: fields put before the rest
 
 ``"format": "xml-cdata"`` answers as Hanweb-like builds do: each ``<record>`` of the
@@ -40,6 +41,10 @@ def _nest(dotted: str, value: Any, into: dict[str, Any]) -> None:
 def page_of(conf: dict[str, Any], params: dict[str, str]) -> tuple[list[dict[str, str]], int]:
     """The items of the requested page of a column and the column's total."""
     items = conf["columns"].get(params.get(conf["column_param"], ""), [])
+    if "year_param" in conf:  # a list per year: ?year=2023 (no year: the newest)
+        years = sorted({str(it["year"]) for it in items}, reverse=True)
+        wanted = params.get(conf["year_param"]) or (years[0] if years else "")
+        items = [it for it in items if str(it["year"]) == wanted]
     per = int(params.get(conf.get("size_param", ""), "") or conf.get("per_page", 10))
     try:
         page = max(int(params.get(conf["page_param"], "1") or 1), 1)

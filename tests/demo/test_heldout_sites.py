@@ -114,3 +114,14 @@ def test_the_bureau_sitemap_is_named_only_by_robots(sites: Sites) -> None:
     assert fetch(base + "sitemap.xml")[0] == 404
     assert "/publicity/tzgg/168807" in text(base + "sitemaps/publicity.xml")
     assert "168807" not in text(base + "publicity/tzgg")
+
+
+def test_a_json_list_per_year_chosen_by_tabs_without_links(sites: Sites) -> None:
+    base = sites.url_for("mianzhu")
+    shell = text(base + "info/bm/yjglj/gknb.html")
+    assert '<li data-year="2023">2023年度</li>' in shell and "年度报告" not in shell
+    api = base + "info/iList.jsp?node_id=GKmzs&cat_id=3021&cur_page=1&year="
+    rows = {y: json.loads(fetch(api + y)[1])["rows"] for y in ("2024", "2023", "2022")}
+    assert [len(r) for r in rows.values()] == [2, 1, 1]
+    assert rows["2023"][0]["title"] == "绵竹市应急管理局2023年度政府信息公开工作年度报告"
+    assert json.loads(fetch(api)[1])["rows"] == rows["2024"]  # no year: the newest

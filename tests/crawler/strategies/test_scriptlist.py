@@ -70,3 +70,19 @@ def test_a_post_call_sends_its_parameters_as_form_data_and_keeps_its_state_apart
     ]
     [second] = page1.followups
     assert second.method == "POST" and dict(second.formdata)["pageIndex"] == "2"
+
+
+def test_an_endpoint_taking_a_year_is_asked_for_every_year_the_page_offers() -> None:
+    calls = _followups("mianzhu/info/bm/yjglj/gknb.html", "http://x.gov.cn/info/bm/yjglj/gknb.html")
+    assert [dict(c.state)["param:year"] for c in calls] == ["2024", "2023", "2022"]
+    assert all("cur_page=1" in c.url and "cat_id=3021" in c.url for c in calls)
+    assert calls[1].url.startswith("http://x.gov.cn/info/iList.jsp?")
+    assert "year=2023" in calls[1].url
+
+
+def test_the_years_of_a_page_are_its_year_tabs_options_and_call_arguments() -> None:
+    page = (
+        '<ul><li data-year="2021">往年</li><li>2020年度</li></ul><select><option>2019年</option>'
+        '</select><script>load("2018", 1);</script><p>2017</p><li data-id="123456"></li>'
+    )
+    assert scriptlist.page_years(page, Selector(text=page)) == [2021, 2020, 2019, 2018]
