@@ -3,7 +3,8 @@
 The discovery sites (group "discovery") were built next to the code that handles them; these
 were built afterwards, as a judge would: the same capabilities of issue 9 in other shapes
 (Shaanxi, Hunan, Beijing, Inner Mongolia, Shanghai, Hubei, Ningxia and Gansu layouts; POST
-list endpoints, records of HTML in CDATA, javascript: pagers, onclick rows and year tabs,
+list endpoints, records of HTML in CDATA, javascript: pagers, onclick rows and year tabs (one
+feeding a JSON endpoint per year),
 articles as directories or over ``?page=2``, extensionless URLs in nested sitemaps, a search
 that needs its form's hidden inputs) and a site whose list never ends. One ``yingji crawl``
 runs over all of them against a real SQLite database; per site, the reports stored must be
