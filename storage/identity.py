@@ -316,7 +316,10 @@ def complete_agency(name: str, region: str | None) -> tuple[str, bool]:
     chain = list(reversed(table.chain(region_div)))  # most specific first
     if place:
         wanted = {"自治县": ("自治县",), "县": ("县",), "省": ("省", "自治区")}.get(place, (place,))
-        chain = [d for d in chain if d.name.endswith(wanted)]
+        # a bare 区 is a district, never the autonomous region (内蒙古自治区) above a county-level
+        # city such as 二连浩特市, which has no district to complete to
+        shunned = ("自治区",) if place == "区" else ()
+        chain = [d for d in chain if d.name.endswith(wanted) and not d.name.endswith(shunned)]
         if not chain:
             return name, False
     return chain[0].name + parts.rest, True

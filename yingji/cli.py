@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "serve": "browse the database in Datasette (read-only, on 127.0.0.1)",
     "cluster": "run the crawl as shards on Scrapyd nodes: deploy, schedule, status",
     "family": "write the strategy module, fixture and test of a new CMS family",
+    "seeds": "build seed lists: read a city's or province's site directory into seed rows",
 }
 
 # examples for parsers that do not set an epilog of their own ("db upgrade": a nested action)
@@ -45,6 +46,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--database postgresql://yingji@dbhost/yingji --wait",
     ),
     "cluster status": ("yingji cluster status --wait",),
+    "seeds": ("yingji seeds expand http://www.ly.gov.cn/wzq/ --out luoyang.csv",),
+    "seeds expand": (
+        "yingji seeds expand http://www.ly.gov.cn/wzq/ --out luoyang.csv",
+        "yingji seeds expand https://www.henan.gov.cn/zfwzdh/ --level all > henan.csv",
+    ),
 }
 
 

@@ -138,6 +138,9 @@ def test_placeless_unresolved_names_are_qualified_by_the_region() -> None:
         ("区应急管理局", None, ("区应急管理局", False)),
         ("区应急管理局", "某某开发区", ("区应急管理局", False)),
         ("县应急管理局", "河南省新乡市红旗区", ("县应急管理局", False)),  # a district has no 县
+        # a bare 区 never means the autonomous region above a county-level city
+        ("区应急管理局", "内蒙古自治区锡林郭勒盟二连浩特市", ("区应急管理局", False)),
+        ("区应急管理局", "广西壮族自治区南宁市青秀区", ("青秀区应急管理局", True)),
         ("人民政府办公室", "河南省新乡市红旗区", ("人民政府办公室", False)),
     ],
 )

@@ -61,6 +61,7 @@ def test_version_names_the_installed_distribution() -> None:
         ("db", "upgrade", "--help"),
         ("reparse", "--help"),
         ("demo", "--help"),
+        ("seeds", "expand", "--help"),
     ],
 )
 def test_help_loads_no_database_scrapy_or_alembic_stack(args: tuple[str, ...]) -> None:

@@ -2,24 +2,31 @@
 
 The fixtures are the samples printed with their tables' borders off, and with horizontal rules
 only (tests/fixtures/pdf/make_unruled.py), plus two borderless samples made elsewhere
-(demo/samples/*.noborder.pdf); each must give the sample's record, through the same grid and
-the same mapper as a ruled table.
+(demo/samples/*.noborder.pdf), plus the samples laid out at test time the ways WPS and Word
+publish tables without a lattice (tests/yingji_parser/borderless.py: cells centred across and
+down, Word's three-line style, numbers flush right, a page break with and without the header
+repeated); each must give the sample's record, through the same grid and the same mapper as a
+ruled table.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from demo import SAMPLES
 from yingji_parser import parse_document
 from yingji_parser.formats import pdf as pdf_reader
-from yingji_parser.formats.pdf.content import Char, Segment
+from yingji_parser.formats.pdf.content import Char, PageContent, Segment
+from yingji_parser.formats.pdf.page import extract_page
 from yingji_parser.formats.pdf.settings import DEFAULT_SETTINGS
 from yingji_parser.formats.pdf.stream import find_stream_tables
+from yingji_parser.formats.pdf.text import rows_of
 from yingji_parser.grid import Table
 
+from .borderless import Layout, render
 from .conftest import assert_record_matches, expected
 
 UNRULED = Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "unruled"
@@ -44,6 +51,85 @@ def test_an_unruled_rendering_parses_to_its_samples_record(path: Path) -> None:
     assert result.status == "parsed", [w.to_dict() for w in result.warnings]
     assert_record_matches(result.record, expected(sample_name(path)))
     assert not any(w.code.startswith("check_") for w in result.warnings)
+
+
+# --- layouts generated at test time (tests/yingji_parser/borderless.py) ---------------------
+
+LAYOUTS = {
+    layout.name: layout
+    for layout in (
+        # WPS's default: everything centred across and down its cell, narrow label columns
+        Layout("wps-centred", labels="centre", numbers="centre", middle=True, label_scale=0.7),
+        Layout("centred-labels", labels="centre"),
+        Layout("three-line", rules="three-line"),  # Word's 三线表: top, under the header, bottom
+        Layout("right-numbers", numbers="right"),
+        Layout("break-header-repeated", break_before="5.属于三类内部事务信息", repeat_header=True),
+        Layout("break-no-header", break_before="（四）无法提供", labels="centre"),
+        Layout("break-centred", break_before="2.重复申请", repeat_header=True, middle=True,
+               labels="centre", rules="three-line"),
+        # other fonts and spacings: small print in rows set tight, big print, loose rows
+        Layout("small-tight", size=9.0, pad_y=0.0, middle=True, label_scale=0.4),
+        Layout("big-right", size=12.0, labels="centre", numbers="right", middle=True,
+               rules="three-line", label_scale=0.7),
+        Layout("loose-narrow", leading=1.5, pad_y=3.0, middle=True, label_scale=0.4),
+    )
+}  # fmt: skip
+NAMES = sorted(p.stem for p in SAMPLES.glob("*.body.html"))
+
+
+def rendered(name: str, layout: str) -> bytes:
+    want = expected(name.split(".")[0])
+    body = (SAMPLES / f"{name}.html").read_text("utf-8")
+    return render(want["title"], body, LAYOUTS[layout])
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@pytest.mark.parametrize("name", NAMES)
+def test_a_generated_borderless_layout_parses_to_its_samples_record(name: str, layout: str) -> None:
+    result = parse_document(rendered(name, layout), filename=f"{name}.{layout}.pdf")
+    assert result.status == "parsed", [w.to_dict() for w in result.warnings]
+    assert_record_matches(result.record, expected(name.split(".")[0]))
+    assert not any(w.code.startswith("check_") for w in result.warnings)
+
+
+def _page_contents(data: bytes) -> list[PageContent]:
+    pdf = pdfium.PdfDocument(data)
+    return [page for i in range(len(pdf)) if (page := extract_page(pdf.raw, i)) is not None]
+
+
+def test_the_layouts_are_what_they_say() -> None:
+    """The generator draws what each layout claims, so the tests above test those layouts."""
+    three = _page_contents(rendered("synth1.body", "three-line"))
+    segments = [seg for page in three for seg in page.segments]
+    assert segments and all(seg.horizontal for seg in segments)
+    assert not any(
+        seg.horizontal for seg in _page_contents(rendered("synth1.body", "wps-centred"))[0].segments
+    )
+    # centred down its cell: a two-line label's numbers stand between its lines, on neither
+    pages = _page_contents(rendered("synth1.body", "wps-centred"))
+    texts = [
+        "".join(c.text for c in sorted(row, key=lambda c: c.x0))
+        for page in pages
+        for row in rows_of(page.chars)
+    ]
+    label = next(i for i, t in enumerate(texts) if t.startswith("4.保护"))
+    assert texts[label + 1].startswith("5") and not texts[label + 2][0].isdigit()
+    # the page break falls where asked, with the header drawn again (or not)
+    for layout, repeated in (("break-header-repeated", True), ("break-no-header", False)):
+        pages = _page_contents(rendered("synth1.body", layout))
+        heads = ["".join(c.text for c in page.chars) for page in pages]
+        at = next(i for i, t in enumerate(heads) if "本年新收" in t) + 1
+        assert ("商业" in heads[at]) is repeated, layout
+
+
+def test_numbers_between_the_lines_of_a_centred_label_are_that_rows() -> None:
+    doc = pdf_reader.read(rendered("synth1.body", "wps-centred"))
+    table = _table_with(doc.tables, "4.保护第三方合法权益")
+    row = next(r for r in table.rows if any(c.text == "4.保护第三方合法权益" for c in r))
+    assert [c.text for c in row[-7:]] == ["5", "1", "5", "0", "5", "8", "24"]
+    # the parent label centred down its rows is one cell, whatever line it starts on
+    parents = [c for r in table.rows for c in r if c.text == "（三）不予公开" and not c.merged]
+    assert len(parents) == 1
 
 
 def _table_with(tables: list[Table], text: str) -> Table:

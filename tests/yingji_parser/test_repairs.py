@@ -166,15 +166,65 @@ def test_the_numbers_are_never_changed_only_placed() -> None:
         assert got <= printed, name
 
 
-def test_review_row_with_a_stray_cell_is_decided_by_its_groups_sums() -> None:
-    values = ["1", "1", "4", "2", "8", "4", "4", "3", "2", "13", "0", "3", "3", "3", "9"]
-    spoiled = [*values[:6], "0", *values[6:]]  # an extra 0 inside 未经复议直接起诉
-    four = table_from_texts([spoiled])
+FOUR = ["1", "1", "4", "2", "8", "4", "4", "3", "2", "13", "0", "3", "3", "3", "9"]  # synth1
+
+
+def _four(cells: list[str]) -> Any:
+    four = table_from_texts([cells])
     doc = Document("text", [Paragraph("四、政府信息公开行政复议、行政诉讼情况"), four])
-    mapped = map_document(doc, "2021")
+    return map_document(doc, "2021")
+
+
+def _flat(review: dict[str, dict[str, Any]]) -> list[Any]:
+    return [v for group in review.values() for v in group.values()]
+
+
+@pytest.mark.parametrize(
+    ("where", "stray"),
+    [(0, "7"), (1, "0"), (6, "0"), (9, "5"), (12, "6"), (15, "0")],
+    ids=["start", "second", "middle", "before-a-total", "last-group", "end"],
+)
+def test_review_row_with_a_stray_cell_anywhere_is_decided_by_its_groups_sums(
+    where: int, stray: str
+) -> None:
+    mapped = _four([*FOUR[:where], stray, *FOUR[where:]])
     assert mapped.review_litigation == expected("synth1")["review_litigation"]
     (w,) = [w for w in mapped.warnings if w.code == "row_too_long"]
-    assert "'0' (value cell 7 of 16)" in w.message and CONFIRMED in w.message
+    assert f"dropped the extra cell '{stray}' (value cell {where + 1} of 16)" in w.message
+    assert CONFIRMED in w.message and "the row adds up to its total" in w.message
+
+
+@pytest.mark.parametrize(
+    ("lost", "column"),
+    [(4, "review.total"), (9, "litigation_direct.total"), (14, "litigation_after_review.total")],
+    ids=["first-group", "middle-group", "end"],
+)
+def test_review_row_without_a_groups_total_leaves_that_total_null(lost: int, column: str) -> None:
+    # the other groups add up only with the cells where they are; the group that lacks its
+    # total has it null: any of its four counts missing instead would need a negative total
+    mapped = _four(FOUR[:lost] + FOUR[lost + 1 :])
+    want = [int(v) for v in FOUR]
+    want[lost] = None
+    assert _flat(mapped.review_litigation) == want
+    (w,) = [w for w in mapped.warnings if w.code == "row_too_short"]
+    assert f"column {column} to be missing" in w.message and CONFIRMED in w.message
+
+
+def test_review_row_without_a_count_cannot_be_placed_by_the_sums_and_is_said() -> None:
+    # 结果维持 of 行政复议 lost: its group's total fits whichever of its four counts is the
+    # missing one, so several readings add up and the positional one is kept, with the warning
+    mapped = _four(FOUR[1:])
+    (w,) = [w for w in mapped.warnings if w.code == "row_too_short"]
+    assert "column litigation_after_review.total to be missing" in w.message
+    assert f"{POSITIONAL}: 5 readings make the sums hold" in w.message
+    assert _flat(mapped.review_litigation) == [int(v) for v in FOUR[1:]] + [None]
+
+
+def test_a_stray_zero_beside_a_zero_of_its_group_is_ambiguous_and_said() -> None:
+    # 0 3 0 3 3 9: dropping either 0 makes 复议后起诉 add up, to different counts
+    mapped = _four([*FOUR[:12], "0", *FOUR[12:]])
+    (w,) = [w for w in mapped.warnings if w.code == "row_too_long"]
+    assert f"{POSITIONAL}: 2 readings make the sums hold" in w.message
 
 
 def test_section_two_has_no_sums_so_its_repairs_stay_positional() -> None:

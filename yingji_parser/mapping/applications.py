@@ -16,7 +16,7 @@ from yingji_parser.mapping import catalogue as cat
 from yingji_parser.mapping.match import EXACT, best_match, score
 from yingji_parser.mapping.repairs import Repair, Verdicts, decide_together, fit, values
 from yingji_parser.mapping.rows import Row
-from yingji_parser.mapping.rules import application_checks
+from yingji_parser.mapping.rules import application_checks, verdicts
 from yingji_parser.mapping.values import by_positions, numbers
 from yingji_parser.result import ParseWarning
 from yingji_parser.warnings import warn
@@ -115,7 +115,7 @@ def _rules(template: str, expected: list[str]) -> Callable[[Mapping[str, Values]
     def rules(table: Mapping[str, Values]) -> Verdicts:
         keys = cat.APPLICANT_KEYS
         apps = {k: dict(zip(keys, table.get(k, empty), strict=True)) for k in expected}
-        return {c.key: c.holds for c in application_checks(apps, template) if c.holds is not None}
+        return verdicts(application_checks(apps, template))
 
     return rules
 

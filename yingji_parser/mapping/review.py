@@ -17,7 +17,7 @@ from yingji_parser.mapping import catalogue as cat
 from yingji_parser.mapping.match import best_match
 from yingji_parser.mapping.repairs import Verdicts
 from yingji_parser.mapping.rows import Row
-from yingji_parser.mapping.rules import review_checks
+from yingji_parser.mapping.rules import review_checks, verdicts
 from yingji_parser.mapping.values import by_order, by_positions, numbers
 from yingji_parser.result import ParseWarning
 from yingji_parser.warnings import warn
@@ -79,7 +79,7 @@ def _group_rules(groups: Sequence[str]) -> Callable[[list[Number | None]], Verdi
     def rules(vals: list[Number | None]) -> Verdicts:
         table = {g: dict(zip(cat.REVIEW_KEYS, vals[i * n : (i + 1) * n], strict=True))
                  for i, g in enumerate(groups)}  # fmt: skip
-        return {c.key: c.holds for c in review_checks(table) if c.holds is not None}
+        return verdicts(review_checks(table))
 
     return rules
 

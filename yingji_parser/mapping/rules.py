@@ -28,7 +28,10 @@ class Check:
     """One instance of a rule: a column of a column rule, a row of a row rule.
 
     ``holds`` is None when a blank cell keeps it from being made; ``failure`` is the message
-    (both sides' numbers) for when it does not hold.
+    (both sides' numbers) for when it does not hold. ``possible`` is False when one blank cell
+    would have to hold a negative count for the rule to hold: no count is negative, so a
+    reading of a row that puts the blank there cannot be right (the checks report blanks as
+    skipped all the same; only the repairs use this).
     """
 
     rule: str
@@ -36,10 +39,27 @@ class Check:
     where: str
     holds: bool | None
     failure: str = ""
+    possible: bool = True
 
     @property
     def key(self) -> tuple[str, str]:
         return self.rule, self.item
+
+
+def _possible(left: Sequence[Any], right: Sequence[Any]) -> bool:
+    """sum(left) = sum(right) with one blank: can the blank be a count (not negative)?"""
+    blanks = [x for x in (*left, *right) if x is None]
+    if len(blanks) != 1:
+        return True
+    side, other = (left, right) if None in left else (right, left)
+    need = sum(other) - sum(x for x in side if x is not None)
+    return need > -_EPS
+
+
+def verdicts(checks: Sequence[Check]) -> dict[tuple[str, str], bool]:
+    """The checks as a repair weighs a reading: made ones as they hold, a blank that would
+    have to be negative as a failure, other blanks left out."""
+    return {c.key: bool(c.holds) for c in checks if c.holds is not None or not c.possible}
 
 
 def _num(x: Any) -> str:
@@ -57,7 +77,8 @@ def balance_checks(apps: Mapping[str, Mapping[str, Any]]) -> list[Check]:
         a, b = apps["new"][col], apps["carried_over"][col]
         c, d = apps["handled_total"][col], apps["carried_forward"][col]
         if None in (a, b, c, d):
-            out.append(Check(BALANCE, col, f"三/{col}", None))
+            possible = _possible([a, b], [c, d])
+            out.append(Check(BALANCE, col, f"三/{col}", None, possible=possible))
             continue
         failure = (
             f"{BALANCE} fails in column {col}: {_num(a)} + {_num(b)} = {_num(a + b)} but "
@@ -80,7 +101,8 @@ def row_sum_checks(
     for name, row in rows.items():
         parts, total = [row[k] for k in keys[:-1]], row[keys[-1]]
         if None in parts or total is None:
-            out.append(Check(rule, name, f"{section}/{name}", None))
+            possible = _possible(parts, [total])
+            out.append(Check(rule, name, f"{section}/{name}", None, possible=possible))
             continue
         failure = (
             f"{rule} fails in {what}{name}: {' + '.join(_num(p) for p in parts)} = "
@@ -106,7 +128,8 @@ def outcome_checks(apps: Mapping[str, Mapping[str, Any]], template: str) -> list
         parts = [apps[k][col] for k in outcome]
         total = apps["handled_total"][col]
         if None in parts or total is None:
-            out.append(Check(OUTCOMES, col, f"三/{col}", None))
+            possible = _possible(parts, [total])
+            out.append(Check(OUTCOMES, col, f"三/{col}", None, possible=possible))
             continue
         failure = (
             f"{OUTCOMES} fails in column {col}: outcome rows add up to {_num(sum(parts))} "
