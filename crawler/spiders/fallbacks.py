@@ -2,10 +2,10 @@
 
 A report misfiled under another column (规划计划, 通知公告) is linked from no list the spider
 walks. Once the site's columns are exhausted (the spider is idle), two more sources are
-asked, each once per site: the site's sitemaps (``/sitemap.xml`` and the ``Sitemap:`` lines
-of robots.txt, sitemap indexes followed) and the site's own search page, found as a search
-form on any page, queried with the bureau's name and 年度报告. The decisions are plain
-functions; the spider makes the requests.
+asked, each once per site: the site's sitemaps (``/sitemap.xml``, ``/sitemap_index.xml`` and
+the ``Sitemap:`` lines of robots.txt, sitemap indexes followed) and the site's own search
+page, found as a search form on any page, queried with the bureau's name and 年度报告. The
+decisions are plain functions; the spider makes the requests.
 """
 
 from __future__ import annotations
@@ -155,6 +155,8 @@ class FallbackMixin:
         out = [
             Request(urljoin(root, "robots.txt"), callback=self.parse_robots, meta=meta),
             Request(urljoin(root, "sitemap.xml"), callback=self.parse_sitemap, meta=meta),
+            # the other conventional name (WordPress, many CMS builds), named by no robots.txt
+            Request(urljoin(root, "sitemap_index.xml"), callback=self.parse_sitemap, meta=meta),
         ]
         form = self.search_forms.get(seed_url)
         if form is not None:
