@@ -2,8 +2,10 @@
 
 Sites belong to groups: ``default`` (no ``group`` key) are the sites today's crawler is tested
 against; ``discovery`` are sites whose reports the crawler cannot find yet (the capabilities of
-issue 9). They share one manifest so that one list names every site, and are filtered here so
-that a test or the demo only ever sees the group it asks for.
+issue 9); ``heldout`` are the same capabilities in shapes the discovery sites do not have,
+built afterwards to judge whether the generic path generalises. They share one manifest so
+that one list names every site, and are filtered here so that a test or the demo only ever
+sees the group it asks for.
 """
 
 from __future__ import annotations

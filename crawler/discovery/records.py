@@ -18,6 +18,9 @@ from parsel import Selector
 JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\((.*)\)\s*;?\s*$", re.S)
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 DATE_VALUE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+DATE_IN_TEXT_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+#: A link-like value that is a picture or a script (a record's thumbnail, icon): never the item.
+ASSET_RE = re.compile(r"\.(?:png|jpe?g|gif|bmp|svg|webp|ico|css|js)(?:\?.*)?$", re.I)
 LINK_VALUE_RE = re.compile(r"^(?:https?://|/|\./|\.\./)[^\s<>\"']*$|^[\w./-]+\.s?html?(?:\?\S*)?$")
 
 
@@ -46,8 +49,34 @@ def load(text: str) -> Any:
     raise ValueError("neither JSON, JSONP nor XML")
 
 
+def _html_records(sel: Selector) -> list[dict[str, str]]:
+    """Records whose text is HTML (Hanweb-like ``<record><![CDATA[<li><a href title>…</a>
+    <span>date</span></li>]]></record>``): the link of each, its fullest title and the text
+    beside it (where the date is)."""
+    out: list[dict[str, str]] = []
+    for node in sel.xpath("//*[not(*)]"):
+        text = node.xpath("string()").get("")
+        if "<a " not in text.lower():
+            continue
+        for a in Selector(text=text).css("a[href]"):
+            shown = "".join(a.css("::text").getall()).strip()
+            title = a.attrib.get("title", "").strip()
+            out.append(
+                {
+                    "href": a.attrib["href"].strip(),
+                    "title": title if len(title) > len(shown) else shown,
+                    "around": "".join(Selector(text=text).xpath("//text()").getall()),
+                }
+            )
+    return out
+
+
 def _xml_records(sel: Selector) -> list[dict[str, str]]:
-    """The most repeated XML element whose children are all leaves, as dicts of their text."""
+    """The most repeated XML element whose children are all leaves, as dicts of their text;
+    records carrying HTML in their text are read as the links they hold."""
+    from_html = _html_records(sel)
+    if from_html:
+        return from_html
     groups: dict[str, list[dict[str, str]]] = {}
     for node in sel.xpath("//*[*][not(*/*)]"):
         fields = {c.xpath("name()").get(""): c.xpath("string()").get("") for c in node.xpath("*")}
@@ -56,7 +85,7 @@ def _xml_records(sel: Selector) -> list[dict[str, str]]:
 
 
 def _date(value: str) -> str | None:
-    m = DATE_VALUE_RE.match(value.strip())
+    m = DATE_VALUE_RE.match(value.strip()) or DATE_IN_TEXT_RE.search(value)
     if not m:
         return None
     y, mo, d = m.groups()
@@ -65,8 +94,13 @@ def _date(value: str) -> str | None:
 
 def _record(obj: dict[str, Any]) -> Record | None:
     strings = [v.strip() for v in obj.values() if isinstance(v, str) and v.strip()]
-    links = [v for v in strings if LINK_VALUE_RE.match(v) and not CJK_RE.search(v)]
-    titles = [v for v in strings if CJK_RE.search(v)]
+    links = [
+        v
+        for v in strings
+        if LINK_VALUE_RE.match(v) and not CJK_RE.search(v) and not ASSET_RE.search(v)
+    ]
+    titles = [v for v in strings if CJK_RE.search(v) and not DATE_IN_TEXT_RE.search(v)]
+    titles = titles or [v for v in strings if CJK_RE.search(v)]
     if not links or not titles:
         return None
     dates = [d for d in map(_date, strings) if d]

@@ -2,10 +2,10 @@
 
 A report misfiled under another column (规划计划, 通知公告) is linked from no list the spider
 walks. Once the site's columns are exhausted (the spider is idle), two more sources are
-asked, each once per site: the site's sitemaps (``/sitemap.xml`` and the ``Sitemap:`` lines
-of robots.txt, sitemap indexes followed) and the site's own search page, found as a search
-form on any page, queried with the bureau's name and 年度报告. The decisions are plain
-functions; the spider makes the requests.
+asked, each once per site: the site's sitemaps (``/sitemap.xml``, ``/sitemap_index.xml`` and
+the ``Sitemap:`` lines of robots.txt, sitemap indexes followed) and the site's own search
+page, found as a search form on any page, queried with the bureau's name and 年度报告. The
+decisions are plain functions; the spider makes the requests.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ SEARCH_PARAM_RE = re.compile(r"^(?:keyword|keywords|searchword|q|query|kw|wd|key
 #: Candidates read from one sitemap at most.
 MAX_SITEMAP_URLS = 300
 ARTICLE_PATH_RE = re.compile(
-    r"\d{4,}[^/]*\.(?:s?html?|jsp|php|aspx?)$|\.(?:s?html?)\?\w+=\d+", re.I
+    r"\d{4,}[^/]*\.(?:s?html?|jsp|php|aspx?)$|\.(?:s?html?)\?\w+=\d+|/\d{4,}/?$", re.I
 )
 
 
@@ -37,6 +37,8 @@ ARTICLE_PATH_RE = re.compile(
 class SearchForm:
     action: str
     param: str
+    #: the form's hidden inputs (siteId, channelid …): engines answer nothing without them
+    hidden: tuple[tuple[str, str], ...] = ()
 
 
 def needs_fallback(years: set[int]) -> bool:
@@ -50,9 +52,13 @@ def search_form(url: str, text: str) -> SearchForm | None:
     for form in Selector(text=text or "<html></html>").css("form"):
         if form.attrib.get("method", "get").lower() != "get":
             continue
+        hidden = tuple(
+            (i.attrib["name"], i.attrib.get("value", ""))
+            for i in form.css("input[type=hidden][name]")
+        )
         for name in form.css("input::attr(name)").getall():
             if SEARCH_PARAM_RE.match(name):
-                return SearchForm(urljoin(url, form.attrib.get("action", "") or url), name)
+                return SearchForm(urljoin(url, form.attrib.get("action", "") or url), name, hidden)
     return None
 
 
@@ -61,7 +67,7 @@ def search_url(form: SearchForm, site_name: str) -> str:
     bureau = site_name
     if not discovery.EM_AGENCY_RE.search(site_name):
         bureau = re.sub(r"(?:人民)?政府$", "", site_name) + "应急管理局"
-    query = urlencode({form.param: f"{bureau} 年度报告"})
+    query = urlencode([*form.hidden, (form.param, f"{bureau} 年度报告")])
     return form.action + ("&" if "?" in form.action else "?") + query
 
 
@@ -70,11 +76,15 @@ def robots_sitemaps(text: str) -> list[str]:
     return re.findall(r"^\s*sitemap\s*:\s*(\S+)", text or "", flags=re.I | re.M)
 
 
-def sitemap_locations(body: bytes, site_url: str) -> tuple[list[str], list[str]]:
+def sitemap_locations(
+    body: bytes, site_url: str, bureau_site: bool = False
+) -> tuple[list[str], list[str]]:
     """(nested sitemaps, candidate report pages) of a sitemap, on the site's own host.
 
-    Candidates are article-like pages (a dated or numbered file) inside a bureau's section or
-    a report column: the page's own title decides afterwards whether it is a report.
+    Candidates are article-like pages (a dated or numbered file, or a numbered extensionless
+    path) inside a bureau's section or a report column, or anywhere on a ``bureau_site`` (the
+    bureau's own site: every section is the bureau's); the page's own title decides
+    afterwards whether it is a report.
     """
     try:
         sitemap = Sitemap(body)
@@ -88,7 +98,11 @@ def sitemap_locations(body: bytes, site_url: str) -> tuple[list[str], list[str]]
         loc
         for loc in locs
         if ARTICLE_PATH_RE.search(_path_and_query(loc))
-        and (discovery.is_bureau_url(loc) or discovery.column_kind("", loc) is not None)
+        and (
+            bureau_site
+            or discovery.is_bureau_url(loc)
+            or discovery.column_kind("", loc) is not None
+        )
     ]
     return [], pages[:MAX_SITEMAP_URLS]
 
@@ -141,6 +155,8 @@ class FallbackMixin:
         out = [
             Request(urljoin(root, "robots.txt"), callback=self.parse_robots, meta=meta),
             Request(urljoin(root, "sitemap.xml"), callback=self.parse_sitemap, meta=meta),
+            # the other conventional name (WordPress, many CMS builds), named by no robots.txt
+            Request(urljoin(root, "sitemap_index.xml"), callback=self.parse_sitemap, meta=meta),
         ]
         form = self.search_forms.get(seed_url)
         if form is not None:
@@ -155,7 +171,8 @@ class FallbackMixin:
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         seed_url = response.meta["seed_url"]
-        nested, pages = sitemap_locations(response.body, seed_url)
+        bureau_site = bool(discovery.EM_AGENCY_RE.search(self.seeds_by_url[seed_url].name))  # type: ignore[attr-defined]
+        nested, pages = sitemap_locations(response.body, seed_url, bureau_site)
         for loc in nested:
             yield Request(loc, callback=self.parse_sitemap, meta={"seed_url": seed_url})
         for loc in pages:
@@ -163,6 +180,8 @@ class FallbackMixin:
                 discovery.canonical_url(loc),
                 callback=self.parse_article,  # type: ignore[attr-defined]
                 errback=self.on_error,  # type: ignore[attr-defined]
-                cb_kwargs={"state": ArticleState(em=discovery.is_bureau_url(loc), title="")},
+                cb_kwargs={
+                    "state": ArticleState(em=bureau_site or discovery.is_bureau_url(loc), title="")
+                },
                 meta={"seed_url": seed_url},
             )

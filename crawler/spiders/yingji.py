@@ -128,7 +128,7 @@ class YingjiSpider(FallbackMixin, Spider):
     def _followup(self, f: Followup, seed: Seed, page: PageState) -> Request:
         if f.kind == KIND_PAGE:
             return self._page(f.url, seed, page, priority=PRIORITY_LIST)
-        state = FollowupState(kind=f.kind, page=replace(page, source_url=None), formdata=f.formdata)
+        state = FollowupState(f.kind, replace(page, source_url=None), (*f.formdata, *f.state))
         meta = {
             "seed_url": seed.url,
             "download_maxsize": self.settings.getint("YINGJI_PAGE_MAXSIZE"),

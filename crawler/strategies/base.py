@@ -33,7 +33,10 @@ class Followup:
     url: str
     kind: str = KIND_PAGE
     method: str = "GET"
-    formdata: tuple[tuple[str, str], ...] = ()
+    formdata: tuple[tuple[str, str], ...] = ()  # a POST's form (a GET sends none)
+    #: what the family needs back with the answer (page number, endpoint), never sent: the
+    #: spider hands ``formdata + state`` to ``parse_followup``
+    state: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

@@ -132,11 +132,55 @@ def links(url: str, sel: Selector, limit: int = MAX_LINKS) -> list[Entry]:
     return found
 
 
+#: Elements whose click opens a URL built by script: anchors to ``javascript:`` and anything
+#: with an ``onclick`` (list rows ``<li onclick="window.open('…')">``, year tabs, file spans).
+SCRIPTED = "(//*[@onclick] | //a[starts-with(normalize-space(@href), 'javascript:')])"
+DATE_TEXT_RE = re.compile(r"[\[(（【]?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[\])）】]?")
+
+
+def _handlers(sel: Selector) -> dict[str, tuple[str, str]]:
+    return script_handlers(sel.css("script:not([src])::text").getall())
+
+
+def scripted(url: str, sel: Selector, limit: int = MAX_LINKS) -> list[tuple[Selector, str]]:
+    """(element, absolute URL) of the first ``limit`` elements whose click opens a URL: a call
+    of an inline script's handler (``goPage(3)``, ``showYear('2023')``, ``download('id')``)
+    or a URL written in the code (``window.open('/c/x.html')``). An anchor with a real href
+    is read by :func:`links`; its onclick (a visit counter) is not a second link."""
+    handlers = _handlers(sel)
+    out: list[tuple[Selector, str]] = []
+    for el in sel.xpath(f"{SCRIPTED}[position() <= {int(limit)}]"):
+        href = el.attrib.get("href", "").strip()
+        if href and not href.startswith(("javascript:", "#")):
+            continue
+        target = handler_url(f"{el.attrib.get('onclick', '')} {href}", handlers)
+        if target:
+            out.append((el, urljoin(url, target)))
+    return out
+
+
+def scripted_links(url: str, sel: Selector) -> list[Entry]:
+    """List entries opened by script (:func:`scripted`), titled by their text without the
+    date a row shows beside it."""
+    found: list[Entry] = []
+    for el, target in scripted(url, sel):
+        text = normalise_title(el.attrib.get("title", "")) or normalise_title(
+            DATE_TEXT_RE.sub("", "".join(el.xpath(".//text()").getall()))
+        )
+        found.append(Entry(target, text, _published(el), _is_furniture(el)))
+    return found
+
+
 def pagination(url: str, sel: Selector) -> list[Followup]:
-    """Next pages of the same list: 下一页/尾页 links, page numbers with a page parameter, and
-    the options of a ``<select>`` page jumper."""
+    """Next pages of the same list: 下一页/尾页 links, page numbers with a page parameter (by
+    link or by a ``javascript:goPage(N)`` handler), and the options of a ``<select>`` page
+    jumper."""
     out: list[Followup] = []
     here = canonical_url(url)
+    for el, target in scripted(url, sel):
+        text = "".join(el.xpath(".//text()").getall())
+        if is_pagination_link(text, target) and canonical_url(target) != here:
+            out.append(Followup(target))
     for a in sel.css("a[href]"):
         href = a.attrib.get("href", "").strip()
         if not href or href.startswith("javascript:"):
@@ -153,9 +197,14 @@ def pagination(url: str, sel: Selector) -> list[Followup]:
         text = "".join(option.css("::text").getall())
         if target and is_page_option(text, target) and canonical_url(target) != here:
             out.append(Followup(target))
-    # page URLs built by an inline script call: initPagination({pageCount: 3, link: …})
+    # page URLs built by an inline script call: initPagination({pageCount: 3, link: …}), read
+    # on the list's first page only: every page repeats the call, and a page that is itself
+    # one of the URLs it names would only name its siblings again (an endless list's pages
+    # each claim thousands more)
     for script in sel.css("script:not([src])::text").getall():
-        out.extend(Followup(urljoin(url, page)) for page in script_page_urls(script))
+        pages = [urljoin(url, page) for page in script_page_urls(script)]
+        if here not in {canonical_url(p) for p in pages}:
+            out.extend(Followup(p) for p in pages)
     return out
 
 
@@ -180,7 +229,7 @@ def year_options(url: str, sel: Selector) -> list[Entry]:
 
 
 def extract(url: str, sel: Selector) -> Listing:
-    entries = links(url, sel) + year_options(url, sel)
+    entries = links(url, sel) + scripted_links(url, sel) + year_options(url, sel)
     return Listing(entries=entries, followups=pagination(url, sel))
 
 
@@ -228,18 +277,24 @@ def attachments(url: str, sel: Selector, limit: int = MAX_LINKS) -> list[Attachm
     return list(found.values())
 
 
+#: What names a download rather than a page: in the handler's URL or in the clicked text.
+DOWNLOAD_HINT_RE = re.compile(r"down|attach|file|fujian|附件|下载", re.I)
+DOCUMENT_NAME_RE = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|ofd|rtf)$", re.I)
+
+
 def _handler_downloads(url: str, sel: Selector) -> list[Attachment]:
-    """Files behind download handlers: ``onclick="downloadFile('id')"`` or
-    ``href="javascript:downLoad('id')"``, the URL pattern read from the inline scripts."""
-    handlers = script_handlers(sel.css("script:not([src])::text").getall())
-    if not handlers:
-        return []
+    """Files behind download handlers: ``onclick="downloadFile('id')"``,
+    ``href="javascript:downLoad('id')"`` or ``<span onclick="download('id', 'x.pdf')">``, the
+    URL pattern read from the inline scripts. A handler that opens a page (a pager's
+    ``goPage(2)``) is no download: the URL or the clicked text must name a file."""
     out: dict[str, Attachment] = {}
-    for a in sel.css("a[onclick], a[href^='javascript:']"):
-        code = f"{a.attrib.get('onclick', '')} {a.attrib.get('href', '')}"
-        target = handler_url(code, handlers)
-        if target and not _is_furniture(a):
-            name = normalise_title("".join(a.css("::text").getall())) or None
-            target = urljoin(url, target)
-            out.setdefault(canonical_url(target), Attachment(target, name))
+    for el, target in scripted(url, sel):
+        name = normalise_title("".join(el.xpath(".//text()").getall())) or None
+        if _is_furniture(el) or not (
+            is_document_url(target)
+            or DOWNLOAD_HINT_RE.search(urlsplit(target).path)
+            or DOCUMENT_NAME_RE.search(name or "")
+        ):
+            continue
+        out.setdefault(canonical_url(target), Attachment(target, name))
     return list(out.values())

@@ -1,7 +1,9 @@
 """The site's own search page (``search``: path, query parameter, and the index it searches):
 a result lists every indexed item whose title holds every word of the query, as site search
 engines (TRS 检索, 站内搜索) answer "<bureau> 年度报告". It is how a report filed under the wrong
-column is found when no column lists it."""
+column is found when no column lists it. ``required``: parameters the engine needs besides the
+query (JEECMS's ``siteId``, TRS was5's ``channelid``: the form's hidden inputs); without them it
+answers a 参数错误 page, as those engines do."""
 
 from __future__ import annotations
 
@@ -20,7 +22,10 @@ def respond(ex: Exchange) -> Reply | None:
     conf = ex.spec["search"]
     if ex.path != conf["path"]:
         return None
-    query = {**ex.params, **ex.form}.get(conf.get("param", "q"), "").strip()
+    sent = {**ex.params, **ex.form}
+    if any(sent.get(k) != v for k, v in conf.get("required", {}).items()):
+        return html("<html><body><p>参数错误</p></body></html>", status=400, cacheable=False)
+    query = sent.get(conf.get("param", "q"), "").strip()
     found = [it for it in conf["index"] if matches(it["title"], query)]
     rows = "".join(
         f'<li><a href="{escape(it["url"])}" target="_blank">{escape(it["title"])}</a>'

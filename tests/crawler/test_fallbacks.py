@@ -57,3 +57,26 @@ def test_robots_sitemap_lines_and_a_sitemap_index_lead_to_candidate_pages() -> N
     assert all(p.endswith(".html") for p in pages)
     assert sitemap_locations(urlset.encode(), "http://other.gov.cn/") == ([], [])
     assert sitemap_locations(b"<html>not a sitemap", "http://x.gov.cn/") == ([], [])
+
+
+def test_a_search_form_keeps_its_hidden_inputs() -> None:
+    page = (SITES / "xiaonan/index.html").read_text("utf-8")
+    form = search_form("http://x.gov.cn/", page)
+    assert form is not None and form.param == "q"
+    assert ("siteId", "1") in form.hidden
+    assert search_url(form, "孝感市孝南区人民政府").startswith(
+        "http://x.gov.cn/search.jspx?siteId=1&channelId=&q="
+    )
+
+
+def test_on_a_bureaus_own_site_every_numbered_page_of_its_sitemap_is_a_candidate() -> None:
+    urlset = (
+        (SITES / "jiading/sitemaps/publicity.xml.html")
+        .read_text("utf-8")
+        .replace("{{site:jiading}}", "http://x.cn")
+    ).encode()
+    _, pages = sitemap_locations(urlset, "http://x.cn/", bureau_site=True)
+    assert "http://x.cn/publicity/tzgg/168807" in pages  # extensionless, under 通知公告
+    assert "http://x.cn/publicity/" not in pages and "http://x.cn/publicity/tzgg" not in pages
+    _, portal = sitemap_locations(urlset, "http://x.cn/")
+    assert "http://x.cn/publicity/tzgg/168807" not in portal

@@ -61,3 +61,35 @@ def test_the_next_page_of_an_article_is_the_same_file_with_the_next_suffix() -> 
         article_next_page(trs, [("下一篇", "http://x.gov.cn/nb/202401/t20240125_3120442.html")])
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "href", "expected"),
+    [
+        ("2", "http://x.gov.cn/nb/index_p2.html", True),  # a page number inside the file name
+        ("3", "http://x.gov.cn/nb/list-3.htm", True),
+        ("3", "http://x.gov.cn/nb/index_2.html", True),  # counted from 0
+        ("2", "http://x.gov.cn/nb/list.jsp?cid=7&pn=2", True),
+        ("2", "http://x.gov.cn/nb/t20240125_88.html", False),  # a number, not this one
+        ("2023", "http://x.gov.cn/nb/2023.html", False),  # a year is no page number
+    ],
+)
+def test_a_page_number_is_one_of_the_link_file_names_numbers(
+    text: str, href: str, expected: bool
+) -> None:
+    assert is_pagination_link(text, href) is expected
+
+
+def test_the_next_page_of_a_directory_article_and_of_a_paged_query() -> None:
+    from crawler.discovery import article_next_page
+
+    folder = "http://x.gov.cn/zfxxgknb23/2301577/"
+    assert article_next_page(folder, [("下一页", folder + "index_2.html")]) == (
+        folder + "index_2.html"
+    )
+    assert article_next_page(folder + "index_2.html", [("1", folder)]) is None
+    page = "http://x.gov.cn/nb/info.jsp?id=3301"
+    assert article_next_page(page, [("下一页", page + "&page=2")]) == page + "&page=2"
+    assert article_next_page(page + "&page=2", [("上一页", page), ("1", page)]) is None
+    other = "http://x.gov.cn/nb/info.jsp?id=3390"
+    assert article_next_page(page, [("下一页", other)]) is None  # another article

@@ -52,3 +52,37 @@ def test_an_html_page_is_not_an_answer() -> None:
     with pytest.raises(ValueError):
         load("<!DOCTYPE html><html><body>访问过于频繁</body></html>")
     assert records(load('{"rows": []}')) == []
+
+
+def test_records_of_html_in_cdata_are_their_links_with_full_titles_and_dates() -> None:
+    xml = (
+        "<?xml version='1.0' encoding='UTF-8'?><datastore><totalrecord>2</totalrecord><recordset>"
+        '<record><![CDATA[<li><a href="/art/a.html" title="凉州区应急管理局2024年政府信息公开'
+        '工作年度报告">凉州区应急管理局2024年…</a><span>2025-01-20</span></li>]]></record>'
+        '<record><![CDATA[<li><a href="/art/b.html" title="凉州区教育局2023年政府信息公开工作年度'
+        '报告">凉州区教育局…</a><span>2024-01-18</span></li>]]></record></recordset></datastore>'
+    )
+    found = records(load(xml))
+    assert [(r.url, r.published) for r in found] == [
+        ("/art/a.html", "2025-01-20"),
+        ("/art/b.html", "2024-01-18"),
+    ]
+    assert found[0].title == "凉州区应急管理局2024年政府信息公开工作年度报告"
+
+
+def test_a_thumbnail_is_never_the_records_link() -> None:
+    data = {
+        "result": {
+            "records": [
+                {
+                    "thumb": "/images/ico_doc.png",
+                    "docTitle": "天元区应急管理局2023年政府信息公开工作年度报告",
+                    "docLink": "/c24679/20240119/i2103391.html",
+                    "publishDate": "2024-01-19 09:12:40",
+                }
+            ]
+        }
+    }
+    [record] = records(data)
+    assert record.url == "/c24679/20240119/i2103391.html"
+    assert record.published == "2024-01-19"

@@ -60,3 +60,41 @@ def test_download_handlers_are_read_from_the_inline_scripts() -> None:
     assert handler_url("show('x')", handlers) is None
     pattern = script_handlers(["function dl(f){ window.open('/fs/get?f=' + f + '&t=1'); }"])
     assert handler_url("dl('a1')", pattern) == "/fs/get?f=a1&t=1"
+
+
+def test_a_handler_of_several_arguments_builds_from_the_first() -> None:
+    from crawler.discovery import handler_url, script_handlers
+
+    script = (
+        "function download(fileId, fileName) {\n"
+        '  var url = "/common/attach/download?fileId=" + fileId;\n  window.open(url);\n}'
+    )
+    handlers = script_handlers([script])
+    assert handler_url("download('8a8e', '报告.pdf')", handlers) == (
+        "/common/attach/download?fileId=8a8e"
+    )
+
+
+def test_a_pager_handler_with_a_numeric_argument_names_the_page() -> None:
+    from crawler.discovery import handler_url, script_handlers
+
+    handlers = script_handlers(
+        [
+            'function goPage(n) {\n  if (n == 1) { location.href = "index.html"; return; }\n'
+            '  location.href = "index_" + n + ".html";\n}',
+            "function turnPage(p) { location.href = 'list_' + p + '.html'; }",
+        ]
+    )
+    assert handler_url("javascript:goPage(3)", handlers) == "index_3.html"
+    assert handler_url("javascript:turnPage(12)", handlers) == "list_12.html"
+    # string building that is no URL is no handler
+    assert script_handlers(["function hi(n) { alert('第' + n + '页'); }"]) == {}
+
+
+def test_a_url_written_in_the_click_code_is_its_target() -> None:
+    from crawler.discovery import handler_url
+
+    assert handler_url("window.open('/zt/gknb/pnnfpv2023.html')", {}) == "/zt/gknb/pnnfpv2023.html"
+    assert handler_url("location.href='info.jsp?id=3301'", {}) == "info.jsp?id=3301"
+    assert handler_url("javascript:void(0);", {}) is None
+    assert handler_url("window.print()", {}) is None

@@ -151,3 +151,40 @@ def test_files_behind_viewers_and_download_handlers_are_attachments() -> None:
     )
     [viewed] = generic.attachments("http://x.gov.cn/zwgk/a.html", Selector(text=muye))
     assert viewed.url == "http://x.gov.cn/upload/2024/01/23/1706001234567.pdf"
+
+
+def test_clicks_that_open_urls_are_entries_and_pager_handlers_are_pages() -> None:
+    page = """<html><body>
+<ul class="year-tabs"><li onclick="showYear('2023')">2023年</li></ul>
+<ul><li onclick="window.open('info.jsp?id=3301')"><span>利通区应急管理局2024年政府信息公开工作年度报告</span><span>2025-01-21</span></li>
+<li><a href="javascript:void(0);" onclick="window.open('/nb/a.html')">西城区应急管理局2023年政府信息公开工作年度报告</a></li></ul>
+<div class="pager">共3页 <a href="javascript:goPage(2)">2</a> <a href="javascript:goPage(2)">下一页</a></div>
+<script>function showYear(y) { location.href = "/nb/pnnfpv" + y + ".html"; }
+function goPage(n) { location.href = "index_" + n + ".html"; }</script></body></html>"""
+    sel = Selector(text=page)
+    url = "http://x.gov.cn/nb/index.html"
+    entries = {e.url: e for e in generic.scripted_links(url, sel)}
+    assert entries["http://x.gov.cn/nb/pnnfpv2023.html"].title == "2023年"
+    row = entries["http://x.gov.cn/nb/info.jsp?id=3301"]
+    assert row.title == "利通区应急管理局2024年政府信息公开工作年度报告"
+    assert row.published == "2025-01-21"
+    assert "http://x.gov.cn/nb/a.html" in entries
+    pages = {f.url for f in generic.pagination(url, sel)}
+    assert pages == {"http://x.gov.cn/nb/index_2.html"}
+
+
+def test_a_download_span_is_an_attachment_and_a_pager_handler_is_not() -> None:
+    page = """<html><body><div class="fj"><span onclick="download('8a8e', '报告.pdf')">报告.pdf</span></div>
+<a href="javascript:goPage(2)">下一页</a>
+<script>function download(fileId, fileName) { window.open("/common/attach/download?fileId=" + fileId); }
+function goPage(n) { location.href = "index_" + n + ".html"; }</script></body></html>"""
+    found = generic.attachments("http://x.gov.cn/nb/info.jsp?id=1", Selector(text=page))
+    assert [a.url for a in found] == ["http://x.gov.cn/common/attach/download?fileId=8a8e"]
+
+
+def test_script_page_counts_are_read_on_the_first_page_only() -> None:
+    script = "<script>var conf = {totalPage: 9999, url: 'list_{page}.html'};</script>"
+    first = generic.pagination("http://x.gov.cn/nb/list_1.html", Selector(text=script))
+    assert len(first) == 199  # capped, then bounded by the site guard's per-template cap
+    later = generic.pagination("http://x.gov.cn/nb/list_7.html", Selector(text=script))
+    assert later == []
