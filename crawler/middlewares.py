@@ -3,7 +3,8 @@
 - :class:`SiteGuardMiddleware`: every request belongs to one seed (``meta["seed_url"]``) and is
   dropped when it leaves that seed's site (spam mirrors), when the site was found blocked, or
   when it would pass the per-site page cap or the per-URL-template cap that bounds
-  calendar-style traps. One download slot per site keeps one request at a time per site even
+  calendar-style traps (each drop counted on the site by its reason: ``SiteState.refused``).
+  One download slot per site keeps one request at a time per site even
   when the site spans subdomains.
 """
 
@@ -81,22 +82,23 @@ class SiteGuardMiddleware:
             # the site now
             site.domains.add(site_key(request.url))
         if not same_site(request.url, seed_url) and site_key(request.url) not in site.domains:
-            site.requests_dropped += 1
+            site.refuse("off-site")
             logger.debug("off-site, dropped: %s (seed %s)", request.url, seed_url)
             raise SiteRuleDrop(f"off-site: {request.url}")
         if site.blocked:
+            site.refuse("site blocked", dropped=False)
             raise SiteRuleDrop(f"site blocked: {request.url}")
         request.meta.setdefault("download_slot", f"site:{site_key(seed_url)}")
         if request.meta.get("retry_times") or request.meta.get("redirect_times"):
             return None  # counted when first issued
         if site.pages_requested >= self.max_pages:
             site.capped = True
-            site.requests_dropped += 1
+            site.refuse("page cap")
             raise SiteRuleDrop(f"page cap ({self.max_pages}) reached for {seed_url}")
         template = url_template(request.url)
         if site.templates[template] >= self.max_per_template:
             site.capped = True
-            site.requests_dropped += 1
+            site.refuse("URL template cap")
             raise SiteRuleDrop(f"URL template cap ({self.max_per_template}): {template}")
         site.templates[template] += 1
         site.pages_requested += 1

@@ -21,7 +21,8 @@ literal addresses are checked.
 
 A refusal raises :class:`RefusedAddress` (an ``IgnoreRequest``) whose message gives the reason
 ("refused: 10.0.0.1 is a private address"); the spider records it on the site and the download
-pipeline on the document, and the crawl stats count refusals per kind
+pipeline on the document, the site counts its refusals by reason (``SiteState.refused``, shown
+in the run record), and the crawl stats count refusals per kind
 (``yingji/netguard/refused/<kind>``). What remains possible is DNS rebinding between this check
 and the connection (a name answering differently a second later); the resolver caches and the
 short window make it hard, and a proxy that enforces the same rule closes it.
@@ -72,6 +73,11 @@ class RefusedAddress(IgnoreRequest):
     def __init__(self, message: str, kind: str) -> None:
         super().__init__(message)
         self.kind = kind
+
+    @property
+    def reason(self) -> str:
+        """The refusal's reason as the run record counts it ("private address")."""
+        return "non-web URL" if self.kind == "scheme" else f"{self.kind} address"
 
 
 def non_public_kind(ip: IPAddress) -> str | None:
@@ -252,4 +258,10 @@ class AddressGuardMiddleware:
             stats.inc_value("yingji/netguard/refused")
             stats.inc_value(f"yingji/netguard/refused/{refused.kind}")
         logger.warning("%s (%s)", refused, request.url)
+        # the site's count by reason (the run record shows it): the spider's requests name
+        # their seed, the download pipeline's name the report's site
+        sites = getattr(self.crawler.spider, "sites", None) or {}
+        site = sites.get(request.meta.get("seed_url") or request.meta.get("yingji_site"))
+        if site is not None:
+            site.refuse(refused.reason, dropped=False)
         raise refused

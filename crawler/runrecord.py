@@ -11,6 +11,10 @@ two by ``item.site_url`` into one status per site —
 - ``failed to parse``: candidate reports were found, none could be stored;
 - ``blocked`` / ``unreachable`` / ``robots denied`` / ``none found``: as the spider saw it —
 
+with what the spider tried and refused there (``SiteState.detail``: columns, years,
+fallbacks, refused requests by reason) kept in ``run_sites.detail`` and shown in the note
+(storage/runtable.py),
+
 logs a progress line every ``YINGJI_PROGRESS_INTERVAL`` seconds (default 30: sites done of
 total, reports found), and at the close prints a per-site table and writes the run and its
 per-site rows (``crawl_runs``, ``run_sites``). The crawl's stats carry the same counts
@@ -81,6 +85,8 @@ class SiteRow:
     status: str
     tally: SiteTally
     error: str | None = None
+    #: what was tried and refused at the site (``SiteState.detail``), for ``run_sites.detail``
+    detail: dict[str, Any] | None = None
 
     @property
     def status_code(self) -> str:
@@ -112,6 +118,7 @@ def build_rows(sites: Mapping[str, Any], tallies: Mapping[str, SiteTally]) -> li
             error is None and status != SiteStatus.REPORTS_FOUND.label
         ):  # a stray 404 on a good site is noise
             error = getattr(state, "last_error", None)
+        detail = state.detail() if callable(getattr(state, "detail", None)) else None
         rows.append(
             SiteRow(
                 url,
@@ -120,6 +127,7 @@ def build_rows(sites: Mapping[str, Any], tallies: Mapping[str, SiteTally]) -> li
                 status,
                 tally,
                 error,
+                detail,
             )
         )
     for url, tally in tallies.items():
@@ -142,6 +150,7 @@ def format_table(rows: Iterable[SiteRow]) -> str:
             r.tally.new_version,
             r.tally.failed,
             r.error,
+            r.detail,
         )
         for r in rows
     )
@@ -372,6 +381,7 @@ class RunRecord:
                 new_versions=row.tally.new_version,
                 failed=row.tally.failed,
                 error=row.error if code == row.status_code else f"{row.status}: {row.error or ''}",
+                detail=row.detail,
             )
         status = "finished" if reason == "finished" else reason[:20]
         self.store.finish_run(self.run_id, status=status)

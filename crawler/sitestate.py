@@ -3,6 +3,13 @@
 ``spider.sites`` maps each seed's start URL (exactly as in the seed file, which is also
 ``ReportItem.site_url``) to a :class:`SiteState`; the run-record extension joins the pipelines'
 outcomes to it and prints one row per site.
+
+A site marked "none found" must say what was tried, so that a reader tells "no report
+published" from "not found" (issue 9): the columns entered, the years whose column or list was
+walked, the fallbacks asked (sitemap, site search) and what each gave. And a request the crawler
+chose not to send is counted by its reason (issue 13): a non-public address (crawler/netguard.py),
+off-site, a cap or a blocked site (crawler/middlewares.py). :meth:`SiteState.detail` is that
+record as JSON, stored in ``run_sites.detail`` and read back by storage/runtable.py.
 """
 
 from __future__ import annotations
@@ -17,6 +24,18 @@ STATUS_NONE_FOUND = "none found"
 STATUS_BLOCKED = "blocked"
 STATUS_UNREACHABLE = "unreachable"
 STATUS_ROBOTS_DENIED = "robots denied"
+
+#: Column URLs kept in the run record at most (the count is always whole).
+MAX_COLUMN_URLS = 50
+
+
+@dataclass
+class Fallback:
+    """One fallback of a site (``sitemap``, ``search``): what it read and what that gave."""
+
+    fetched: int = 0  # answers read: sitemaps (nested ones included), search result pages
+    links: int = 0  # candidate report pages they gave
+    note: str | None = None  # why it could not be asked ("no form": no search form seen)
 
 
 @dataclass
@@ -36,7 +55,14 @@ class SiteState:
     templates: Counter[str] = field(default_factory=Counter, repr=False)
     #: other registrable domains of the site: where its start page redirected (a moved portal)
     domains: set[str] = field(default_factory=set)
-    years: set[int] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)  # years of the reports found
+    #: what discovery tried: column pages entered (their first pages), the years whose column
+    #: or list was walked, and the fallbacks asked, by name
+    columns: set[str] = field(default_factory=set)
+    years_walked: set[int] = field(default_factory=set)
+    fallbacks: dict[str, Fallback] = field(default_factory=dict)
+    #: requests not sent, by reason ("private address", "off-site", "page cap" …)
+    refused: Counter[str] = field(default_factory=Counter)
 
     @property
     def status(self) -> str:
@@ -54,10 +80,42 @@ class SiteState:
     def note_error(self, message: str) -> None:
         self.last_error = message[:500]
 
+    def enter_column(self, url: str, year: int | None = None) -> None:
+        """A column page (a report column, the bureau's section, a hub) was read."""
+        self.columns.add(url)
+        if year is not None:
+            self.years_walked.add(year)
+
+    def fallback(self, name: str) -> Fallback:
+        """The record of fallback ``name``, created when first asked."""
+        return self.fallbacks.setdefault(name, Fallback())
+
+    def refuse(self, reason: str, *, dropped: bool = True) -> None:
+        """A request of this site was not sent, for ``reason``; ``dropped``: by the site's own
+        rules, counted in ``requests_dropped`` too."""
+        self.refused[reason] += 1
+        self.requests_dropped += int(dropped)
+
+    def detail(self) -> dict[str, Any]:
+        """What was tried and refused, as JSON for ``run_sites.detail`` (storage/runtable.py
+        reads it: ``columns`` count, ``column_urls`` (the first :data:`MAX_COLUMN_URLS`),
+        ``years_walked``, ``years_found``, ``fallbacks`` {name: {fetched, links, note}},
+        ``refused`` {reason: count}, ``pages``)."""
+        return {
+            "pages": self.pages_fetched,
+            "columns": len(self.columns),
+            "column_urls": sorted(self.columns)[:MAX_COLUMN_URLS],
+            "years_walked": sorted(self.years_walked),
+            "years_found": sorted(self.years),
+            "fallbacks": {name: asdict(f) for name, f in self.fallbacks.items()},  # as asked
+            "refused": dict(self.refused.most_common()),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("templates")
-        d["years"] = sorted(self.years)
-        d["domains"] = sorted(self.domains)
+        for name in ("years", "domains", "columns", "years_walked"):
+            d[name] = sorted(d[name])
+        d["refused"] = dict(self.refused)
         d["status"] = self.status
         return d

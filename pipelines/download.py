@@ -150,7 +150,11 @@ class DownloadPipeline:
             dont_filter=True,
             # the site's download slot: one request at a time per site, attachments included;
             # no ``seed_url``, so the spider's page caps do not cut off a report's files
-            meta={"yingji_document": True, "download_slot": f"site:{site_key(site_url)}"},
+            meta={
+                "yingji_document": True,
+                "yingji_site": site_url,  # a refused address is counted on the site
+                "download_slot": f"site:{site_key(site_url)}",
+            },
         )
         if self.maxsize:
             request.meta["download_maxsize"] = self.maxsize

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +41,7 @@ class SiteResult:
     new_versions: int
     failed: int
     error: str | None
+    detail: dict[str, Any] | None = None  # what was tried and refused (storage/runtable.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,4 +213,5 @@ def _site_result(s: RunSite) -> SiteResult:
         new_versions=s.new_versions,
         failed=s.failed,
         error=s.error,
+        detail=s.detail,
     )

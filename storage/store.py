@@ -234,9 +234,11 @@ class Store:
         new_versions: int = 0,
         failed: int = 0,
         error: str | None = None,
+        detail: dict[str, Any] | None = None,
     ) -> None:
         """Record one site's result in a run; recording it again in the same run replaces it
-        (a resumed crawl finishes a site once). ``status``: a models.vocabulary.SiteStatus."""
+        (a resumed crawl finishes a site once). ``status``: a models.vocabulary.SiteStatus;
+        ``detail``: what was tried and refused there (crawler/sitestate.py)."""
         if status not in runs.SITE_STATUSES:
             raise ValueError(f"unknown site status {status!r}: one of {sorted(runs.SITE_STATUSES)}")
         values = {
@@ -248,6 +250,7 @@ class Store:
             "new_versions": new_versions,
             "failed": failed,
             "error": error,
+            "detail": detail,
         }
         self.write(lambda conn: runs.record_site(conn, run_id, site_url, status, **values))
 

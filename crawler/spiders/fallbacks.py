@@ -5,7 +5,10 @@ walks. Once the site's columns are exhausted (the spider is idle), two more sour
 asked, each once per site: the site's sitemaps (``/sitemap.xml``, ``/sitemap_index.xml`` and
 the ``Sitemap:`` lines of robots.txt, sitemap indexes followed) and the site's own search
 page, found as a search form on any page, queried with the bureau's name and 年度报告. The
-decisions are plain functions; the spider makes the requests.
+decisions are plain functions; the spider makes the requests. What each fallback read and gave
+(sitemaps read, candidate pages; search pages read, report links; no search form) is kept on
+the site (``SiteState.fallbacks``), so the run record of a site with none found says what was
+tried.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from parsel import Selector
@@ -23,6 +27,10 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawler import discovery
 from crawler.spiders.state import ArticleState, PageState
+from crawler.strategies import generic
+
+SITEMAP = "sitemap"
+SEARCH = "search"
 
 #: Input names of a site search box.
 SEARCH_PARAM_RE = re.compile(r"^(?:keyword|keywords|searchword|q|query|kw|wd|key|word|text)$", re.I)
@@ -76,6 +84,16 @@ def robots_sitemaps(text: str) -> list[str]:
     return re.findall(r"^\s*sitemap\s*:\s*(\S+)", text or "", flags=re.I | re.M)
 
 
+def read_sitemap(body: bytes) -> Sitemap | None:
+    """The sitemap (a ``urlset`` or a ``sitemapindex``) in ``body``, or None: a page that is
+    no sitemap (a soft 404 answering with the home page) is none."""
+    try:
+        sitemap = Sitemap(body)
+    except Exception:  # lxml raises several kinds on garbage; an unreadable sitemap is none
+        return None
+    return sitemap if sitemap.type in ("urlset", "sitemapindex") else None
+
+
 def sitemap_locations(
     body: bytes, site_url: str, bureau_site: bool = False
 ) -> tuple[list[str], list[str]]:
@@ -86,9 +104,8 @@ def sitemap_locations(
     bureau's own site: every section is the bureau's); the page's own title decides
     afterwards whether it is a report.
     """
-    try:
-        sitemap = Sitemap(body)
-    except Exception:  # lxml raises several kinds on garbage; an unreadable sitemap is none
+    sitemap = read_sitemap(body)
+    if sitemap is None:
         return [], []
     host = urlsplit(site_url).netloc.lower()
     locs = [e["loc"] for e in sitemap if e.get("loc") and urlsplit(e["loc"]).netloc.lower() == host]
@@ -105,6 +122,16 @@ def sitemap_locations(
         )
     ]
     return [], pages[:MAX_SITEMAP_URLS]
+
+
+def report_links(url: str, text: str) -> int:
+    """How many links of a page (a search's results) are titled as a bureau's report."""
+    count = 0
+    for entry in generic.links(url, Selector(text=text or "<html></html>")):
+        em = discovery.is_bureau_url(entry.url)
+        verdict = discovery.classify_title(entry.title, em_context=em)
+        count += bool(verdict and not verdict.graphic)
+    return count
 
 
 def _path_and_query(url: str) -> str:
@@ -150,8 +177,10 @@ class FallbackMixin:
 
     def fallback_requests(self, seed_url: str) -> list[Request]:
         seed = self.seeds_by_url[seed_url]  # type: ignore[attr-defined]
+        site = self.sites[seed_url]  # type: ignore[attr-defined]
         meta = {"seed_url": seed_url}
         root = urljoin(seed_url, "/")
+        site.fallback(SITEMAP)
         out = [
             Request(urljoin(root, "robots.txt"), callback=self.parse_robots, meta=meta),
             Request(urljoin(root, "sitemap.xml"), callback=self.parse_sitemap, meta=meta),
@@ -159,10 +188,22 @@ class FallbackMixin:
             Request(urljoin(root, "sitemap_index.xml"), callback=self.parse_sitemap, meta=meta),
         ]
         form = self.search_forms.get(seed_url)
-        if form is not None:
+        if form is None:
+            site.fallback(SEARCH).note = "no form"  # on any page read
+        else:
+            site.fallback(SEARCH)
             state = PageState(hops=self.settings.getint("YINGJI_MAX_HOPS"))  # type: ignore[attr-defined]
-            out.append(self._page(search_url(form, seed.name), seed, state))  # type: ignore[attr-defined]
+            search = self._page(search_url(form, seed.name), seed, state)  # type: ignore[attr-defined]
+            out.append(search.replace(callback=self.parse_search))
         return out
+
+    def parse_search(self, response: Response, state: PageState) -> Iterator[Any]:
+        """The site search's answer: its report links counted, then read as any list page."""
+        found = self.sites[response.meta["seed_url"]].fallback(SEARCH)  # type: ignore[attr-defined]
+        found.fetched += 1
+        if isinstance(response, TextResponse):
+            found.links += report_links(response.url, response.text)
+        yield from self.parse_page(response, state)  # type: ignore[attr-defined]
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         for loc in robots_sitemaps(response.text if isinstance(response, TextResponse) else ""):
@@ -173,6 +214,9 @@ class FallbackMixin:
         seed_url = response.meta["seed_url"]
         bureau_site = bool(discovery.EM_AGENCY_RE.search(self.seeds_by_url[seed_url].name))  # type: ignore[attr-defined]
         nested, pages = sitemap_locations(response.body, seed_url, bureau_site)
+        found = self.sites[seed_url].fallback(SITEMAP)  # type: ignore[attr-defined]
+        found.fetched += int(bool(nested or pages) or read_sitemap(response.body) is not None)
+        found.links += len(pages)
         for loc in nested:
             yield Request(loc, callback=self.parse_sitemap, meta={"seed_url": seed_url})
         for loc in pages:

@@ -7,14 +7,17 @@ The decisions are plain functions, so they are tested without a crawl.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl, urlsplit
 
 from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler import discovery
 from crawler.discovery import ColumnKind, TitleVerdict
+from crawler.sitestate import SiteState
 from crawler.strategies import Entry
 
 
@@ -26,6 +29,16 @@ class PageState:
     em: bool = False  # inside the emergency bureau's part of the site
     kind: int = 0  # the ColumnKind of the link that led here (0: none)
     source_url: str | None = None  # the URL as linked, before canonicalisation
+    #: the column this page belongs to (its first page: a list's later pages are the same
+    #: column) and the year it is for, for the run record's "what was tried"
+    column: str | None = None
+    year: int | None = None
+
+    def at(self, url: str) -> PageState:
+        """This state on a request for ``url``: the linked URL kept, and a column page that
+        starts a column names it."""
+        column = self.column or (discovery.canonical_url(url) if self.kind else None)
+        return replace(self, source_url=url, column=column)
 
 
 @dataclass(frozen=True)
@@ -82,7 +95,44 @@ def column_state(entry: Entry, page: PageState, page_url: str, max_hops: int) ->
         or discovery.is_bureau_url(entry.url)
         or (col == ColumnKind.REPORTS and bool(discovery.EM_AGENCY_RE.search(entry.title)))
     )
-    return PageState(hops=page.hops + 1, em=em, kind=int(col))
+    year = column_year(entry.title, entry.url) or page.year
+    # a list's 下一页 or page-number link read as a column link stays in the list's column
+    same = discovery.is_pagination_link(entry.title, entry.url) or discovery.is_page_option(
+        entry.title, entry.url
+    )
+    column = page.column if same else None
+    return PageState(hops=page.hops + 1, em=em, kind=int(col), column=column, year=year)
+
+
+_YEAR_TEXT_RE = re.compile(r"^((?:19|20)\d{2})$")
+_YEAR_SEGMENT_RE = re.compile(r"^((?:19|20)\d{2})(?:n[a-z]*)?$", re.I)
+
+
+def column_year(title: str, url: str) -> int | None:
+    """The year a column link names: in its text ("2023年度", "2024年部门年报", a bare "2023"),
+    else in a folder (``2024n/``, ``2024nbmnb/``) or a query value (``?year=2023``); None for a
+    column of every year."""
+    year = discovery.title_year(title)
+    if year is None:
+        parts = urlsplit(url)
+        words = [
+            discovery.normalise_title(title),
+            *reversed(parts.path.split("/")),
+            *(v for _, v in parse_qsl(parts.query)),
+        ]
+        found = (m for w in words if (m := _YEAR_TEXT_RE.match(w) or _YEAR_SEGMENT_RE.match(w)))
+        year = next((int(m.group(1)) for m in found), None)
+    if year is None or not discovery.FIRST_REPORT_YEAR <= year <= dt.date.today().year:
+        return None
+    return year
+
+
+def note_page(site: SiteState, state: PageState, url: str) -> None:
+    """A home, hub, column or list page was read: counted, and a column page enters its column
+    (and its year) in the site's record of what was tried."""
+    site.pages_fetched += 1
+    if state.kind:
+        site.enter_column(state.column or discovery.canonical_url(url), state.year)
 
 
 def article_title(listed: str, own: str | None, em: bool) -> tuple[str, TitleVerdict] | None:

@@ -43,6 +43,7 @@ from crawler.spiders.state import (
     article_title,
     column_state,
     join_pages,
+    note_page,
 )
 from crawler.strategies import (
     KIND_PAGE,
@@ -117,7 +118,7 @@ class YingjiSpider(FallbackMixin, Spider):
             callback=self.parse_page,
             errback=self.on_error,
             priority=priority,
-            cb_kwargs={"state": replace(state, source_url=url)},
+            cb_kwargs={"state": state.at(url)},
             meta={
                 "seed_url": seed.url,
                 "start": start,
@@ -163,7 +164,7 @@ class YingjiSpider(FallbackMixin, Spider):
         followed within the hop budget, list pages of any family are walked."""
         state = state or PageState()
         seed, site = self._site(response)
-        site.pages_fetched += 1
+        note_page(site, state, response.url)
         if not isinstance(response, TextResponse):
             return
         if self._blocked(response, site):

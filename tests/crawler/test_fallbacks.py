@@ -8,6 +8,8 @@ from pathlib import Path
 from crawler.spiders.fallbacks import (
     SearchForm,
     needs_fallback,
+    read_sitemap,
+    report_links,
     robots_sitemaps,
     search_form,
     search_url,
@@ -80,3 +82,21 @@ def test_on_a_bureaus_own_site_every_numbered_page_of_its_sitemap_is_a_candidate
     assert "http://x.cn/publicity/" not in pages and "http://x.cn/publicity/tzgg" not in pages
     _, portal = sitemap_locations(urlset, "http://x.cn/")
     assert "http://x.cn/publicity/tzgg/168807" not in portal
+
+
+def test_a_page_that_is_no_sitemap_is_not_counted_as_one() -> None:
+    urlset = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>'
+    assert read_sitemap(urlset) is not None  # an empty sitemap is still a sitemap read
+    assert read_sitemap(b"<html><body>home page</body></html>") is None  # a soft 404
+    assert read_sitemap(b"") is None and read_sitemap(b"garbage") is None
+
+
+def test_search_results_count_the_links_titled_as_a_bureaus_report() -> None:
+    page = (
+        "<ul><li><a href='/yjglj/ghjh/t1.html'>"
+        "舞钢市应急管理局2023年政府信息公开工作年度报告</a></li>"
+        "<li><a href='/zfxx/t2.html'>舞钢市人民政府2023年政府信息公开工作年度报告</a></li>"
+        "<li><a href='/news/t3.html'>舞钢市应急管理局召开安全生产会议</a></li></ul>"
+    )
+    assert report_links("http://x.gov.cn/search/search.jsp?keyword=x", page) == 1
+    assert report_links("http://x.gov.cn/", "") == 0

@@ -80,6 +80,7 @@ def test_the_guard_drops_off_site_requests_and_shares_one_slot_per_site(tmp_path
     with pytest.raises(IgnoreRequest, match="off-site"):
         guard.process_request(_request("http://www.156152.com/mengjin/copy.html"))
     assert guard.process_request(Request("http://www.mengjin.gov.cn/robots.txt")) is None
+    assert guard.crawler.spider.sites["http://www.mengjin.gov.cn/"].refused == {"off-site": 1}
 
 
 def test_a_start_page_redirected_to_a_new_domain_takes_the_domain_along(tmp_path: Path) -> None:
@@ -105,6 +106,7 @@ def test_the_guard_caps_pages_per_site_and_per_url_template(tmp_path: Path) -> N
         guard.process_request(_request("http://www.mengjin.gov.cn/c/"))
     state = spider.sites["http://www.mengjin.gov.cn/"]
     assert state.capped and state.requests_dropped == 2
+    assert state.refused == {"URL template cap": 1, "page cap": 1}  # the run record's reasons
 
 
 def test_a_blocked_site_gets_no_more_requests(tmp_path: Path) -> None:
@@ -112,6 +114,7 @@ def test_a_blocked_site_gets_no_more_requests(tmp_path: Path) -> None:
     spider.sites["http://www.mengjin.gov.cn/"].blocked = True
     with pytest.raises(IgnoreRequest, match="blocked"):
         guard.process_request(_request("http://www.mengjin.gov.cn/a/"))
+    assert spider.sites["http://www.mengjin.gov.cn/"].refused == {"site blocked": 1}
 
 
 def test_a_redirect_back_into_its_own_chain_is_stopped_as_a_loop() -> None:

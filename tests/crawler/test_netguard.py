@@ -151,3 +151,22 @@ def test_only_http_and_https_are_fetched(tmp_path: Path) -> None:
     assert local_file is not None and str(local_file) == "refused: file URLs are not fetched"
     assert _refusal(guard, "ftp://ftp.example.com/report.pdf") is not None
     assert _refusal(guard, "https://8.8.8.8/report.pdf") is None
+
+
+def test_a_refusal_is_counted_on_its_site_by_reason(tmp_path: Path) -> None:
+    seed = "http://127.0.0.5:8000/"
+    guard = _guard(tmp_path, seed)
+    site = guard.crawler.spider.sites[seed]  # type: ignore[union-attr]
+    requests = [
+        Request("http://10.0.0.1/", meta={"seed_url": seed}),  # a spider's request
+        Request("http://192.168.1.1/a.pdf", meta={"yingji_site": seed}),  # an attachment's
+        Request("http://169.254.169.254/", meta={"seed_url": seed}),
+        Request("file:///etc/passwd", meta={"seed_url": seed}),
+        Request("http://10.0.0.2/"),  # no site named: counted in the stats only
+    ]
+    for request in requests:
+        with pytest.raises(RefusedAddress):
+            asyncio.run(guard.process_request(request))
+    assert site.refused == {"private address": 2, "link-local address": 1, "non-web URL": 1}
+    assert site.requests_dropped == 0  # the site's own rules dropped nothing
+    assert guard.crawler.stats.get_value("yingji/netguard/refused") == 5  # type: ignore[union-attr]

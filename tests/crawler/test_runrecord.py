@@ -110,3 +110,57 @@ def test_every_report_an_item_stored_is_counted_for_its_site() -> None:
     ext.item_scraped(item, Spider("x"))
     tally = ext.tallies["http://a/"]
     assert (tally.insert, tally.noop, tally.failed, tally.errors) == (1, 1, 1, ["not storable"])
+
+
+def _none_found() -> SiteState:
+    site = SiteState("丁区人民政府", "河南省洛阳市丁区", "http://d/", pages_fetched=9)
+    site.enter_column("http://d/xxgk/")
+    site.enter_column("http://d/xxgk/ndbg/2024/", 2024)
+    site.enter_column("http://d/xxgk/ndbg/2023/", 2023)
+    site.fallback("sitemap").fetched = 1
+    site.fallback("search").note = "no form"
+    return site
+
+
+def test_a_none_found_site_says_which_columns_years_and_fallbacks_were_tried() -> None:
+    rows = build_rows({"http://d/": _none_found()}, {})
+    assert rows[0].status == "none found"
+    assert rows[0].detail == {
+        "pages": 9,
+        "columns": 3,
+        "column_urls": ["http://d/xxgk/", "http://d/xxgk/ndbg/2023/", "http://d/xxgk/ndbg/2024/"],
+        "years_walked": [2023, 2024],
+        "years_found": [],
+        "fallbacks": {
+            "sitemap": {"fetched": 1, "links": 0, "note": None},
+            "search": {"fetched": 0, "links": 0, "note": "no form"},
+        },
+        "refused": {},
+    }
+    row = format_table(rows).splitlines()[2]
+    assert row.endswith(
+        "none found  0        0       0     0    0       "
+        "tried 3 columns (2 years: 2023, 2024), sitemap (0 links), search (no form)"
+    )
+
+
+def test_refused_requests_are_counted_by_reason_on_any_site() -> None:
+    site = _none_found()
+    for reason in ("private address", "off-site", "private address"):
+        site.refuse(reason, dropped=reason == "off-site")
+    found = SiteState("甲区人民政府", "r", "http://a/", items_yielded=1)
+    found.refuse("page cap")
+    rows = build_rows({"http://d/": site, "http://a/": found}, {"http://a/": _tally("insert")})
+    table = format_table(rows).splitlines()
+    assert table[2].endswith("; refused 3: private address 2, off-site 1")
+    assert table[3].endswith(
+        "reports found  1        1       0     0    0       refused 1: page cap 1"
+    )
+    assert (site.requests_dropped, found.requests_dropped) == (1, 1)
+
+
+def test_a_site_whose_fallbacks_were_never_asked_says_so() -> None:
+    site = SiteState("戊区人民政府", "r", "http://e/", pages_fetched=1)
+    site.note_error("HTTP 404 at http://e/xxgk/")
+    note = format_table(build_rows({"http://e/": site}, {})).splitlines()[2]
+    assert note.endswith("tried no column, no fallback asked; HTTP 404 at http://e/xxgk/")

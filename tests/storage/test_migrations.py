@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, create_engine, inspect, text
 
 from storage import Store, db
+from storage.db import normalise_url
 from storage.errors import UserError
 from yingji.cli import main
 
@@ -66,6 +69,17 @@ def test_an_old_schema_without_upgrade_says_to_run_db_upgrade(db_url: str) -> No
         Store(db_url, upgrade=False)
 
 
+@contextlib.contextmanager
+def _engine(db_url: str) -> Iterator[Connection]:
+    """A plain connection in one transaction, below the Store (which would migrate)."""
+    engine = create_engine(normalise_url(db_url))
+    try:
+        with engine.begin() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
 def make_newer(db_url: str) -> None:
     with Store(db_url) as store, store.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'f00dfeed9999'"))
@@ -83,3 +97,34 @@ def test_a_database_from_a_newer_yingji_is_refused_with_one_line(
         captured = capsys.readouterr()
         assert captured.out == ""
         assert captured.err.count("\n") == 1 and "newer than this yingji" in captured.err
+
+
+def test_run_sites_of_an_older_schema_keep_their_rows_and_gain_an_empty_detail(
+    db_url: str,
+) -> None:
+    cfg = db.alembic_config(db_url)
+    command.upgrade(cfg, "0001")  # the schema before run_sites.detail
+    with _engine(db_url) as conn:
+        conn.execute(
+            text(
+                "INSERT INTO crawl_runs (id, started_at, status, inserted, noop, new_versions,"
+                " failed) VALUES (1, CURRENT_TIMESTAMP, 'finished', 0, 0, 0, 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO run_sites (run_id, site_url, status, reports_found, inserted, noop,"
+                " new_versions, failed, recorded_at)"
+                " VALUES (1, 'http://a/', 'none_found', 0, 0, 0, 0, 0, CURRENT_TIMESTAMP)"
+            )
+        )
+    with Store(db_url) as store:  # migrates itself to the head
+        [old] = store.run_sites(1)
+        assert (old.site_url, old.status, old.detail) == ("http://a/", "none_found", None)
+        detail = {"columns": 2, "fallbacks": {"sitemap": {"fetched": 0}}, "refused": {}}
+        store.record_site(1, site_url="http://b/", status="none_found", detail=detail)
+        assert store.run_sites(1)[1].detail == detail
+    command.downgrade(cfg, "0001")
+    with _engine(db_url) as conn:
+        assert "detail" not in {c["name"] for c in inspect(conn).get_columns("run_sites")}
+        assert conn.execute(text("SELECT COUNT(*) FROM run_sites")).scalar_one() == 2

@@ -68,3 +68,36 @@ def test_runs_of_a_database_that_does_not_exist_is_an_error(
     assert main(["runs", "--database", f"sqlite:///{missing}"]) == 2
     assert f"no database at {missing}" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_runs_shows_what_was_tried_at_a_site_with_none_found_and_what_was_refused(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    detail = {
+        "pages": 7,
+        "columns": 3,
+        "column_urls": ["http://d/xxgk/", "http://d/xxgk/2023/", "http://d/xxgk/2024/"],
+        "years_walked": [2023, 2024],
+        "years_found": [],
+        "fallbacks": {
+            "sitemap": {"fetched": 0, "links": 0, "note": None},
+            "search": {"fetched": 1, "links": 0, "note": None},
+        },
+        "refused": {"private address": 2, "off-site": 1},
+    }
+    with Store(db_url) as store:
+        run = store.start_run(seeds_count=2)
+        store.record_site(
+            run, site_url="http://d/", site_name="丁区人民政府", status="none_found", detail=detail
+        )
+        store.record_site(run, site_url="http://old/", status="none_found")  # a row from before
+        store.finish_run(run)
+    assert main(["runs", "--database", db_url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    tried = next(line for line in lines if "丁区人民政府" in line)
+    assert tried.endswith(
+        "none found  0        0       0     0    0       tried 3 columns (2 years: 2023, 2024),"
+        " sitemap (none), search (0 links); refused 3: private address 2, off-site 1"
+    )
+    old = next(line for line in lines if "http://old/" in line)
+    assert old.rstrip().endswith("none found  0        0       0     0    0")  # nothing to say

@@ -286,3 +286,14 @@ def test_behind_a_proxy_names_go_to_the_proxy_and_private_addresses_nowhere(
     finally:
         for s in (proxy, named, literal):
             s.stop()
+
+
+def test_each_site_counts_its_refusals_by_reason(crawl: Crawl, hostile: dict[str, Server]) -> None:
+    refused = {key: _site(crawl, server)["refused"] for key, server in hostile.items()}
+    assert refused == {
+        "private": {"private address": 1},
+        "metadata": {"link-local address": 1},
+        "loopback": {"loopback address": 1},
+        "localhost": {"loopback address": 1},
+        "attachment": {"loopback address": 1},  # the download step's request, on its site
+    }

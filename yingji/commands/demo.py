@@ -4,9 +4,13 @@ Why it exists: it is the README's first command, so it must show what yingji doe
 parse and store real-looking reports from sites of several CMS families, and tell a blocked or
 unreachable site from one without reports — without touching a real government server.
 
-It serves the bundled sites (demo.server) on 127.0.0.x, runs ``scrapy crawl yingji`` over
-them in a child process (the project's own settings, politeness delays off for loopback) into
-a database of its own — ``yingji-demo.db`` in the working directory unless ``--database`` is
+It serves the bundled sites (demo.server) on 127.0.0.x — the crawler's tested sites (the
+manifest's default group) and a few of the discovery group's layouts (:data:`DISCOVERY_SITES`:
+a TRS column reached only through a 301, a list filled by script from JSON, a report over two
+article pages, a report filed under the wrong column and found by the site's own search),
+chosen so that no report is held by two of them — runs ``scrapy crawl yingji`` over them in a
+child process (the project's own settings, politeness delays off for loopback) into a
+database of its own — ``yingji-demo.db`` in the working directory unless ``--database`` is
 given, raw files under ``files/`` next to it, where every command looks for them (the store
 is content-addressed: shared with a ``yingji.db`` in the same directory, it mixes no records)
 — and prints the per-site table and the reports found. Running it again stores nothing new:
@@ -29,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,6 +44,11 @@ SETTINGS_MODULE = "crawler.settings"
 DATABASE_FILE = "yingji-demo.db"
 FILES_DIR = "files"  # storage.config's default next to an SQLite file, so serve/reparse find it
 LOG_NAME = "yingji-demo.log"
+#: Sites of the manifest's "discovery" group the demo serves too, by key: one new layout each,
+#: none holding a report another demo site holds. Not the document wrappers: lcyjj's flipbook
+#: holds luanchuan's 2022 report, muye's viewer PDF and fengquan's download handler serve
+#: hongqi's sample (the same figures under a second bureau's name)
+DISCOVERY_SITES = ("laocheng", "jiaxian", "chanhe", "wugang")
 # loopback sites need no politeness delays; everything else is the project's own settings
 DEMO_SETTINGS = (
     "AUTOTHROTTLE_ENABLED=False",
@@ -71,6 +81,32 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="keep the demo sites up after the crawl (until Ctrl-C)",
     )
     p.set_defaults(func=run)
+
+
+def demo_manifest() -> dict[str, Any]:
+    """The manifest of the demo's sites: the default group, then :data:`DISCOVERY_SITES`."""
+    from demo.manifest import DEFAULT_GROUP, load_manifest, site_group
+
+    manifest = load_manifest((DEFAULT_GROUP, "discovery"))
+    manifest["sites"] = [
+        s
+        for s in manifest["sites"]
+        if site_group(s) == DEFAULT_GROUP or s["key"] in DISCOVERY_SITES
+    ]
+    return manifest
+
+
+@contextlib.contextmanager
+def serve_demo() -> Iterator[Any]:
+    """Serve the demo's sites (demo.server's ``Sites``) for the duration of the block."""
+    from demo.server import Sites
+
+    sites = Sites(demo_manifest())
+    sites.start()
+    try:
+        yield sites
+    finally:
+        sites.stop()
 
 
 def crawl_command(seeds: Path, database: str, files: Path, log_file: Path) -> list[str]:
@@ -160,7 +196,6 @@ def print_reports(database: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from demo.server import serve_sites
     from storage import Store
 
     cwd = Path.cwd()
@@ -175,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
     for name in ("YINGJI_DATABASE_URL", "YINGJI_FILES_STORE"):  # never the user's
         env.pop(name, None)
     started = time.monotonic()
-    with serve_sites() as sites, tempfile.TemporaryDirectory(prefix="yingji-demo-") as tmp:
+    with serve_demo() as sites, tempfile.TemporaryDirectory(prefix="yingji-demo-") as tmp:
         seeds = sites.seeds_csv(Path(tmp) / "seeds.csv")
         print(
             f"serving {len(sites.sites)} demo sites on 127.0.0.x; crawling them (log: {log_file})"
@@ -187,11 +222,12 @@ def run(args: argparse.Namespace) -> int:
         print_reports(database)
         print(f"\ndone in {time.monotonic() - started:.1f} s")
         if args.keep_serving:
-            print("\nthe demo sites stay up until Ctrl-C:")
-            for site in sites.sites.values():
-                print(f"  {site.url:28} {site.spec['name']}")
-            print(f"seed list: crawl them again with `scrapy crawl yingji -a seeds={seeds}`")
+            # Ctrl-C may come while the list is still being printed: an end as good as later
             with contextlib.suppress(KeyboardInterrupt):
+                print("\nthe demo sites stay up until Ctrl-C:")
+                for site in sites.sites.values():
+                    print(f"  {site.url:28} {site.spec['name']}", flush=True)
+                print(f"seed list: crawl them again with `scrapy crawl yingji -a seeds={seeds}`")
                 while True:
                     time.sleep(3600)
     return 0

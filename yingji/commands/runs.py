@@ -3,7 +3,8 @@
 What a scheduled crawl left behind, readable without SQL: when it ran, what it stored, and for
 every site whether reports were found, none, or the site was blocked or unreachable. The table
 is the one the crawl printed when it ended (storage/runtable.py): same columns, same status
-words, notes in full. Only reads: a database that does not exist is an error, not created.
+words, notes in full (for a site with none found, what was tried there; for any, the requests
+refused and why). Only reads: a database that does not exist is an error, not created.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def format_run(info: RunInfo, sites: list[SiteResult]) -> str:
             s.new_versions,
             s.failed,
             s.error,
+            s.detail,
         )
         for s in sites
     )
