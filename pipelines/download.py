@@ -7,9 +7,9 @@ the request's ``download_maxsize`` meta, which aborts a 60 MB decoy before its b
 the HTTP cache when enabled.
 
 Each item gets ``item.documents``: one frozen ingest.types.StoredDocument per document, in order
-article / document / attachments, with ``kind, url, name, sha256, path, size, content_type`` —
-or ``kind, url, name, error`` when the download failed (the parse step records that failure
-with its reason).
+article (and its further pages) / document / attachments, with ``kind, url, name, sha256, path,
+size, content_type`` — or ``kind, url, name, error`` when the download failed (the parse step
+records that failure with its reason).
 
 An article over several pages has its pages 2…N (``item.pages``) stored as documents of kind
 ``page``, each under its own URL, next to the joined body (kind ``article``) that the parse step
