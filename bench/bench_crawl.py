@@ -5,6 +5,7 @@ Run by hand from the repository root (not part of the test suite)::
     python bench/bench_crawl.py --sites 60 --sites 600     # the figures of the README
     python bench/bench_crawl.py --sites 26 --no-scrapy-bench
     python bench/bench_crawl.py --sites 60 --profile prof/ # cProfile of the crawl process
+    python bench/bench_crawl.py --sites 60 --recrawl --no-scrapy-bench  # an unchanged recrawl
 
 It serves a farm of N clones of the bundled sites (``demo/farm.py``) in this process, crawls
 it with ``scrapy crawl yingji`` in a child process with the project's settings and politeness
@@ -15,6 +16,12 @@ sampled from /proc every 50 ms; the farm's own memory is not counted). ``scrapy 
 as a child of the same process, so both see the same machine; its figure is pages/s, Scrapy's
 own upper bound for a spider that only follows links. Every report the farm holds must end up
 in the database: the bench prints how many did and exits 1 when any is missing.
+
+``--recrawl`` crawls the farm twice with the revalidating HTTP cache on (``YINGJI_INCREMENTAL``,
+as ``yingji crawl`` runs), the sites unchanged in between, and prints the bytes the second crawl
+received next to the first's, as the farm counts what it sent (without the decoy archives, cut
+off after their first buffers). Not Scrapy's ``downloader/response_bytes``: that stat is taken
+after the cache middleware and counts a page answered from the cache after its 304 in full.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from demo.farm import rounds_from_adcodes, serve_farm, template_places  # noqa: E402
 from demo.manifest import load_manifest  # noqa: E402
+from demo.sites import Sites  # noqa: E402
 from storage.identity import division_table  # noqa: E402
 from yingji.commands.demo import DEMO_SETTINGS  # noqa: E402
 
@@ -111,8 +119,22 @@ def stored_reports(database: Path) -> set[tuple[str, int]]:
         return {(str(name), int(y)) for a, w, y in rows for name in (a, w)}
 
 
+def sent_bytes(farm: Sites) -> int:
+    """What the farm's sites sent, without their decoy archives."""
+    total = 0
+    for site in farm.sites.values():
+        decoys = set(site.spec.get("decoys", []))
+        total += sum(n for path, n in site.bytes_sent.items() if path not in decoys)
+    return total
+
+
 def crawl_farm(
-    n: int, tmp: Path, env: dict[str, str], profile: Path | None, spy: Path | None
+    n: int,
+    tmp: Path,
+    env: dict[str, str],
+    profile: Path | None,
+    spy: Path | None,
+    recrawl: bool = False,
 ) -> dict[str, object]:
     templates = load_manifest()["sites"]
     rounds = -(-n // len(templates))
@@ -135,9 +157,17 @@ def crawl_farm(
             profile.mkdir(parents=True, exist_ok=True)
             cmd += ["-m", "cProfile", "-o", str(profile / f"crawl-{n}.prof")]
         cmd += ["-m", "scrapy", "crawl", "yingji", "-a", f"seeds={seeds}"]
-        for setting in (f"DATABASE_URL=sqlite:///{database}", f"LOG_FILE={log}", *DEMO_SETTINGS):
+        for setting in (f"DATABASE_URL=sqlite:///{database}", *DEMO_SETTINGS):
             cmd += ["-s", setting]
-        run = run_measured(cmd, log, env)
+        if recrawl:
+            cmd += ["-s", "YINGJI_INCREMENTAL=True", "-s", f"HTTPCACHE_DIR={run_dir / 'cache'}"]
+        run = run_measured([*cmd, "-s", f"LOG_FILE={log}"], log, env)
+        first_sent = sent_bytes(farm)
+        again = None
+        if recrawl:
+            log2 = run_dir / "recrawl.log"
+            again = run_measured([*cmd, "-s", f"LOG_FILE={log2}"], log2, env)
+        recrawl_sent = sent_bytes(farm) - first_sent
         expected = farm.expected_reports()
     stored = stored_reports(database) if database.exists() else set()
     missing = [
@@ -148,6 +178,8 @@ def crawl_farm(
     return {
         "sites": n,
         "run": run,
+        "again": again,
+        "sent": (first_sent, recrawl_sent),
         "expected": len(expected),
         "found": len(expected) - len(missing),
         "missing": missing[:5],
@@ -159,6 +191,23 @@ def per_second(run: Run, key: str) -> float:
     return run.stats.get(key, 0.0) / elapsed
 
 
+def recrawl_line(r: dict[str, object], again: Run) -> str:
+    """The unchanged recrawl against the first crawl: bytes the farm sent, what was reused."""
+    sent = r["sent"]
+    assert isinstance(sent, tuple)
+    first, second = int(sent[0]), int(sent[1])
+    return (
+        f"farm of {r['sites']}, unchanged recrawl: received {second} of the first crawl's"
+        f" {first} bytes ({second / first if first else 0:.2%}, target < 5%);"
+        f" {again.stats.get('httpcache/revalidate', 0):.0f} pages revalidated,"
+        f" {again.stats.get('yingji/documents/reused', 0):.0f} documents reused,"
+        f" {again.stats.get('yingji/documents/not_modified', 0):.0f} revalidated,"
+        f" {again.stats.get('yingji/documents/downloaded', 0):.0f} downloaded;"
+        f" {again.stats.get('yingji/noop', 0):.0f} noops,"
+        f" {again.stats.get('yingji/new_version', 0):.0f} new versions"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, action="append", help="farm size (repeatable)")
@@ -166,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the logs and databases")
     parser.add_argument("--profile", type=Path, help="write cProfile output of each crawl here")
     parser.add_argument("--py-spy", type=Path, help="write py-spy samples of each crawl here")
+    parser.add_argument(
+        "--recrawl", action="store_true", help="crawl each farm again, unchanged, with the cache"
+    )
     args = parser.parse_args(argv)
     sizes = [n for n in args.sites or [60] if n > 0]  # --sites 0: scrapy bench only
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
@@ -179,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="yingji-bench-")))
         bench = None if args.no_scrapy_bench else scrapy_bench(tmp, env)
-        results = [crawl_farm(n, tmp, env, args.profile, args.py_spy) for n in sizes]
+        results = [crawl_farm(n, tmp, env, args.profile, args.py_spy, args.recrawl) for n in sizes]
     print(f"yingji crawl benchmark - Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     header = (
         f"{'run':<24} {'requests':>8} {'req/s':>7} {'reports':>7} {'rep/s':>6}"
@@ -220,6 +272,10 @@ def main(argv: list[str] | None = None) -> int:
             assert isinstance(run, Run)
             ratio = per_second(run, "response_received_count") / base if base else 0.0
             print(f"farm of {r['sites']}: {ratio:.2f}x scrapy bench pages/s (target >= 0.8x)")
+    for r in results:
+        if isinstance(again := r["again"], Run):
+            ok = ok and again.code == 0 and again.stats.get("yingji/new_version", 0) == 0
+            print(recrawl_line(r, again))
     if len(results) >= 2:
         small, large = results[0]["run"], results[-1]["run"]
         assert isinstance(small, Run) and isinstance(large, Run)

@@ -11,6 +11,12 @@ page is used. What a recrawl of unchanged sites costs is then headers only.
 Documents (attachments, requests marked with the ``yingji_document`` meta key by the download
 pipeline) are not cached here: the file store already keeps their bytes and revalidates them
 from its own URL index, and caching them twice would double the disk used by the largest files.
+
+A page the server confirmed unchanged (its 304) carries the response flag :data:`REVALIDATED`.
+Why: many download endpoints (Hanweb's ``downfile.jsp`` and the like) send no validator, so
+their documents cannot be revalidated themselves; the page that links them can, and an
+unchanged report page means unchanged documents (pipelines/download.py then reuses the stored
+copies without a request, up to ``YINGJI_DOCUMENT_MAX_AGE``).
 """
 
 from __future__ import annotations
@@ -31,6 +37,15 @@ from scrapy.utils.project import data_path
 
 logger = logging.getLogger(__name__)
 
+#: the flag of a cached page the server answered ``304 Not Modified`` for in this crawl (not of a
+#: cached page served because the server failed: that one says nothing about its documents)
+REVALIDATED = "revalidated"
+
+
+def revalidated(response: Response) -> bool:
+    """Whether the server confirmed in this crawl that ``response`` is unchanged (a 304)."""
+    return REVALIDATED in response.flags
+
 
 class RevalidatingPolicy(RFC2616Policy):
     """RFC 2616 caching in which a cached page is never fresh: it is always revalidated."""
@@ -45,6 +60,14 @@ class RevalidatingPolicy(RFC2616Policy):
         # always so that every request carries what lets the server answer 304.
         self._set_conditional_validators(request, cachedresponse)
         return False
+
+    def is_cached_response_valid(
+        self, cachedresponse: Response, response: Response, request: Request
+    ) -> bool:
+        valid = super().is_cached_response_valid(cachedresponse, response, request)
+        if valid and response.status == 304 and REVALIDATED not in cachedresponse.flags:
+            cachedresponse.flags.append(REVALIDATED)
+        return valid
 
 
 class OversizeMemoMiddleware:

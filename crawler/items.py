@@ -21,6 +21,17 @@ class Attachment:
     name: str | None = None  # link text, a hint for the original file name
 
 
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """One further page of an article split over several (``…_2.html``, 下一页), as received:
+    the item's body is the pages joined, and each page is kept as a raw document of its own
+    so that whoever audits a report sees every page it was made of."""
+
+    url: str
+    body: bytes
+    encoding: str | None = None
+
+
 @dataclass(frozen=True)
 class ReportItem:
     # --- discovery (spider) ---
@@ -33,6 +44,10 @@ class ReportItem:
     body: bytes | None = None  # the article's HTML as received (None when url is a document)
     body_encoding: str | None = None
     attachments: Sequence[Attachment] = ()
+    pages: Sequence[ArticlePage] = ()  # an article's pages 2…N (``body`` holds them joined)
+    # every page of the article revalidated unchanged (a 304 answered from the HTTP cache):
+    # its documents are taken as unchanged too (pipelines/download.py)
+    revalidated: bool = False
     # --- filled by pipelines ---
     documents: Sequence[StoredDocument] = ()  # download: in the files store, or why not
     # parse: which report the documents hold (ingest.choice.choose)

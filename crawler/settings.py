@@ -106,6 +106,11 @@ USER_AGENT = "yingji/0.1 (+collects annual government-information-disclosure rep
 # Networks (CIDRs) the address guard lets through although they are not public, for intranet
 # deployments, e.g. ["10.20.0.0/16"]; the seeds' own hosts are always allowed (crawler/netguard.py)
 YINGJI_ALLOWED_NETWORKS: list[str] = []
+# Days a stored document is reused without asking its server, when the article page linking it
+# revalidated unchanged (304): download endpoints without ETag/Last-Modified (Hanweb's
+# downfile.jsp) cannot be revalidated themselves; past this age they are fetched again, which
+# catches a file replaced behind an unchanged page (0: every document is asked for every time)
+YINGJI_DOCUMENT_MAX_AGE = 90.0
 YINGJI_DOCUMENT_MAXSIZE = 0  # bytes per document (0: only DOWNLOAD_MAXSIZE bounds it)
 YINGJI_FILES_STORE = ""  # raw-file store; empty: beside the database (storage/config.py)
 # With the RevalidatingCache add-on: the HTTP cache on, every page revalidated (scheduled crawls).

@@ -7,20 +7,30 @@ the request's ``download_maxsize`` meta, which aborts a 60 MB decoy before its b
 the HTTP cache when enabled.
 
 Each item gets ``item.documents``: one frozen ingest.types.StoredDocument per document, in order
-article / document / attachments, with ``kind, url, name, sha256, path, size, content_type`` —
-or ``kind, url, name, error`` when the download failed (the parse step records that failure
-with its reason).
+article (and its further pages) / document / attachments, with ``kind, url, name, sha256, path,
+size, content_type`` — or ``kind, url, name, error`` when the download failed (the parse step
+records that failure with its reason).
+
+An article over several pages has its pages 2…N (``item.pages``) stored as documents of kind
+``page``, each under its own URL, next to the joined body (kind ``article``) that the parse step
+reads: every page a report was made of stays in the file store and the documents table.
 
 An attachment URL is fetched once per run (a city portal and a district portal may link the
 same file, and two list entries may point at one article); across runs the file store's URL
 index turns a re-download into a conditional request (``If-None-Match`` /
-``If-Modified-Since``), and a ``304 Not Modified`` reuses the stored bytes.
+``If-Modified-Since``), and a ``304 Not Modified`` reuses the stored bytes. Many download
+endpoints send no validator at all (Hanweb's ``downfile.jsp``), so when the item's page itself
+revalidated unchanged (``item.revalidated``, crawler/cache.py) its attachments are taken as
+unchanged and not requested: the stored copy from the URL index is reused (``not_modified``),
+unless it was fetched more than ``YINGJI_DOCUMENT_MAX_AGE`` days ago. A report revised in
+place changes its page, and then every document of it is fetched again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from typing import Any
 
 from scrapy import Request
@@ -65,6 +75,8 @@ class DownloadPipeline:
         self.max_attachments = crawler.settings.getint("YINGJI_MAX_ATTACHMENTS", 10)
         # a cap for documents alone (0: DOWNLOAD_MAXSIZE applies, as to every request)
         self.maxsize = crawler.settings.getint("YINGJI_DOCUMENT_MAXSIZE", 0)
+        # seconds a stored document is reused for an unchanged page (0: never)
+        self.max_age = crawler.settings.getfloat("YINGJI_DOCUMENT_MAX_AGE") * 86400
         self._done: dict[str, dict[str, Any]] = {}
         self._waiting: dict[str, list[Deferred[dict[str, Any]]]] = {}
 
@@ -79,19 +91,8 @@ class DownloadPipeline:
     async def process_item(self, item: ReportItem) -> ReportItem:
         docs: list[StoredDocument] = []
         if item.body is not None:
-            stored = self.store.put(item.body)
-            ctype = "text/html" + (f"; charset={item.body_encoding}" if item.body_encoding else "")
-            docs.append(
-                StoredDocument(
-                    kind="article",
-                    url=item.url,
-                    name=original_filename(None, None, item.url),
-                    sha256=stored.sha256,
-                    path=stored.path,
-                    size=stored.size,
-                    content_type=ctype,
-                )
-            )
+            docs.append(self._page("article", item.url, item.body, item.body_encoding))
+            docs += [self._page("page", p.url, p.body, p.encoding) for p in item.pages]
         else:
             docs.append(await self._document(item.url, None, "document", item.site_url))
         seen = {item.url}
@@ -99,8 +100,48 @@ class DownloadPipeline:
             if att.url in seen:
                 continue
             seen.add(att.url)
-            docs.append(await self._document(att.url, att.name, "attachment", item.site_url))
+            reused = self._reused(att.url, att.name) if item.revalidated else None
+            docs.append(
+                reused or await self._document(att.url, att.name, "attachment", item.site_url)
+            )
         return dataclasses.replace(item, documents=tuple(docs))
+
+    def _page(self, kind: str, url: str, body: bytes, encoding: str | None) -> StoredDocument:
+        """An article page received by the spider (the joined body, or one of its pages)."""
+        stored = self.store.put(body)
+        return StoredDocument(
+            kind=kind,
+            url=url,
+            name=original_filename(None, None, url),
+            sha256=stored.sha256,
+            path=stored.path,
+            size=stored.size,
+            content_type="text/html" + (f"; charset={encoding}" if encoding else ""),
+        )
+
+    def _reused(self, url: str, link_text: str | None) -> StoredDocument | None:
+        """The stored copy of an attachment of an unchanged page, when it is young enough;
+        None: fetch it. A download of this run (another page linked it) is fresher still."""
+        if url in self._done or self.max_age <= 0:
+            return None
+        known = self.store.lookup_url(url)
+        if known is None or known.fetched is None or time.time() - known.fetched > self.max_age:
+            return None
+        if self.crawler.stats:
+            self.crawler.stats.inc_value("yingji/documents/reused")
+        return StoredDocument(
+            kind="attachment",
+            url=url,
+            name=known.name or original_filename(None, link_text, url),
+            sha256=known.sha256,
+            path=self._relative(known.sha256),
+            size=known.size,
+            content_type=known.content_type,
+            not_modified=True,
+        )
+
+    def _relative(self, sha256: str) -> str:
+        return self.store.path_of(sha256).relative_to(self.store.root).as_posix()
 
     async def _document(
         self, url: str, link_text: str | None, kind: str, site_url: str
@@ -164,11 +205,12 @@ class DownloadPipeline:
         if response.status == 304 and known is not None:
             if stats:
                 stats.inc_value("yingji/documents/not_modified")
+            self.store.remember_url(dataclasses.replace(known, fetched=time.time()))
             return {
                 "url": url,
                 "header_name": known.name,
                 "sha256": known.sha256,
-                "path": self.store.path_of(known.sha256).relative_to(self.store.root).as_posix(),
+                "path": self._relative(known.sha256),
                 "size": known.size,
                 "content_type": known.content_type,
                 "not_modified": True,
@@ -187,6 +229,7 @@ class DownloadPipeline:
                 content_type=content_type,
                 etag=_header(response, "ETag"),
                 last_modified=_header(response, "Last-Modified"),
+                fetched=time.time(),
             )
         )
         if stats:

@@ -52,6 +52,7 @@ class UrlEntry:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    fetched: float | None = None  # when the server last sent or confirmed these bytes (UNIX time)
 
 
 def relative_path(sha256: str) -> str:

@@ -35,6 +35,7 @@ from crawler.spiders.outcomes import (
     site_summary,
     write_sites,
 )
+from crawler.spiders.pages import NO_PAGES, PagesRead
 from crawler.spiders.state import (
     ArticleState,
     FollowupState,
@@ -261,9 +262,9 @@ class YingjiSpider(FallbackMixin, Spider):
         )
 
     def parse_article(
-        self, response: Response, state: ArticleState | None = None
+        self, response: Response, state: ArticleState | None = None, read: PagesRead = NO_PAGES
     ) -> Iterator[Request | ReportItem]:
-        """A report article: one item with its HTML and the document links it carries."""
+        """A report article: one item with its HTML, its pages and its document links."""
         state = state or ArticleState()
         seed, site = self._site(response)
         site.pages_fetched += 1
@@ -286,13 +287,13 @@ class YingjiSpider(FallbackMixin, Spider):
                 callback=self.parse_article,
                 errback=self.on_error,
                 priority=PRIORITY_ARTICLE,
-                cb_kwargs={"state": first},
+                cb_kwargs={"state": first, "read": read.add(response)},
                 meta={"seed_url": seed.url},
             )
             return
         item = self._article_item(response, seed, site, state)
         if item is not None:
-            yield item
+            yield read.add(response).onto(item)  # its pages, and whether all were a 304
         for entry in related_reports(response.url, response.text, state.em):
             yield from self._report(entry, seed, site, state.em)
 

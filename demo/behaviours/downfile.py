@@ -1,5 +1,6 @@
 """Hanweb's ``/module/download/downfile.jsp?filename=<hash>.doc``: the document's real name is
-only in Content-Disposition (``downfiles``: hash name -> sample file and real name)."""
+only in Content-Disposition (``downfiles``: hash name -> sample file and real name). Like the
+real one it sends neither ETag nor Last-Modified: the document cannot be revalidated itself."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def respond(ex: Exchange) -> Reply | None:
         (ex.site.samples / entry["file"]).read_bytes(),
         "application/octet-stream",
         {"Content-Disposition": disposition},
+        cacheable=False,
     )
 
 

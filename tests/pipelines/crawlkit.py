@@ -62,7 +62,7 @@ def _main(cfg_path: str) -> None:
     from scrapy.core.engine import ExecutionEngine
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.items import Attachment, ReportItem
+    from crawler.items import ArticlePage, Attachment, ReportItem
 
     cfg = json.loads(Path(cfg_path).read_text("utf-8"))
     # the engine notices it is idle on a 5 s heartbeat; a test crawl need not wait that long
@@ -75,6 +75,12 @@ def _main(cfg_path: str) -> None:
             for raw in cfg["items"]:
                 raw = dict(raw)
                 raw["attachments"] = [Attachment(**a) for a in raw.get("attachments", [])]
+                raw["pages"] = [
+                    ArticlePage(
+                        p["url"], p["body"].encode(p.get("encoding") or "utf-8"), p.get("encoding")
+                    )
+                    for p in raw.get("pages", [])
+                ]
                 if raw.get("body") is not None:
                     raw["body"] = raw["body"].encode(raw.get("body_encoding") or "utf-8")
                 yield ReportItem(**raw)

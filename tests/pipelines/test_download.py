@@ -154,3 +154,81 @@ def test_a_second_run_revalidates_instead_of_downloading_again(
     assert second[0]["documents"][1]["sha256"] == first[0]["documents"][1]["sha256"]
     assert second[0]["documents"][1]["name"] == "2023年度报告.pdf"
     assert stats.get("yingji/documents/not_modified") == 1
+
+
+def _recrawl_item(srv: Any, *, revalidated: bool) -> dict[str, object]:
+    return _item(
+        srv,
+        "/art/t1.html",
+        body="<p>详见附件</p>",
+        attachments=[{"url": srv.url("/downfile.jsp?id=1"), "name": "附件"}],
+        revalidated=revalidated,
+    )
+
+
+def test_a_document_of_an_unchanged_page_is_reused_without_a_request(
+    docserver: Any, tmp_path: Path, crawl: Any
+) -> None:
+    # a download endpoint without ETag or Last-Modified: it cannot be revalidated itself
+    docserver.routes["/downfile.jsp?id=1"] = docserver.Route(
+        PDF, headers={"Content-Disposition": RFC5987}
+    )
+    settings = _settings(tmp_path / "files", YINGJI_DOCUMENT_MAX_AGE=90)
+    first, _ = crawl([_recrawl_item(docserver, revalidated=False)], settings, tmp_path)
+    second, stats = crawl([_recrawl_item(docserver, revalidated=True)], settings, tmp_path)
+    assert docserver.hits["/downfile.jsp?id=1"] == 1  # the page's 304 vouched for it
+    reused = second[0]["documents"][1]
+    assert reused == {**first[0]["documents"][1], "not_modified": True}
+    assert reused["name"] == "2023年度报告.pdf"  # the name its server gave, kept
+    assert stats.get("yingji/documents/reused") == 1
+
+    third, _ = crawl([_recrawl_item(docserver, revalidated=False)], settings, tmp_path)
+    assert docserver.hits["/downfile.jsp?id=1"] == 2  # the page changed: fetched again
+    assert "not_modified" not in third[0]["documents"][1]
+
+
+def test_a_stored_document_older_than_the_maximum_age_is_fetched_again(
+    docserver: Any, tmp_path: Path, crawl: Any
+) -> None:
+    docserver.routes["/downfile.jsp?id=1"] = docserver.Route(PDF)
+    store = tmp_path / "files"
+    crawl([_recrawl_item(docserver, revalidated=False)], _settings(store), tmp_path)
+    young = _settings(store, YINGJI_DOCUMENT_MAX_AGE=1)
+    crawl([_recrawl_item(docserver, revalidated=True)], young, tmp_path)
+    assert docserver.hits["/downfile.jsp?id=1"] == 1
+    old = _settings(store, YINGJI_DOCUMENT_MAX_AGE=1e-9)  # under a tenth of a millisecond: too old
+    out, _ = crawl([_recrawl_item(docserver, revalidated=True)], old, tmp_path)
+    assert docserver.hits["/downfile.jsp?id=1"] == 2
+    assert out[0]["documents"][1]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    never = _settings(store, YINGJI_DOCUMENT_MAX_AGE=0)  # 0: never reused
+    crawl([_recrawl_item(docserver, revalidated=True)], never, tmp_path)
+    assert docserver.hits["/downfile.jsp?id=1"] == 3
+
+
+def test_each_further_page_of_an_article_is_kept_as_a_raw_document(
+    docserver: Any, tmp_path: Path, crawl: Any
+) -> None:
+    store = tmp_path / "files"
+    page2 = "<html><body><p>三、收到和处理政府信息公开申请情况</p></body></html>"
+    page3 = "<html><body><p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>"
+    joined = "<html><body><p>一、总体情况</p>" + page2 + page3 + "</body></html>"
+    item = _item(
+        docserver,
+        "/art/t1.html",
+        body=joined,
+        body_encoding="utf-8",
+        pages=[
+            {"url": docserver.url("/art/t1_2.html"), "body": page2, "encoding": "utf-8"},
+            {"url": docserver.url("/art/t1_3.html"), "body": page3, "encoding": "gb18030"},
+        ],
+    )
+    out, _ = crawl([item], _settings(store), tmp_path)
+    article, second, third = out[0]["documents"]
+    assert article["kind"] == "article" and article["url"] == docserver.url("/art/t1.html")
+    assert (store / article["path"]).read_bytes() == joined.encode()  # what is parsed
+    assert [second["kind"], second["url"]] == ["page", docserver.url("/art/t1_2.html")]
+    assert (store / second["path"]).read_bytes() == page2.encode()
+    assert [third["kind"], third["url"]] == ["page", docserver.url("/art/t1_3.html")]
+    assert (store / third["path"]).read_bytes() == page3.encode("gb18030")  # as received
+    assert third["content_type"] == "text/html; charset=gb18030"
+    assert not docserver.hits  # the spider read the pages; nothing is fetched again

@@ -210,8 +210,11 @@ def test_a_crawl_stores_every_report_once_exactly_and_a_recrawl_changes_nothing(
 
         second = run_crawl(seeds, db_url, tmp_path / "files", tmp_path)
         assert second.returncode == 0, second.stderr[-3000:]
-        # already in the store: revalidated (304), not downloaded again
-        assert {d: sites.bytes_sent(*d) for d in docs} == sent
+        # already in the store: revalidated (304), not downloaded again; except a document
+        # without validators (Hanweb's downfile.jsp): without the HTTP cache no page vouches
+        # for it (tests/system/test_recrawl_unchanged.py), so it is downloaded once more
+        resent = {d: sites.bytes_sent(*d) for d in docs}
+        assert resent == {d: n * (2 if "downfile.jsp" in d[1] else 1) for d, n in sent.items()}
         with Store(db_url, upgrade=False) as store:
             again = store.recent_runs(limit=1)[0]
             assert again.id != run.id

@@ -13,11 +13,14 @@ lands its site passes and the strict xfail fails until the entry is removed.
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from demo import SAMPLES
 from demo.manifest import load_manifest
@@ -44,8 +47,11 @@ def _keys() -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Sites, list[dict]]]:
-    """One crawl of every discovery site; the sites stay up for the per-site assertions."""
+def crawled(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Sites, list[dict], Path]]:
+    """One crawl of every discovery site; the sites stay up for the per-site assertions.
+    Also yields the working directory (the database, ``files/`` beside it)."""
     work = tmp_path_factory.mktemp("discovery")
     database = f"sqlite:///{work / 'yingji.db'}"
     with serve_sites(first_host=80, groups=GROUP) as sites:
@@ -53,7 +59,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Sites, l
         proc = run_crawl(seeds, database, work)
         assert proc.returncode == 0, proc.stderr[-3000:]
         with Store(database, upgrade=False) as store:
-            yield sites, list(iter_reports(store))
+            yield sites, list(iter_reports(store)), work
 
 
 def _sample(name: str) -> dict[str, Any]:
@@ -63,9 +69,9 @@ def _sample(name: str) -> dict[str, Any]:
 @pytest.mark.slow
 @pytest.mark.parametrize("key", _keys())
 def test_each_site_has_every_report_once_exactly_and_nothing_else(
-    crawled: tuple[Sites, list[dict]], key: str
+    crawled: tuple[Sites, list[dict], Path], key: str
 ) -> None:
-    sites, reports = crawled
+    sites, reports, _ = crawled
     site = sites.sites[key]
     host = urlsplit(site.url).netloc
     region = site.spec["region"]
@@ -83,3 +89,37 @@ def test_each_site_has_every_report_once_exactly_and_nothing_else(
         assert {k: report[k] for k in EXACT} == {k: sample[k] for k in EXACT}
         assert report["status"] == "parsed"
         assert rep["url"] in report["sources"]
+
+
+@pytest.mark.slow
+def test_every_page_of_an_article_over_several_pages_is_kept_as_a_raw_document(
+    crawled: tuple[Sites, list[dict], Path],
+) -> None:
+    """The joined body is what was parsed; each further page is a raw document of its own,
+    under its own URL, its bytes in the file store as the site sent them. (The page's URL is
+    a source of the joined body too, so ``yingji reparse`` groups the two.)"""
+    sites, _, work = crawled
+    multi = [r for r in sites.expected_reports() if len(r.get("pages", [])) > 1]
+    assert multi  # the fixture sites have one
+    engine = create_engine(f"sqlite:///{work / 'yingji.db'}")
+    try:
+        with engine.connect() as conn:
+            for report in multi:
+                site = sites.sites[report["site"]]
+                for path in report["pages"][1:]:
+                    url = site.url.rstrip("/") + path
+                    rows = conn.execute(
+                        text(
+                            "SELECT d.path FROM documents d JOIN document_urls u"
+                            " ON u.sha256 = d.sha256 WHERE u.url = :url"
+                        ),
+                        {"url": url},
+                    ).all()
+                    assert rows, url
+                    with urllib.request.urlopen(url, timeout=10) as page:
+                        sent = page.read()
+                    got = [(work / "files" / p).read_bytes() for (p,) in rows]
+                    # the page itself, and the joined body (the page is one of its sources)
+                    assert sent in got and len(got) == 2, url
+    finally:
+        engine.dispose()
