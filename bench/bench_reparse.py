@@ -17,7 +17,9 @@ process tree (itself and its parse workers, from /proc every 50 ms) and, measure
 process on the same mix, the parser's rate: documents/s of ``parse_document`` on one core
 (CPU time, best of three passes), times the workers the command ran with (the CPUs, at most
 4) when there are that many cores. "reparse / parser" near 1 means a re-parse runs at the
-parser's rate: the store and the database keep up with the pool.
+parser's rate: the store and the database keep up with the pool. On a shared machine wall
+rates move with the other jobs, so it also prints CPU ms per document of the whole command
+(its process and its workers, from ``getrusage(RUSAGE_CHILDREN)``) next to the parser's.
 """
 
 from __future__ import annotations
@@ -117,6 +119,14 @@ def parser_rate() -> float:
     return len(mix) / best
 
 
+def cpu_of_children() -> float:
+    """CPU seconds (user + system) of every finished child: the command and its parse workers."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def admin(url: str, sql: str) -> None:
     from sqlalchemy import create_engine, text
 
@@ -142,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     expected = alone * min(workers, cores)
     print(f"yingji reparse benchmark, {workers} workers on {cores} cores")
     print(f"parser alone: {alone:.1f} documents/s on one core, {expected:.1f}/s with {workers}")
-    header = "documents  pass  wall s  documents/s  reparse/parser  peak RSS MB  exit"
+    header = (
+        "documents  pass  wall s  documents/s  reparse/parser  CPU ms/doc  parser ms/doc  "
+        "peak RSS MB  exit"
+    )
     print(header)
     failed = False
     for n in args.documents or [2000]:
@@ -159,11 +172,14 @@ def main(argv: list[str] | None = None) -> int:
                 cmd = [sys.executable, "-c", COMMAND, "reparse", "--database", url]
                 cmd += ["--workers", str(workers)]
                 for number in (1, 2):
+                    before = cpu_of_children()
                     run = run_measured(cmd, Path(tmp) / "none.log", env, cwd=Path(tmp))
+                    cpu = (cpu_of_children() - before) / n * 1000
                     rate = n / run.wall
                     print(
                         f"{n:>9}  {number:>4}  {run.wall:>6.1f}  {rate:>11.1f}  "
-                        f"{rate / expected:>14.2f}  {run.peak_rss / 2**20:>11.0f}  {run.code:>4}"
+                        f"{rate / expected:>14.2f}  {cpu:>10.1f}  {1000 / alone:>13.1f}  "
+                        f"{run.peak_rss / 2**20:>11.0f}  {run.code:>4}"
                     )
                     failed = failed or run.code != 0
             finally:
