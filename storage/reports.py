@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, text, update
+from sqlalchemy import Connection, bindparam, select, text, update
 
 from models import Agency, AgencyAlias, Division, Report, ReportCell, ReportSource, ReportVersion
 from models.vocabulary import Outcome
@@ -264,7 +264,7 @@ def _insert_cells(
         conn.execute(_PG_CELLS, {**params, "columns": columns, "values": values})
         return
     conn.execute(
-        cached(conn, "cells", lambda d: insert(ReportCell.__table__)),
+        cached(conn, "cells", lambda d: statements.dialect_insert(d, ReportCell)),
         [
             {"version_id": version_id, "section": s, "row_key": r, "column_key": c, "value": v}
             for s, r, c, v in cells
