@@ -64,8 +64,8 @@ def store_parsed(
     when = now(None)
 
     def txn(conn: Connection) -> tuple[Outcome, ...]:
-        _register(conn, choice, docs, found, when)
-        return tuple(_execute(conn, plan, found.run_id, when) for plan in (main, *extra))
+        known = _register(conn, choice, docs, found, when)
+        return tuple(_execute(conn, plan, found, when, known) for plan in (main, *extra))
 
     results, _ = store.write(txn)
     return results
@@ -77,13 +77,17 @@ def _register(
     docs: Sequence[StoredDocument],
     found: Found,
     when: datetime,
-) -> None:
-    """Every downloaded document, where it was found, and its latest parse."""
+) -> frozenset[tuple[str, str]]:
+    """Every downloaded document, where it was found, and its latest parse: one statement for
+    the document's row (metadata and parse together) and one for its URL. Returns the
+    (sha256, url) pairs registered, so that storing the report does not register them again."""
     candidates = {c.sha256: c for c in choice.candidates if c.sha256}
+    known: set[tuple[str, str]] = set()
     for doc in docs:
         if doc.sha256 is None:
             continue
         cand = candidates.get(doc.sha256)
+        parse = documents.LatestParse(*document_status(cand), cand.parser_version) if cand else None
         documents.add(
             conn,
             doc.sha256,
@@ -97,10 +101,10 @@ def _register(
             region=found.region,
             site_name=found.site_name,
             title=found.title,
+            parse=parse,
         )
-        if cand:
-            status, reason = document_status(cand)
-            documents.set_status(conn, doc.sha256, status, reason, cand.parser_version, when=when)
+        known.add((doc.sha256, doc.url))
+    return frozenset(known)
 
 
 def _plan(choice: Choice, docs: Sequence[StoredDocument], found: Found) -> _Plan:
@@ -147,7 +151,14 @@ def _failure(choice: Choice, docs: Sequence[StoredDocument], reason: str) -> _Pl
     return _Plan(None, None, (), blame, reason, choice.version)
 
 
-def _execute(conn: Connection, plan: _Plan, run_id: int | None, when: datetime) -> Outcome:
+def _execute(
+    conn: Connection,
+    plan: _Plan,
+    found: Found,
+    when: datetime,
+    known: frozenset[tuple[str, str]],
+) -> Outcome:
+    run_id = found.run_id
     if plan.prepared is None:
         if plan.blame:
             documents.set_status(
@@ -160,7 +171,24 @@ def _execute(conn: Connection, plan: _Plan, run_id: int | None, when: datetime) 
                 run_id=run_id,
             )
         return Outcome(Action.FAILED, plan.reason)
-    outcome = reports.store(conn, plan.prepared, plan.primary, when, run_id)  # type: ignore[arg-type]
-    for url in plan.others:  # the same content again: adds the URL as a source of that version
-        reports.store(conn, plan.prepared, url, when, None)
+    p = plan.prepared
+    registered = any(sha == p.raw_sha256 for sha, _ in known)
+    for url in (plan.primary, *plan.others) if registered else ():
+        # every source is a place the report's document was found; the pairs _register just
+        # wrote already hold the site's region (when it has none, the report's may fill it)
+        if (p.raw_sha256, url) not in known or found.region is None:
+            documents.add_url(conn, p.raw_sha256, url, p.region, when)  # type: ignore[arg-type]
+    outcome = reports.store(
+        conn,
+        p,
+        plan.primary,  # type: ignore[arg-type]
+        when,
+        run_id,
+        register_document=not registered,
+    )
+    for url in plan.others:  # the same content again: a source of the version just stored
+        if registered:
+            reports.add_source(conn, outcome.version_id, url, when)
+        else:
+            reports.store(conn, p, url, when, None)
     return Outcome(outcome.action, version_id=outcome.version_id)

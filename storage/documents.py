@@ -9,16 +9,16 @@ its reports are one transaction (see ingest/storing.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, update
+from sqlalchemy import Connection, func
 
 from models import Document, DocumentUrl
 from models.vocabulary import Outcome
-from storage import runs
-from storage.db import dialect_insert
+from storage import runs, statements
 from yingji_parser.vocabulary import ParseStatus
 
 #: what a report version can be (a failed parse is only a document status)
@@ -45,6 +45,15 @@ class DocumentInfo:
     title: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LatestParse:
+    """A document's latest parse: it replaces the one recorded before (see :func:`set_status`)."""
+
+    status: str
+    error: str | None
+    parser_version: str | None
+
+
 def ensure(
     conn: Connection,
     sha256: str,
@@ -52,24 +61,41 @@ def ensure(
     url: str | None,
     region: str | None,
     when: datetime,
+    *,
+    parse: LatestParse | None = None,
     **meta: Any,
 ) -> None:
-    """The document's row, created or completed: metadata already known is kept."""
-    ins = dialect_insert(conn, Document).values(
-        sha256=sha256, doc_type=doc_type, first_seen=when, last_seen=when, **meta
+    """The document's row, created or completed: metadata already known is kept; ``parse``,
+    when given, replaces the latest parse. One statement either way (an item's store path
+    registers each document once, see ingest/storing.py)."""
+    latest: dict[str, Any] = {}
+    if parse is not None:
+        check_status(parse.status)
+        latest = {
+            "parse_status": parse.status,
+            "parse_error": parse.error,
+            "parser_version": parse.parser_version,
+            "parsed_at": when,
+        }
+    stmt = statements.cached(
+        conn, ("document", tuple(meta), tuple(latest)), lambda d: _upsert(d, meta, latest)
     )
+    values = {"sha256": sha256, "doc_type": doc_type, "first_seen": when, "last_seen": when}
+    conn.execute(stmt, {**values, **meta, **latest})
+    if url:
+        add_url(conn, sha256, url, region, when)
+
+
+def _upsert(dialect: str, meta: Iterable[str], latest: Iterable[str]) -> Any:
+    """The document's upsert: known metadata is kept, ``latest`` replaced (built once a shape)."""
+    ins = statements.dialect_insert(dialect, Document)
     fill: dict[str, Any] = {
         name: func.coalesce(getattr(ins.excluded, name), getattr(Document, name))
         for name in ("doc_type", *meta)
     }
-    fill["last_seen"] = (
-        func.max(ins.excluded.last_seen, Document.last_seen)
-        if conn.dialect.name == "sqlite"
-        else func.greatest(ins.excluded.last_seen, Document.last_seen)
-    )
-    conn.execute(ins.on_conflict_do_update(index_elements=["sha256"], set_=fill))
-    if url:
-        add_url(conn, sha256, url, region, when)
+    fill.update({name: getattr(ins.excluded, name) for name in latest})
+    fill["last_seen"] = statements.later(dialect, ins.excluded.last_seen, Document.last_seen)
+    return ins.on_conflict_do_update(index_elements=["sha256"], set_=fill)
 
 
 def add_url(
@@ -82,25 +108,19 @@ def add_url(
     title: str | None = None,
 ) -> None:
     """Where the document was found; seen again, only ``last_seen`` moves."""
-    ins = dialect_insert(conn, DocumentUrl).values(
-        sha256=sha256,
-        url=url,
-        region=region,
-        site_name=site_name,
-        title=title,
-        first_seen=when,
-        last_seen=when,
-    )
+    values = {"sha256": sha256, "url": url, "region": region, "site_name": site_name}
     conn.execute(
-        ins.on_conflict_do_update(
-            index_elements=["sha256", "url"],
-            set_={
-                "last_seen": when,
-                "region": func.coalesce(DocumentUrl.region, ins.excluded.region),
-                "site_name": func.coalesce(DocumentUrl.site_name, ins.excluded.site_name),
-                "title": func.coalesce(DocumentUrl.title, ins.excluded.title),
-            },
-        )
+        statements.cached(conn, "document_url", _url_upsert),
+        {**values, "title": title, "first_seen": when, "last_seen": when},
+    )
+
+
+def _url_upsert(dialect: str) -> Any:
+    ins = statements.dialect_insert(dialect, DocumentUrl)
+    keep = {n: func.coalesce(getattr(DocumentUrl, n), getattr(ins.excluded, n))
+            for n in ("region", "site_name", "title")}  # fmt: skip
+    return ins.on_conflict_do_update(
+        index_elements=["sha256", "url"], set_={"last_seen": ins.excluded.last_seen, **keep}
     )
 
 
@@ -118,11 +138,13 @@ def add(
     region: str | None = None,
     site_name: str | None = None,
     title: str | None = None,
+    parse: LatestParse | None = None,
 ) -> None:
     """Record a downloaded raw document (metadata only) and where it was found.
 
     Idempotent: seen again, it gains the URL and a later ``last_seen``; metadata already known
     is kept. ``path`` is relative to the files store; ``original_name`` is metadata, never a path.
+    ``parse``: its latest parse too, in the same statement (what set_status records).
     """
     meta = {
         "size": size,
@@ -130,7 +152,7 @@ def add(
         "original_name": original_name,
         "content_type": content_type,
     }
-    ensure(conn, sha256, doc_type, None, region, when, **meta)
+    ensure(conn, sha256, doc_type, None, region, when, parse=parse, **meta)
     if url:
         add_url(conn, sha256, url, region, when, site_name, title)
 
@@ -152,14 +174,6 @@ def set_status(
 ) -> None:
     """The document's latest parse: status, the reason if it failed, the parser version (what
     ``yingji reparse`` selects on). ``failed`` with ``run_id`` counts one failure in that run."""
-    check_status(status)
-    ensure(conn, sha256, None, None, None, when)
-    conn.execute(
-        update(Document)
-        .where(Document.sha256 == sha256)
-        .values(
-            parse_status=status, parse_error=error, parser_version=parser_version, parsed_at=when
-        )
-    )
+    ensure(conn, sha256, None, None, None, when, parse=LatestParse(status, error, parser_version))
     if status == Outcome.FAILED:
         runs.count(conn, run_id, Outcome.FAILED)

@@ -90,6 +90,18 @@ def version() -> str:
         return "unknown"
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, looked up only when asked: importlib.metadata costs every start ~30 ms."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **_: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show program's version number and exit")  # fmt: skip
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        print(f"yingji {version()}")
+        parser.exit()
+
+
 def chosen_command(argv: list[str]) -> str | None:
     """The command named on the line (the top level has no option that takes a value)."""
     return next((a for a in argv if not a.startswith("-")), None)
@@ -122,7 +134,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         ),
         **examples("yingji demo", "yingji export --format csv > reports.csv", "yingji serve"),
     )
-    parser.add_argument("--version", action="version", version=f"yingji {version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = chosen_command(argv) if argv is not None else None
     for name, summary in COMMANDS.items():

@@ -14,13 +14,15 @@ import io
 import posixpath
 import re
 import zipfile
-
-import olefile
-from lxml import etree
+from functools import cache
+from typing import TYPE_CHECKING
 
 from yingji_parser.errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
 from yingji_parser.grid import DocType
 from yingji_parser.limits import check_size
+
+if TYPE_CHECKING:  # lxml and olefile are imported where a ZIP or OLE2 file needs them: a PDF
+    import olefile  # or a page never does, and `yingji parse` starts faster without them
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -168,9 +170,11 @@ def _ooxml_main_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:
     """The officeDocument target of ``_rels/.rels`` (e.g. ``word/document2.xml``), if any."""
     if "_rels/.rels" not in names:
         return None
+    from lxml import etree
+
     raw = _zip_small_member(zf, "_rels/.rels", 256 * 1024)
     try:
-        root = etree.fromstring(raw, parser=_SAFE_XML)
+        root = etree.fromstring(raw, parser=_safe_xml())
     except etree.XMLSyntaxError:
         return None
     if root is None:
@@ -182,11 +186,17 @@ def _ooxml_main_part(zf: zipfile.ZipFile, names: set[str]) -> str | None:
     return None
 
 
-_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
+@cache
+def _safe_xml() -> object:
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
 
 
 def _sniff_ole(data: bytes, filename: str | None) -> DocType:
     """OLE2 compound file: its stream names tell Word, Excel, encrypted OOXML apart."""
+    import olefile
+
     try:
         ole = olefile.OleFileIO(data)
     except Exception as exc:  # olefile raises OSError and assorted errors on damaged headers

@@ -22,9 +22,6 @@ import xml.sax.handler
 from dataclasses import dataclass
 from typing import IO
 
-import defusedxml.sax
-from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
-
 from yingji_parser.errors import CorruptDocument, TooLarge
 
 #: Elements in one XML part. A 30-page report with its tables is ~50,000; a bomb of empty
@@ -131,6 +128,11 @@ def scan_xml(
     Raises :class:`CorruptDocument` (entities, external references, malformed XML) or
     :class:`TooLarge` (elements, depth, cells).
     """
+    # here, not at the top: defusedxml.sax imports xml.sax.saxutils and with it urllib.request,
+    # http.client, email and ssl, which a PDF never needs (`yingji parse` start-up)
+    import defusedxml.sax
+    from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
+
     handler = _Shape(what, max_elements, max_depth, max_cells)
     handler.elements = counted
     parser = defusedxml.sax.make_parser()  # forbids entity declarations and external references
