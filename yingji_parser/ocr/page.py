@@ -54,6 +54,7 @@ class Job:
 class PageRead:
     blocks: list[Block] = field(default_factory=list)
     numbers: list[list[CellRead]] = field(default_factory=list)  # per table: its number cells
+    columns: list[tuple[int, ...]] = field(default_factory=list)  # per table: its column xs
     tables: int = 0
 
 
@@ -142,6 +143,7 @@ def _assemble(
         rows = expand(spans, table.nrows, table.ncols)
         out.blocks.append(Table(rows=rows))
         out.numbers.append(numbers)
+        out.columns.append(table.xs)
     return out
 
 
