@@ -22,6 +22,7 @@ from .conftest import assert_record_matches, expected
 
 pytestmark = pytest.mark.skipif(not available(), reason="the ocr extra is not installed")
 
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["seed000", "seed001", "synth1", "synth3"])
 def test_each_scan_parses_to_its_answer(name: str) -> None:
