@@ -58,7 +58,8 @@ def ruling_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     vert = cv2.morphologyEx(
         img, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))
     )
-    sides = _bridging(_short_verticals(img, length) & ~vert, horiz > 0)
+    fresh = np.where(vert > 0, 0, _short_verticals(img, length)).astype(np.uint8)
+    sides = _bridging(fresh, horiz > 0, vert > 0, length)
     # a 3-px tolerance across the line absorbs what deskewing leaves of a tilt or a bow; then
     # collinear pieces of a broken rule are joined over gaps up to a kernel long
     horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
@@ -81,16 +82,21 @@ def _short_verticals(img: np.ndarray, length: int) -> np.ndarray:
     return cv2.morphologyEx(thick, cv2.MORPH_OPEN, kernel)
 
 
-def _bridging(short: np.ndarray, horiz: np.ndarray) -> np.ndarray:
+def _bridging(short: np.ndarray, horiz: np.ndarray, vert: np.ndarray, length: int) -> np.ndarray:
     """The short vertical runs that end on a horizontal rule at both ends (a cell's side).
 
     A stroke of a character or digit never reaches both the rule above its cell and the one
     below (cells keep a padding), so this keeps the sides of one-line rows without admitting
-    text. ``horiz`` is the horizontal rules as opened, before any tolerance is added.
+    text. ``horiz`` is the horizontal rules as opened, before any tolerance is added. In a
+    tight scan a glyph may fill its row (the stem of a "十" in a heading row): a short run is
+    therefore a side only where no long vertical rule crosses its row (the row stands alone,
+    as the last row of a table pushed onto the next page); a run as long as the kernel is a
+    rule the long kernel missed by a pixel's bend, and kept.
     """
     count, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
     keep = np.zeros(count, dtype=np.uint8)
     height = horiz.shape[0]
+    candidates = []
     for i in range(1, count):
         x, y, w, h, _area = (int(v) for v in stats[i])
         if w > 8:
@@ -99,6 +105,14 @@ def _bridging(short: np.ndarray, horiz: np.ndarray) -> np.ndarray:
         top = horiz[max(y - _REACH, 0) : y + _REACH + 1, xs].any()
         bottom = horiz[max(y + h - 1 - _REACH, 0) : min(y + h + _REACH, height), xs].any()
         if top and bottom:
+            candidates.append((i, y, h))
+    long_rows = vert.any(axis=1)
+    for i, y, h in candidates:
+        if h >= length:
+            keep[i] = 255
+            long_rows[y : y + h] = True
+    for i, y, h in candidates:
+        if h < length and not long_rows[y + 2 : max(y + h - 2, y + 3)].any():
             keep[i] = 255
     return keep[labels]
 
