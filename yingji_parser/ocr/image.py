@@ -15,6 +15,8 @@ import cv2
 import numpy as np
 
 SPECK_AREA = 3  # px: blobs smaller than this are scanner noise, not ink
+PAPER_KERNEL = 31  # px: wider than any stroke, narrower than a shadow
+EVEN_PAPER = 200  # grey: paper at least this light everywhere needs no flattening
 LONE_SPECK_AREA = 6  # px: blobs smaller than this are noise too when no other ink is near
 LONE_REACH = 8  # px: "near" for LONE_SPECK_AREA (a full stop sits closer to its text)
 
@@ -103,8 +105,21 @@ def skew_angle(ink: np.ndarray, max_angle: float) -> float:
     return float(best)
 
 
+def flatten(grey: np.ndarray) -> np.ndarray:
+    """The page divided by its own paper: a photo lit unevenly (darker towards a corner) has
+    one threshold for ink again. The paper is the page closed with a kernel wider than any
+    stroke (text and rules vanish); an evenly lit scan is left as it is."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (PAPER_KERNEL, PAPER_KERNEL))
+    paper = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel).astype(np.float32)
+    if float(paper.min()) >= EVEN_PAPER:
+        return grey
+    flat = grey.astype(np.float32) * 255.0 / np.maximum(paper, 1.0)
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
 def level(grey: np.ndarray, max_angle: float = 3.0) -> PageImage:
-    """Denoise, deskew and threshold a grey page."""
+    """Even the lighting, denoise, deskew and threshold a grey page."""
+    grey = flatten(grey)
     ink = _binarise(grey)
     angle = skew_angle(ink, max_angle)
     if abs(angle) >= 0.05:
