@@ -163,13 +163,6 @@ def test_a_tables_piece_on_the_next_page_is_put_on_its_columns() -> None:
     assert joined.rows[-1][1].merged
 
 
-def test_a_number_over_columns_whose_rule_was_lost_is_unreadable_not_joined() -> None:
-    upper = Table([[Cell(t) for t in "abcd"]])
-    lower = Table([[Cell("x"), Cell("41"), Cell("2")]])  # "4" and "1", their rule lost
-    joined = join(upper, lower, (100, 200, 300, 400, 500), (100, 200, 400, 500))
-    assert joined.texts()[-1] == ["x", "41?", "41?", "2"]  # the mapper nulls a "?" number
-
-
 def test_a_table_with_other_column_rules_is_not_a_continuation() -> None:
     upper = Table([[Cell(t) for t in "abcd"]])
     other = Table([[Cell(t) for t in "efgh"]])

@@ -19,8 +19,6 @@ from collections.abc import Sequence
 from yingji_parser.grid import Cell, Table
 from yingji_parser.labels import is_number_text
 
-UNSURE = "?"  # as yingji_parser.ocr.page.UNSURE: the mapper makes such a cell null
-
 WIDTH_TOLERANCE = 0.03  # the two pieces' widths may differ by this share (scan scale, skew)
 RULE_TOLERANCE = 0.015  # of the width: how far a rule may stand from the table's own
 
@@ -69,10 +67,6 @@ def _on_columns(lower: Table, mapping: list[int], width: int) -> list[list[Cell]
         out: list[Cell] = []
         for c, cell in enumerate(row):
             span = mapping[c + 1] - mapping[c] if c + 1 < len(mapping) else 1
-            if span > 1 and not cell.merged and is_number_text(cell.text):
-                # numbers are never merged over columns in the national tables: the rule
-                # between two numbers was lost, and "4" and "1" read as one "41" is no value
-                cell = Cell(cell.text + UNSURE)
             out.append(cell)
             out += [Cell(cell.text, True)] * (span - 1)
         rows.append((out + [Cell("")] * width)[:width])
