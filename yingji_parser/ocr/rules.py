@@ -106,7 +106,7 @@ def _bridging(short: np.ndarray, horiz: np.ndarray, vert: np.ndarray, length: in
         bottom = horiz[max(y + h - 1 - _REACH, 0) : min(y + h + _REACH, height), xs].any()
         if top and bottom:
             candidates.append((i, y, h))
-    long_rows = vert.any(axis=1)
+    long_rows: np.ndarray = np.asarray(vert.any(axis=1))
     for i, y, h in candidates:
         if h >= length:
             keep[i] = 255
