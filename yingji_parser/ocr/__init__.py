@@ -49,10 +49,10 @@ def _unavailable(doc: Document) -> Document:
 def _pdf_pages(data: bytes, settings: OcrSettings) -> list[np.ndarray]:
     import pypdfium2 as pdfium
 
-    from yingji_parser.formats.pdf import _LOCK  # PDFium is one document at a time per process
+    from yingji_parser.formats.pdf import PDFIUM_LOCK  # one PDFium document at a time
 
     scale = settings.render_dpi / 72
-    with _LOCK:
+    with PDFIUM_LOCK:
         pdf = pdfium.PdfDocument(data)
         try:
             pages = []
@@ -105,6 +105,7 @@ def _read(
     from yingji_parser.ocr.page import read_page
 
     blocks: list[Block] = []
+    last_columns: tuple[int, ...] = ()  # the column rules of the last table read
     tables_read = 0
     for index, grey in enumerate(greys):
         if index and time.monotonic() - started > settings.time_limit:
@@ -117,13 +118,21 @@ def _read(
             )
             break
         page = read_page(level(grey, settings.max_angle), settings, first=index == 0)
+        tables_on_page = iter(page.columns)
         for position, block in enumerate(page.blocks):
             if isinstance(block, Table):
                 block.page = index + 1
+                columns = next(tables_on_page, ())
                 previous = blocks[-1] if blocks else None
-                if position == 0 and isinstance(previous, Table) and continues(previous, block):
-                    blocks[-1] = join(previous, block)  # the page break cut the table
+                if (
+                    position == 0
+                    and isinstance(previous, Table)
+                    and continues(previous, block, last_columns, columns)
+                ):
+                    # the page break cut the table: the piece goes on the table's columns
+                    blocks[-1] = join(previous, block, last_columns, columns)
                     continue
+                last_columns = columns
             blocks.append(block)
         for numbers in page.numbers:
             tables_read += 1

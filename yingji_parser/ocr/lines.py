@@ -11,6 +11,7 @@ import numpy as np
 
 MIN_LINE_HEIGHT = 5  # px: shorter runs of ink are specks or what is left of a ruling line
 MIN_INK = 6  # ink pixels a line needs to be read at all
+FAR_SPECK = 0.1  # of the line height squared: ink a cluster far from the rest must have
 MARGIN_Y = 0.2  # of the line height, kept above and below a line image (see crop())
 MARGIN_X = 0.4  # of the line height, kept left and right
 
@@ -33,11 +34,36 @@ def line_boxes(
         elif not count and start is not None:
             if i - start >= MIN_LINE_HEIGHT:
                 strip = region[start:i]
-                cols = np.flatnonzero(strip.any(axis=0))
+                cols = _kept_columns(strip)
                 if cols.size and strip.sum() >= MIN_INK:
                     out.append((x0 + int(cols[0]), y0 + start, x0 + int(cols[-1]) + 1, y0 + i))
             start = None
     return _join_short(out)
+
+
+def _kept_columns(strip: np.ndarray) -> np.ndarray:
+    """The ink columns of a text line, without a speck standing far off at either end.
+
+    A blob of dust that survived the speck filter (big enough, or near a ruling line) on the
+    line of a number widens its image, and the recogniser reads it as one more digit. Glyphs
+    of a line stand closer than its height; a small cluster of ink further away than that
+    from the rest of the line is not text.
+    """
+    cols = np.flatnonzero(strip.any(axis=0))
+    height = strip.shape[0]
+    if cols.size < 2:
+        return cols
+    cuts = np.flatnonzero(np.diff(cols) > height) + 1
+    if not cuts.size:
+        return cols
+    groups = np.split(cols, cuts)
+    ink = [int(strip[:, g[0] : g[-1] + 1].sum()) for g in groups]
+    small = FAR_SPECK * height * height
+    while len(groups) > 1 and ink[0] < small:
+        groups, ink = groups[1:], ink[1:]
+    while len(groups) > 1 and ink[-1] < small:
+        groups, ink = groups[:-1], ink[:-1]
+    return np.concatenate(groups)
 
 
 def _join_short(lines: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -57,22 +83,36 @@ def _join_short(lines: list[tuple[int, int, int, int]]) -> list[tuple[int, int, 
 
 
 def crop(
-    grey: np.ndarray, box: tuple[int, int, int, int], limits: tuple[int, int, int, int]
+    grey: np.ndarray,
+    box: tuple[int, int, int, int],
+    limits: tuple[int, int, int, int],
+    margin: float = 1.0,
 ) -> np.ndarray:
     """A line image for the recogniser, as BGR: the line with a margin of the page around it.
 
     The recogniser was trained on detector boxes, which leave space around the glyphs; a crop
     tight to the ink makes a lone "0" look like an "o". The margin (a share of the line
     height) stays inside ``limits``: the cell's interior, cut halfway to the next line.
+    ``margin`` scales it (a second look at an unsure line takes twice the margin).
     """
     x0, y0, x1, y1 = box
     height = y1 - y0
-    my, mx = round(height * MARGIN_Y), round(height * MARGIN_X)
+    my, mx = round(height * MARGIN_Y * margin), round(height * MARGIN_X * margin)
     lx0, ly0, lx1, ly1 = limits
     part = grey[max(y0 - my, ly0) : min(y1 + my, ly1), max(x0 - mx, lx0) : min(x1 + mx, lx1)]
     if part.size == 0:
         part = grey[y0:y1, x0:x1]
     return np.repeat(part[:, :, None], 3, axis=2)
+
+
+def padded(image: np.ndarray) -> np.ndarray:
+    """A line image set on white paper half its height wider all round: a second view of a
+    line the recogniser was unsure of (a lone "0" it took for a letter "o", say)."""
+    h, w = image.shape[:2]
+    pad = max(2, h // 2)
+    out = np.full((h + 2 * pad, w + 4 * pad, image.shape[2]), 255, np.uint8)
+    out[pad : pad + h, 2 * pad : 2 * pad + w] = image
+    return out
 
 
 def limits_of(

@@ -18,13 +18,14 @@ import numpy as np
 from yingji_parser.grid import Block, Paragraph, Span, Table, expand
 from yingji_parser.ocr.engine import Read, recognise
 from yingji_parser.ocr.image import PageImage
-from yingji_parser.ocr.lines import crop, limits_of, line_boxes
+from yingji_parser.ocr.lines import crop, limits_of, line_boxes, padded
 from yingji_parser.ocr.rules import CellBox, RuledTable, find_tables, ruling_masks
 from yingji_parser.ocr.settings import OcrSettings
 
 _CELL_INSET = 3  # px kept off a cell's ruling lines
 _HEADING_REACH = 3.0  # a heading sits within this many line heights above its table
 _NUMERIC = re.compile(r"^[\d.,，。\s+\-]+$")
+_DIGITS = re.compile(r"^\d+(?:[.,]\d+)*$")  # a number as another view must read it
 UNSURE = "?"  # appended to a number read below the confidence floor: the mapper then nulls it
 
 
@@ -54,6 +55,7 @@ class Job:
 class PageRead:
     blocks: list[Block] = field(default_factory=list)
     numbers: list[list[CellRead]] = field(default_factory=list)  # per table: its number cells
+    columns: list[tuple[int, ...]] = field(default_factory=list)  # per table: its column xs
     tables: int = 0
 
 
@@ -98,7 +100,39 @@ def read_page(page: PageImage, settings: OcrSettings, first: bool) -> PageRead:
             for box, room in zip(found, limits_of(found, inner), strict=True):
                 jobs.append(Job("cell", t, cell, box, room))
     reads = recognise([crop(page.grey, j.box, j.room) for j in jobs], settings.threads)
-    return _assemble(tables, jobs, reads, settings)
+    return _assemble(tables, jobs, _second_look(page, jobs, reads, settings), settings)
+
+
+def _second_look(
+    page: PageImage, jobs: list[Job], reads: list[Read], settings: OcrSettings
+) -> list[Read]:
+    """Short cell lines read under ``settings.second_look`` confidence, read again from two
+    other views (a wider margin of the page; the line on white paper) and the most confident
+    of the three readings kept.
+
+    The recogniser's confidence in a lone glyph depends on how much page it sees around it:
+    a "0" with little context is a letter "o" or an unsure "0" in one view and a sure "0" in
+    another. Nothing is guessed: each reading is the engine's own, with its own confidence,
+    and one under the floor still makes the cell unreadable.
+    """
+    unsure = [
+        i
+        for i, (job, read) in enumerate(zip(jobs, reads, strict=True))
+        if job.kind == "cell" and read.confidence < settings.second_look and len(read.text) <= 6
+    ]
+    if not unsure:
+        return reads
+    views = []
+    for i in unsure:
+        first = crop(page.grey, jobs[i].box, jobs[i].room)
+        views += [crop(page.grey, jobs[i].box, jobs[i].room, margin=2.0), padded(first)]
+    again = recognise(views, settings.threads)
+    out = list(reads)
+    for n, i in enumerate(unsure):
+        # another view is taken only for a number: a "0" it reads as "。" stays the first read
+        views_read = [r for r in again[2 * n : 2 * n + 2] if _DIGITS.match(r.text)]
+        out[i] = max([reads[i], *views_read], key=lambda r: r.confidence)
+    return out
 
 
 def _assemble(
@@ -142,6 +176,7 @@ def _assemble(
         rows = expand(spans, table.nrows, table.ncols)
         out.blocks.append(Table(rows=rows))
         out.numbers.append(numbers)
+        out.columns.append(table.xs)
     return out
 
 

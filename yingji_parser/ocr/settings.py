@@ -29,6 +29,7 @@ class OcrSettings:
     render_dpi: float = 150.0  # pages are rendered at this resolution (a 110 dpi scan gains a bit)
     threads: int = 1  # onnxruntime threads: the parse pool already runs one parse per core
     min_confidence: float = 0.6
+    second_look: float = 0.8  # a short cell line read less sure than this is read twice more
     title_lines: int = 2  # text lines OCR'd at the top of the first page (the title block)
     max_angle: float = 3.0  # the deskew search range, in degrees either way
     min_table_width: float = 0.25  # a table's ruling lines span at least this share of the page

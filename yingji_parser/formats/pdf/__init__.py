@@ -35,12 +35,13 @@ from yingji_parser.formats.pdf.page import extract_page
 from yingji_parser.formats.pdf.settings import DEFAULT_SETTINGS, PdfSettings
 from yingji_parser.grid import Document
 
-__all__ = ["DEFAULT_SETTINGS", "PdfSettings", "read", "read_pdf"]
+__all__ = ["DEFAULT_SETTINGS", "PDFIUM_LOCK", "PdfSettings", "read", "read_pdf"]
 
 PDF = ReadHints("pdf")
 
 # PDFium is not thread-safe: one document at a time per process.
 _LOCK = threading.Lock()
+PDFIUM_LOCK = _LOCK  # the same lock, for the other PDFium users of the parser (OCR rendering)
 
 
 def read(data: bytes, hints: ReadHints = PDF) -> Document:
