@@ -24,6 +24,7 @@ from crawler.netguard import RefusedAddress
 from crawler.seeds import Seed
 from crawler.sitestate import SiteState
 from crawler.strategies import Entry, generic
+from storage.runtable import site_note
 
 #: Statuses that only anti-bot services send (加速乐 521/412 challenges, 567 …).
 BLOCK_STATUSES = frozenset({412, 521, 567})
@@ -173,11 +174,14 @@ def record_failure(failure: Failure, site: SiteState) -> str | None:
 
 
 def site_summary(state: SiteState) -> str:
-    """The closing log line of one site."""
-    error = f" - {state.last_error}" if state.last_error and not state.items_yielded else ""
+    """The closing log line of one site, with the run table's note: for a site with none found
+    what was tried, the refusals, the first error (one renderer: storage/runtable.py)."""
+    error = state.last_error if not state.items_yielded else None
+    note = site_note(state.status, error, state.detail())
     return (
         f"site {state.name}: {state.status} "
-        f"(pages {state.pages_fetched}, reports {state.items_yielded}){error}"
+        f"(pages {state.pages_fetched}, reports {state.items_yielded})"
+        + (f" - {note}" if note else "")
     )
 
 

@@ -29,7 +29,7 @@ from twisted.web._newclient import ResponseNeverReceived
 from crawler.middlewares import SiteRuleDrop
 from crawler.netguard import RefusedAddress
 from crawler.sitestate import STATUS_NONE_FOUND, STATUS_UNREACHABLE, SiteState
-from crawler.spiders.outcomes import record_failure
+from crawler.spiders.outcomes import record_failure, site_summary
 
 START = "http://127.0.0.1:8000/"
 
@@ -145,3 +145,14 @@ def test_a_robots_denied_start_page_stays_robots_denied() -> None:
     site = _site()
     record_failure(_failure(IgnoreRequest("Forbidden by robots.txt"), _start()), site)
     assert site.robots_denied and site.status == "robots denied"
+
+
+def test_the_closing_line_of_a_site_with_none_found_says_what_was_tried() -> None:
+    site = SiteState("某区人民政府", "测试", "http://x.gov.cn/")
+    site.enter_column("http://x.gov.cn/ndbg/")
+    site.fallback("sitemap")
+    site.refuse("off-site")
+    site.note_error("HTTP 404 at http://x.gov.cn/old/")
+    line = site_summary(site)
+    assert line.startswith("site 某区人民政府: none found (pages 0, reports 0) - tried 1 column")
+    assert "sitemap" in line and "refused 1: off-site 1" in line and "HTTP 404" in line
