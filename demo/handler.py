@@ -92,6 +92,12 @@ def make_handler(site: SiteRuntime, urls: dict[str, str]) -> type[BaseHTTPReques
             self.send_header("Content-Length", str(reply.length))
             for k, v in reply.headers.items():
                 self.send_header(k, v)
+            # a stream is a decoy a client must refuse by these headers (or stop reading): its
+            # exchange is over for the client here, while this thread may still be writing into
+            # a socket the client closed; counting on would report a politeness breach the
+            # client never made (its next request overlapping this thread's write). The bytes
+            # it took are still counted below.
+            self._served()
             self.end_headers()
             sent = 0
             if self.command != "HEAD":
