@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_crawl import run_measured  # noqa: E402
+from bench_store import admin, server_url  # noqa: E402
 
 from demo import SAMPLES  # noqa: E402
 
@@ -127,17 +128,6 @@ def cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def admin(url: str, sql: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(sql))
-    finally:
-        engine.dispose()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, action="append", help="store sizes (2000)")
@@ -163,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             name = f"yingji_bench_{uuid.uuid4().hex[:8]}"
             if args.url:
                 admin(args.url, f'CREATE DATABASE "{name}"')
-                url = args.url.rpartition("/")[0] + f"/{name}"
+                url = server_url(args.url, name)
             else:
                 url = f"sqlite:///{tmp}/bench.sqlite"
             try:
