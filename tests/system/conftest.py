@@ -9,6 +9,7 @@ SIGTERM after the test, SIGKILL if it lingers.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -98,3 +99,15 @@ def scrapyd_nodes(tmp_path: Path) -> Iterator[list[ScrapydNode]]:
     finally:
         for node in nodes:
             stop_scrapyd(node)
+
+
+@pytest.fixture
+def served_samples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the samples the demo server serves, editable by the test: a report revised
+    in place is a file changed here."""
+    from demo import server as siteserver
+
+    root = tmp_path / "samples"
+    shutil.copytree(Path(str(siteserver.SAMPLES_ROOT)), root)
+    monkeypatch.setattr(siteserver, "SAMPLES_ROOT", root)
+    return root

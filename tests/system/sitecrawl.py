@@ -95,3 +95,14 @@ def count(database: str, table: str) -> int:
             return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
     finally:
         engine.dispose()
+
+
+def bytes_sent(sites: Any, *, decoys: bool = False) -> int:
+    """Bytes the served sites (a ``demo.server.Sites``) sent so far; without the decoy
+    archives unless ``decoys`` (cut off after what fits in the socket buffers, they would
+    flatter a first crawl)."""
+    total = 0
+    for site in sites.sites.values():
+        skip = set() if decoys else set(site.spec.get("decoys", []))
+        total += sum(n for path, n in site.bytes_sent.items() if path not in skip)
+    return total

@@ -8,46 +8,35 @@ report's page changes and the third crawl must give exactly that report one new 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from demo import server as siteserver
-from tests.system.sitecrawl import run_crawl, snapshot
+from tests.system.sitecrawl import bytes_sent, run_crawl, snapshot
 
 CHANGED_REPORT = "synth2.body.html"  # served only by 宜阳县 (yiyang), its 2024 report
 
 
-def _bytes(sites: siteserver.Sites, *, decoys: bool) -> int:
-    total = 0
-    for site in sites.sites.values():
-        skip = set() if decoys else set(site.spec.get("decoys", []))
-        total += sum(n for path, n in site.bytes_sent.items() if path not in skip)
-    return total
-
-
 @pytest.mark.slow
 def test_recrawls_cost_little_change_nothing_and_see_a_changed_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, served_samples: Path
 ) -> None:
-    root = tmp_path / "samples"
-    shutil.copytree(Path(str(siteserver.SAMPLES_ROOT)), root)
-    monkeypatch.setattr(siteserver, "SAMPLES_ROOT", root)  # the served reports, editable here
+    root = served_samples
     db = f"sqlite:///{tmp_path / 'yingji.db'}"
     with siteserver.serve_sites() as sites:
         seeds = sites.seeds_csv(tmp_path / "seeds.csv")
 
         first = run_crawl(seeds, db, tmp_path)
         assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
-        first_all, first_pages = _bytes(sites, decoys=True), _bytes(sites, decoys=False)
+        first_all, first_pages = bytes_sent(sites, decoys=True), bytes_sent(sites)
         before = snapshot(db)
         assert len(before["versions"]) >= 5
 
         second = run_crawl(seeds, db, tmp_path)
         assert second.returncode == 0, second.stderr[-3000:]
-        second_all = _bytes(sites, decoys=True) - first_all
-        second_pages = _bytes(sites, decoys=False) - first_pages
+        second_all = bytes_sent(sites, decoys=True) - first_all
+        second_pages = bytes_sent(sites) - first_pages
         assert second_all <= 0.10 * first_all
         assert second_pages <= 0.10 * first_pages  # not only thanks to the decoy
         again = snapshot(db)

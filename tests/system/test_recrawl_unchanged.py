@@ -14,30 +14,19 @@ of its article pages change) and the third crawl must give it exactly one new ve
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from demo import server as siteserver
 from storage import Store
-from tests.system.sitecrawl import run_crawl, snapshot
+from tests.system.sitecrawl import bytes_sent, run_crawl, snapshot
 
 GROUPS = ("default", "discovery")
 DOWNFILE = ("xinan", "/module/download/downfile.jsp")  # Hanweb: no validator
 REVISED = "variants/chanhe2023"  # 瀍河回族区's 2023 report, one article over two pages
 REVISED_KEY = ("瀍河回族区应急管理局", 2023)
 MAX_RATIO = 0.05
-
-
-def _received(sites: siteserver.Sites) -> int:
-    """Bytes the sites sent, without the decoy archive (cut off after what fits in the socket
-    buffers, it would flatter the first crawl)."""
-    total = 0
-    for site in sites.sites.values():
-        decoys = set(site.spec.get("decoys", []))
-        total += sum(n for path, n in site.bytes_sent.items() if path not in decoys)
-    return total
 
 
 def _last_run(database: str) -> tuple[dict[str, int], dict[str, tuple[str, int, int]]]:
@@ -56,18 +45,16 @@ def _last_run(database: str) -> tuple[dict[str, int], dict[str, tuple[str, int, 
 
 @pytest.mark.slow
 def test_an_unchanged_recrawl_costs_under_5_percent_and_a_revision_one_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, served_samples: Path
 ) -> None:
-    root = tmp_path / "samples"
-    shutil.copytree(Path(str(siteserver.SAMPLES_ROOT)), root)
-    monkeypatch.setattr(siteserver, "SAMPLES_ROOT", root)  # the served reports, editable here
+    root = served_samples
     db = f"sqlite:///{tmp_path / 'yingji.db'}"
     with siteserver.serve_sites(first_host=160, groups=GROUPS) as sites:
         seeds = sites.seeds_csv(tmp_path / "seeds.csv")
 
         first = run_crawl(seeds, db, tmp_path)
         assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
-        first_bytes = _received(sites)
+        first_bytes = bytes_sent(sites)
         before = snapshot(db)
         first_counts, first_sites = _last_run(db)
         assert first_counts["inserted"] >= 20 and first_counts["failed"] == 0
@@ -75,7 +62,7 @@ def test_an_unchanged_recrawl_costs_under_5_percent_and_a_revision_one_version(
 
         second = run_crawl(seeds, db, tmp_path)
         assert second.returncode == 0, second.stderr[-3000:]
-        second_bytes = _received(sites) - first_bytes
+        second_bytes = bytes_sent(sites) - first_bytes
         print(f"unchanged recrawl: {second_bytes} of {first_bytes} bytes received", end=" ")
         print(f"({second_bytes / first_bytes:.2%})")
         assert second_bytes < MAX_RATIO * first_bytes
