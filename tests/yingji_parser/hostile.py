@@ -1,9 +1,13 @@
-"""Hostile files made in the tests: entity bombs, external entities, lying ZIPs, huge sheets."""
+"""Hostile files made in the tests: entity bombs, external entities, lying ZIPs, huge sheets;
+and how ``yingji parse`` must refuse one."""
 
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -64,3 +68,20 @@ def lie_about_size(data: bytes, name: str, size: int) -> bytes:
             raw[central + 24 : central + 28] = size.to_bytes(4, "little")
         central = raw.find(b"PK\x01\x02", central + 4)
     return bytes(raw)
+
+
+def parse_refusal(path: Path, timeout: float = 120) -> str:
+    """The one stderr line of ``yingji parse PATH`` refusing the file: a failing exit, nothing
+    on stdout, exactly one line, naming the file."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "yingji.cli", "parse", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert proc.returncode != 0
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith(f"yingji parse: {path}: "), lines
+    return lines[0]
