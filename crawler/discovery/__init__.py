@@ -50,6 +50,7 @@ from crawler.discovery.pagination import (
     NEXT_PAGE_TEXT_RE,
     PAGE_PARAM_RE,
     article_next_page,
+    filled_pages,
     is_page_option,
     is_pagination_link,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "canonical_url",
     "classify_title",
     "column_kind",
+    "filled_pages",
     "handler_url",
     "is_body_kind_link",
     "is_bureau_url",

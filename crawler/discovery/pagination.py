@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from crawler.discovery.titles import normalise_title
 
@@ -44,6 +44,84 @@ def _numbered_like(number: str, name: str, query: str) -> bool:
         return False
     found = re.findall(r"(?<!\d)\d{1,3}(?!\d)", f"{name}?{query}")
     return number in found or str(int(number) - 1) in found
+
+
+#: A page number at the end of a list page's file name: ``index_9.html``, ``index_p9.html``,
+#: ``list-9.htm``, ``column-index-9.shtml``, ``9.html``.
+NAME_PAGE_RE = re.compile(r"(^|[_\-p])(\d{1,7})(\.[a-z]{2,5})?$", re.I)
+#: Pages filled in between the first page and the last one it links, at most: a list that
+#: claims a million pages costs this many requests (the site's URL-template cap is lower).
+MAX_FILLED_PAGES = 100
+
+
+def page_slot(url: str) -> tuple[str, int, int] | None:
+    """A list page's URL as (template, page number, number of the second page): the template
+    is the URL with its page number replaced by ``{}`` — the page parameter of the query
+    (``?page=9``: the second page is 2), a path parameter (``;pageNo=9``: 2), or the number
+    ending the file name (``index_9.html``: 1, as TRS names its second page ``index_1``).
+    None for a URL that carries no page number (a list's first page, ``index.html``)."""
+    parts = urlsplit(url)
+    for field, pattern in (("query", PAGE_PARAM_RE), ("path", PATH_PAGE_PARAM_RE)):
+        value = getattr(parts, field)
+        m = pattern.search(value)
+        if m:
+            group = m.lastindex or 1
+            start, end = m.span(group)
+            filled = value[:start].replace("{", "{{").replace("}", "}}")
+            rest = value[end:].replace("{", "{{").replace("}", "}}")
+            template = parts._replace(**{field: f"{filled}{{}}{rest}"})
+            return _unsplit(template, field), int(m.group(group)), 2
+    folder, _, name = parts.path.rpartition("/")
+    m = NAME_PAGE_RE.search(name)
+    if not m:
+        return None
+    path = f"{folder}/{name[: m.start(2)]}{{}}{name[m.end(2) :]}"
+    return _unsplit(parts._replace(path=path), "path"), int(m.group(2)), 1
+
+
+def _unsplit(parts: object, templated: str) -> str:
+    """urlunsplit with the braces of the parts that are not the template escaped."""
+    fields = parts._asdict()  # type: ignore[attr-defined]
+    for key, value in fields.items():
+        if key != templated:
+            fields[key] = value.replace("{", "{{").replace("}", "}}")
+    return urlunsplit(tuple(fields.values()))
+
+
+def filled_pages(here: str, linked: list[tuple[str, str]]) -> list[str]:
+    """The pages a list's first page does not link between the ones it does: "首页 1 2 3 … 9
+    末页" or only 首页/末页 lead to 4…8 too, so every page is fetched without walking the
+    list one 下一页 at a time — and a list whose 下一页 is a form post still gets its pages.
+    ``linked`` are the (text, URL) pairs of the page's pagination links; a page number in a
+    link's text tells how the URLs count (``index_2.html`` for "3": the second page is
+    ``index_1``; for "2": it is ``index_2``).
+
+    Only on the list's first page (one with no page number of the same shape, or number 1):
+    a later page would extend the range again, and a list of endless pages would never end.
+    At most :data:`MAX_FILLED_PAGES` from the lowest page number."""
+    own = page_slot(here)
+    numbers: dict[str, set[int]] = {}
+    second: dict[str, int] = {}
+    for text, target in linked:
+        slot = page_slot(target)
+        if slot is None:
+            continue
+        template, number, default = slot
+        numbers.setdefault(template, set()).add(number)
+        shown = normalise_title(text)
+        if shown.isdigit() and int(shown) in (number, number + 1):
+            second[template] = 2 if int(shown) == number else 1
+        second.setdefault(template, default)
+    out: list[str] = []
+    for template, found in numbers.items():
+        if own is not None and own[0] == template:
+            if own[1] > 1:
+                continue
+            found = found | {own[1]}  # the page itself
+        low = min(found | {second[template]})
+        high = min(max(found), low + MAX_FILLED_PAGES - 1)
+        out.extend(template.format(n) for n in range(low, high + 1) if n not in found)
+    return out
 
 
 PAGE_OPTION_RE = re.compile(r"^第?(\d{1,4})页?$")

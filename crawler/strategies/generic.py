@@ -14,6 +14,7 @@ from parsel import Selector
 
 from crawler.discovery import (
     canonical_url,
+    filled_pages,
     handler_url,
     is_document_url,
     is_page_option,
@@ -173,30 +174,28 @@ def scripted_links(url: str, sel: Selector) -> list[Entry]:
 
 def pagination(url: str, sel: Selector) -> list[Followup]:
     """Next pages of the same list: 下一页/尾页 links, page numbers with a page parameter (by
-    link or by a ``javascript:goPage(N)`` handler), and the options of a ``<select>`` page
-    jumper."""
-    out: list[Followup] = []
+    link or by a ``javascript:goPage(N)`` handler), the options of a ``<select>`` page
+    jumper, and on a list's first page the pages between the ones linked."""
+    linked: list[tuple[str, str]] = []  # (text, URL) of every page link
     here = canonical_url(url)
     for el, target in scripted(url, sel):
         text = "".join(el.xpath(".//text()").getall())
         if is_pagination_link(text, target) and canonical_url(target) != here:
-            out.append(Followup(target))
+            linked.append((text, target))
     for a in sel.css("a[href]"):
         href = a.attrib.get("href", "").strip()
         if not href or href.startswith("javascript:"):
             continue
         target = urljoin(url, href)
-        if (
-            is_pagination_link("".join(a.css("::text").getall()), target)
-            and canonical_url(target) != here
-        ):
-            out.append(Followup(target))
+        text = "".join(a.css("::text").getall())
+        if is_pagination_link(text, target) and canonical_url(target) != here:
+            linked.append((text, target))
     # <select> page jumpers: <option value="index_2.html">第3页</option>
     for option in sel.css("select option[value]"):
         target = _option_target(url, option)
         text = "".join(option.css("::text").getall())
         if target and is_page_option(text, target) and canonical_url(target) != here:
-            out.append(Followup(target))
+            linked.append((text, target))
     # page URLs built by an inline script call: initPagination({pageCount: 3, link: …}), read
     # on the list's first page only: every page repeats the call, and a page that is itself
     # one of the URLs it names would only name its siblings again (an endless list's pages
@@ -204,8 +203,10 @@ def pagination(url: str, sel: Selector) -> list[Followup]:
     for script in sel.css("script:not([src])::text").getall():
         pages = [urljoin(url, page) for page in script_page_urls(script)]
         if here not in {canonical_url(p) for p in pages}:
-            out.extend(Followup(p) for p in pages)
-    return out
+            linked.extend(("", p) for p in pages)
+    # the pages between those linked (1 2 3 … 9, or only 首页 and 末页)
+    linked.extend(("", p) for p in filled_pages(url, linked))
+    return [Followup(target) for _, target in linked]
 
 
 def _option_target(url: str, option: Selector) -> str | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.discovery import is_page_option, is_pagination_link
+from crawler.discovery import filled_pages, is_page_option, is_pagination_link
+from crawler.discovery.pagination import MAX_FILLED_PAGES, page_slot
 
 
 @pytest.mark.parametrize(
@@ -93,3 +94,66 @@ def test_the_next_page_of_a_directory_article_and_of_a_paged_query() -> None:
     assert article_next_page(page + "&page=2", [("上一页", page), ("1", page)]) is None
     other = "http://x.gov.cn/nb/info.jsp?id=3390"
     assert article_next_page(page, [("下一页", other)]) is None  # another article
+
+
+@pytest.mark.parametrize(
+    ("url", "slot"),
+    [
+        ("http://x.gov.cn/nb/index_9.html", ("http://x.gov.cn/nb/index_{}.html", 9, 1)),
+        ("http://x.gov.cn/nb/index_p9.html", ("http://x.gov.cn/nb/index_p{}.html", 9, 1)),
+        (
+            "http://x.gov.cn/nb/column-index-9.shtml",
+            ("http://x.gov.cn/nb/column-index-{}.shtml", 9, 1),
+        ),
+        ("http://x.gov.cn/nb/9.html", ("http://x.gov.cn/nb/{}.html", 9, 1)),
+        ("http://x.gov.cn/l.jsp?cat=3&page=9", ("http://x.gov.cn/l.jsp?cat=3&page={}", 9, 2)),
+        (
+            "http://x.gov.cn/nb.jsp;pageNo=9?year=2023",
+            ("http://x.gov.cn/nb.jsp;pageNo={}?year=2023", 9, 2),
+        ),
+        ("http://x.gov.cn/nb/index.html", None),
+        ("http://x.gov.cn/nb/", None),
+    ],
+)
+def test_a_list_pages_url_names_its_number_in_one_place(
+    url: str, slot: tuple[str, int, int] | None
+) -> None:
+    assert page_slot(url) == slot
+
+
+def test_pages_between_the_first_and_the_last_linked_are_filled_in() -> None:
+    # 首页 1 2 3 … 9 末页, TRS numbering (the link "2" is index_1.html)
+    linked = [("首页", "http://x.gov.cn/nb/index.html"), ("2", "http://x.gov.cn/nb/index_1.html")]
+    linked += [
+        ("3", "http://x.gov.cn/nb/index_2.html"),
+        ("末页", "http://x.gov.cn/nb/index_8.html"),
+    ]
+    filled = filled_pages("http://x.gov.cn/nb/index.html", linked)
+    assert filled == [f"http://x.gov.cn/nb/index_{n}.html" for n in range(3, 8)]
+
+
+def test_a_list_linking_only_its_last_page_gets_every_page() -> None:
+    filled = filled_pages(
+        "http://x.gov.cn/l.jsp?cat=3", [("末页", "http://x.gov.cn/l.jsp?cat=3&page=5")]
+    )
+    assert filled == [f"http://x.gov.cn/l.jsp?cat=3&page={n}" for n in (2, 3, 4)]
+
+
+def test_numbering_is_read_from_the_link_texts() -> None:
+    # "2" is index_2.html: pages count from their own number, there is no index_1.html
+    linked = [("2", "http://x.gov.cn/nb/index_2.html"), ("尾页", "http://x.gov.cn/nb/index_5.html")]
+    filled = filled_pages("http://x.gov.cn/nb/index.html", linked)
+    assert filled == ["http://x.gov.cn/nb/index_3.html", "http://x.gov.cn/nb/index_4.html"]
+
+
+def test_only_the_first_page_fills_in_and_never_past_the_bound() -> None:
+    endless = [("末页", "http://x.gov.cn/nb/list_1000000.html")]
+    assert len(filled_pages("http://x.gov.cn/nb/", endless)) == MAX_FILLED_PAGES
+    # a later page would only extend the range again: an endless list ends at the bound
+    later = [("下一页", "http://x.gov.cn/nb/list_8.html"), *endless]
+    assert filled_pages("http://x.gov.cn/nb/list_7.html", later) == []
+    # the first page itself is never among its own fills
+    first = filled_pages(
+        "http://x.gov.cn/nb/list_1.html", [("3", "http://x.gov.cn/nb/list_3.html")]
+    )
+    assert first == ["http://x.gov.cn/nb/list_2.html"]
