@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from itertools import islice
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 from parsel import Selector
 
@@ -210,12 +210,43 @@ def pagination(url: str, sel: Selector) -> list[Followup]:
 
 
 def _option_target(url: str, option: Selector) -> str | None:
-    """The URL an option opens: its value, or the URL its select's onchange builds from it."""
+    """The URL an option opens: its value, the URL its select's onchange builds from it, or
+    the query its form sends (``<form action="list.jsp"><select name="year">`` with
+    ``onchange="this.form.submit()"``: ``list.jsp?year=2023``)."""
     value = option.attrib.get("value", "").strip()
     if not value or value.startswith("javascript:"):
         return None
     onchange = option.xpath("ancestor::select[1]/@onchange").get() or ""
-    return urljoin(url, onchange_target(onchange, value) or value)
+    built = onchange_target(onchange, value)
+    if built is None and not FORM_VALUE_URL_RE.search(value) and _in_form(option):
+        return _form_query(url, option, value)  # the form's field, not a relative URL
+    return urljoin(url, built or value)
+
+
+#: An option value that is itself a URL or a path, not a form field's value.
+FORM_VALUE_URL_RE = re.compile(r"[/.?=#]")
+
+
+def _in_form(option: Selector) -> bool:
+    """Whether the option's select is a named field of a form."""
+    return bool(option.xpath("ancestor::select[1][@name and ancestor::form]"))
+
+
+def _form_query(url: str, option: Selector, value: str) -> str | None:
+    """The URL a GET form sends with the option's select set to ``value`` and its hidden
+    fields as they are (a GET form replaces its action's query); None for a POST form, whose
+    choice is no URL."""
+    select = option.xpath("ancestor::select[1]")
+    name = select.attrib.get("name", "").strip()
+    form = select.xpath("ancestor::form[1]")
+    if form.attrib.get("method", "get").strip().lower() != "get":
+        return None
+    fields = [
+        (field.attrib["name"], field.attrib.get("value", ""))
+        for field in form.css("input[type=hidden][name]")
+    ]
+    action = urljoin(url, form.attrib.get("action", "").strip() or url)
+    return f"{action.split('?', 1)[0].split('#', 1)[0]}?{urlencode([*fields, (name, value)])}"
 
 
 def year_options(url: str, sel: Selector) -> list[Entry]:

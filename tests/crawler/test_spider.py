@@ -298,3 +298,30 @@ def test_an_article_over_two_pages_is_read_as_one_document() -> None:
     )
     last = Selector(text=second).css("table")[-1].xpath("string()").get()
     assert last in Selector(text=joined).css("body").xpath("string()").get()
+
+
+def test_a_column_filtered_by_a_year_form_and_paged_by_its_last_page_is_walked_whole(
+    tmp_path: Path,
+) -> None:
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("name,region,url\n某县人民政府,某省某市某县,http://www.x.gov.cn/\n", "utf-8")
+    spider = get_crawler(YingjiSpider, _project_settings())._create_spider(seeds=str(seeds))
+    url = "http://www.x.gov.cn/yjj/zfxxgknb/list.jsp?cat=7"
+    page = (
+        '<html><body><form action="list.jsp" method="get">'
+        '<input type="hidden" name="cat" value="7"><select name="year" '
+        'onchange="this.form.submit()"><option value="2024">2024年</option>'
+        '<option value="2023">2023年</option></select></form>'
+        '<div class="pager"><a href="list.jsp?cat=7">首页</a>'
+        '<a href="list.jsp?cat=7&amp;page=4">末页</a> 共4页</div></body></html>'
+    )
+    request = Request(url, meta={"seed_url": "http://www.x.gov.cn/"})
+    response = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=request)
+    urls = {r.url for r in spider.parse_page(response, PageState(hops=2, em=True, kind=3))}
+    base = "http://www.x.gov.cn/yjj/zfxxgknb/list.jsp?cat=7"
+    assert urls == {f"{base}&year=2024", f"{base}&year=2023"} | {
+        f"{base}&page={n}" for n in (2, 3, 4)
+    }

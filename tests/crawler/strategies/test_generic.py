@@ -188,3 +188,28 @@ def test_script_page_counts_are_read_on_the_first_page_only() -> None:
     assert len(first) == 199  # capped, then bounded by the site guard's per-template cap
     later = generic.pagination("http://x.gov.cn/nb/list_7.html", Selector(text=script))
     assert later == []
+
+
+YEAR_FORM = (
+    '<html><body><form action="list.jsp?stale=1" method="get">'
+    '<input type="hidden" name="cat" value="12"><input type="text" name="q" value="">'
+    '<select name="year" onchange="this.form.submit()"><option value="">请选择年份</option>'
+    '<option value="2024">2024年</option><option value="2023">2023年度</option></select>'
+    '</form><form action="list.jsp"><input type="hidden" name="cat" value="12">'
+    '<select name="page" onchange="this.form.submit()"><option value="1">1</option>'
+    '<option value="2">第2页</option></select></form>'
+    '<form action="list.jsp" method="post"><select name="year">'
+    '<option value="2022">2022年</option></select></form></body></html>'
+)
+
+
+def test_a_year_select_in_a_get_form_opens_the_query_the_form_sends() -> None:
+    # the list is filtered by ?year= and no page links to the years: the form is the only way
+    url = "http://x.gov.cn/yjj/nb/list.jsp?cat=12"
+    years = generic.year_options(url, Selector(text=YEAR_FORM))
+    assert [(e.url, e.title) for e in years] == [
+        ("http://x.gov.cn/yjj/nb/list.jsp?cat=12&year=2024", "2024年"),
+        ("http://x.gov.cn/yjj/nb/list.jsp?cat=12&year=2023", "2023年度"),
+    ]  # a GET form replaces its action's query; a POST form's value is no URL of its own
+    pages = {f.url for f in generic.pagination(url, Selector(text=YEAR_FORM))}
+    assert "http://x.gov.cn/yjj/nb/list.jsp?cat=12&page=2" in pages
