@@ -15,7 +15,10 @@ So with a job directory this module keeps one append-only journal, ``requests.jo
 * ``D <fingerprint>`` when it is *done*: its response went through the callback and every item
   the callback produced left the item pipelines (stored, dropped or failed);
 * ``F`` when the crawl finished (close reason ``finished``): the next crawl with this job
-  directory then starts afresh, so a scheduled job can keep one job directory for ever.
+  directory then starts afresh, so a scheduled job can keep one job directory for ever;
+* ``R``, the run the crawl records, and ``N``, notes of what a done request did, for the run
+  record: a resumed crawl continues the killed crawl's run, counting what it did
+  (crawler/runresume.py). The format is crawler/journal.py.
 
 On start, fingerprints marked done are the dupe filter's "seen" set, and every request scheduled
 but not done is issued again before the spider's own start requests. A request is marked done
@@ -33,13 +36,10 @@ Without a job directory they behave like Scrapy's defaults (in-memory dupe filte
 
 from __future__ import annotations
 
-import base64
 import logging
-import os
 import pickle
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,102 +51,34 @@ from scrapy.http import Response
 from scrapy.utils.job import job_dir
 from scrapy.utils.request import request_from_dict
 
+from crawler.journal import (  # re-exported: the journal's format and readers
+    JOURNAL_NAME,
+    JournalState,
+    RequestJournal,
+    done_record,
+    journal_unfinished,
+    parse_journal,
+    scheduled_record,
+)
+
+__all__ = [
+    "JOURNAL_NAME",
+    "JournalScheduler",
+    "JournalState",
+    "RequestJournal",
+    "ResumableDupeFilter",
+    "ResumeMiddleware",
+    "ResumeState",
+    "done_record",
+    "journal_unfinished",
+    "parse_journal",
+    "scheduled_record",
+]
+
 logger = logging.getLogger(__name__)
 
-JOURNAL_NAME = "requests.journal"
-
-
-# --- the journal: plain functions over bytes and one append-only file -----------------------
-@dataclass
-class JournalState:
-    """What a journal says: fingerprints done, requests scheduled but not done, finished?"""
-
-    done: set[str] = field(default_factory=set)
-    pending: dict[str, bytes] = field(default_factory=dict)  # fingerprint -> serialised request
-    finished: bool = False
-
-
-def parse_journal(data: bytes) -> JournalState:
-    """Read journal bytes; a torn last line or a garbled line is skipped, never fatal."""
-    state = JournalState()
-    lines = data.split(b"\n")
-    for line in lines[:-1]:  # the last element is b"" or a line the writer never finished
-        parts = line.split(b"\t")
-        try:
-            if parts[0] == b"S" and len(parts) == 3:
-                fp = parts[1].decode("ascii")
-                if fp not in state.done:
-                    state.pending[fp] = base64.b64decode(parts[2], validate=True)
-            elif parts[0] == b"D" and len(parts) == 2:
-                fp = parts[1].decode("ascii")
-                state.done.add(fp)
-                state.pending.pop(fp, None)
-            elif parts[0] == b"F":
-                state.finished = True
-            elif line:
-                logger.warning("request journal: skipping an unreadable line")
-        except (UnicodeDecodeError, ValueError):
-            logger.warning("request journal: skipping an unreadable line")
-    return state
-
-
-def scheduled_record(fp: str, payload: bytes) -> bytes:
-    return b"S\t" + fp.encode("ascii") + b"\t" + base64.b64encode(payload) + b"\n"
-
-
-def done_record(fp: str) -> bytes:
-    return b"D\t" + fp.encode("ascii") + b"\n"
-
-
-FINISHED_RECORD = b"F\n"
-
-
-class RequestJournal:
-    """The journal file of one job directory."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    def open(self) -> JournalState:
-        """Load the journal and rewrite it compactly (drops done payloads and any torn line).
-
-        A journal of a finished crawl is discarded: this is a new crawl.
-        """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            state = parse_journal(self.path.read_bytes())
-        except FileNotFoundError:
-            state = JournalState()
-        if state.finished:
-            state = JournalState()
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with tmp.open("wb") as fh:
-            fh.writelines(done_record(fp) for fp in sorted(state.done))
-            fh.writelines(scheduled_record(fp, p) for fp, p in state.pending.items())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
-        return state
-
-    def _write(self, record: bytes) -> None:
-        if self._fd is not None:
-            os.write(self._fd, record)
-
-    def scheduled(self, fp: str, payload: bytes) -> None:
-        self._write(scheduled_record(fp, payload))
-
-    def done(self, fp: str) -> None:
-        self._write(done_record(fp))
-
-    def finish(self) -> None:
-        self._write(FINISHED_RECORD)
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+#: what a note source gives: ``(key, payload)`` notes (crawler/journal.py says what keys mean)
+Notes = Iterable[tuple[str, bytes]]
 
 
 def serialise_request(request: Request, spider: Spider) -> bytes | None:
@@ -171,6 +103,12 @@ class ResumeState:
         self.done: set[str] = loaded.done
         self._to_reissue: dict[str, bytes] = loaded.pending
         self._open: Counter[str] = Counter()  # fingerprint -> open callback outputs + items
+        self._requests: dict[str, Request] = {}  # fingerprint -> its request, while open
+        #: the run an interrupted crawl recorded, and the notes of its done requests
+        self.run: bytes | None = loaded.run
+        self.notes: list[tuple[str, bytes]] = loaded.notes
+        self._page_notes: list[Callable[[Request], Notes]] = []
+        self._item_notes: list[Callable[..., Notes]] = []
         if self.journal and (loaded.done or loaded.pending):
             logger.info(
                 "Resuming from %s: %d requests done, %d to issue again",
@@ -200,6 +138,27 @@ class ResumeState:
 
     def fingerprint(self, request: Request) -> str:
         return self.crawler.request_fingerprinter.fingerprint(request).hex()
+
+    # notes: what a done request did, for the run record (crawler/runresume.py)
+    def add_note_sources(
+        self,
+        page: Callable[[Request], Notes] | None = None,
+        item: Callable[..., Notes] | None = None,
+    ) -> None:
+        """Ask ``page(request)`` for notes just before a request is marked done, and
+        ``item(**signal_kwargs)`` as each of its items leaves the pipelines. Written in the same
+        handler, before the ``D`` record, so a kill never leaves a done request without its
+        notes; the notes of a request processed again after a kill count once."""
+        if page is not None:
+            self._page_notes.append(page)
+        if item is not None:
+            self._item_notes.append(item)
+
+    def record_run(self, payload: bytes) -> None:
+        """Note the run this crawl records, for a resume after a kill."""
+        self.run = payload
+        if self.journal is not None:
+            self.journal.run(payload)
 
     # scheduling
     def record_scheduled(self, fp: str, request: Request) -> None:
@@ -233,6 +192,8 @@ class ResumeState:
     def output_started(self, response: Response) -> str:
         fp = self.fingerprint(response.request) if response.request else ""
         self._open[fp] += 1
+        if fp and self._page_notes:
+            self._requests[fp] = response.request  # type: ignore[assignment]
         return fp
 
     def item_started(self, fp: str) -> None:
@@ -241,18 +202,35 @@ class ResumeState:
     def output_finished(self, fp: str) -> None:
         self._release(fp)
 
-    def _item_left_pipelines(self, response: Any = None, **_: Any) -> None:
+    def _item_left_pipelines(self, response: Any = None, **kwargs: Any) -> None:
+        if self.journal is None:
+            return
         if isinstance(response, Response) and response.request is not None:
             fp = self.fingerprint(response.request)
             if self._open[fp] > 0:
+                self._note(fp, (n for source in self._item_notes for n in source(**kwargs)))
                 self._release(fp)
+        elif response is None:  # an item of no page (kept by an earlier run): counts at once
+            self._note("", (n for source in self._item_notes for n in source(**kwargs)))
 
     def _release(self, fp: str) -> None:
         self._open[fp] -= 1
         if self._open[fp] <= 0:
             del self._open[fp]
+            request = self._requests.pop(fp, None)
             if fp and self.journal is not None:
+                if request is not None:
+                    self._note(fp, (n for source in self._page_notes for n in source(request)))
                 self.journal.done(fp)
+
+    def _note(self, fp: str, notes: Notes) -> None:
+        assert self.journal is not None
+        try:
+            for key, payload in notes:
+                self.journal.note(fp, key, payload)
+        except Exception:  # a note lost is a count lost on resume; the request is still done
+            logger.exception("request journal: a note could not be written")
+            self._inc("resume/notes_lost")
 
     def _spider_closed(self, reason: str = "", **_: Any) -> None:
         if self.journal is None:
@@ -362,19 +340,3 @@ class ResumeMiddleware:
         """An item is not done before it leaves the pipelines (the scraper ignores ``None``)."""
         if obj is not None and not isinstance(obj, Request):
             self.state.item_started(fp)
-
-
-def journal_unfinished(jobdir: str | os.PathLike[str]) -> bool:
-    """Whether the job directory holds a crawl that began and did not finish (cheap: the tail)."""
-    path = Path(jobdir) / JOURNAL_NAME
-    try:
-        with path.open("rb") as fh:
-            size = fh.seek(0, os.SEEK_END)
-            if size == 0:
-                return False
-            fh.seek(max(0, size - 256))
-            tail = fh.read()
-    except FileNotFoundError:
-        return False
-    complete = tail.split(b"\n")[:-1]  # the last element is b"" or a torn line
-    return not complete or complete[-1] != FINISHED_RECORD.rstrip(b"\n")

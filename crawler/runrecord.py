@@ -38,6 +38,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
+from crawler.runresume import Entry, RunContinuation, item_entries, site_of
 from models.vocabulary import STORED_OUTCOMES, SiteStatus
 
 logger = logging.getLogger(__name__)
@@ -218,6 +219,7 @@ class RunRecord:
         self.store: Any = None
         self.alerts: list[str] = []
         self.activity = SiteActivity(quiet=max(self.interval, 5.0))
+        self.continuation: RunContinuation | None = None  # with a job directory
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecord:
@@ -236,7 +238,8 @@ class RunRecord:
     def spider_opened(self, spider: Spider) -> None:
         self._spider = spider
         self.started_at = datetime.now(UTC)
-        self.run_id = self._start_run(spider)
+        self.continuation = RunContinuation.attach(self.crawler, self._sites(spider))
+        self.run_id = self._continue_run(spider) or self._start_run(spider)
         self._loop = task.LoopingCall(self.log_progress)
         self._loop.start(self.interval, now=False)
 
@@ -248,17 +251,18 @@ class RunRecord:
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
         """Count each report the item stored or failed (``item.outcomes``, one per report)."""
-        outcomes = getattr(item, "outcomes", None) or ()
-        if not outcomes:  # an item that never reached the store step
-            self._tally(item).add("failed", "not stored")
-        for outcome in outcomes:
-            self._tally(item).add(str(outcome.action), outcome.reason, outcome.store_failed)
+        self._count(item, item_entries(item))
 
     def item_dropped(self, item: Any, spider: Spider, exception: BaseException) -> None:
-        self._tally(item).add("failed", f"dropped: {exception}")
+        self._count(item, item_entries(item, exception=exception))
 
     def item_error(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
-        self._tally(item).add("failed", f"pipeline error: {failure.getErrorMessage()}")
+        self._count(item, item_entries(item, failure=failure))
+
+    def _count(self, item: Any, entries: Iterable[Entry]) -> None:
+        tally = self._tally(item)
+        for outcome, error, store_failed in entries:
+            tally.add(outcome, error, store_failed)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self._loop is not None and self._loop.running:
@@ -304,8 +308,10 @@ class RunRecord:
         logger.info(progress_line(done, len(sites), self.tallies))
 
     def _tally(self, item: Any) -> SiteTally:
-        key = getattr(item, "site_url", None) or "?"
-        return self.tallies.setdefault(key, SiteTally())
+        return self._site_tally(site_of(item))
+
+    def _site_tally(self, site: str) -> SiteTally:
+        return self.tallies.setdefault(site, SiteTally())
 
     @staticmethod
     def _sites(spider: Spider) -> Mapping[str, Any]:
@@ -345,8 +351,21 @@ class RunRecord:
             shard=str(shard) if shard else None,
             seeds_count=len(self._sites(spider)) or None,
             note=f"scrapy crawl {spider.name}",
+            started_at=self.started_at,
         )
+        if self.continuation is not None:  # a resume after a kill continues this run
+            self.continuation.record_run(run_id, self.started_at)
         if self.crawler.stats is not None:
+            self.crawler.stats.set_value("yingji/run_id", run_id)
+        return run_id
+
+    def _continue_run(self, spider: Spider) -> int | None:
+        """The interrupted crawl's run, reopened with what its process counted
+        (crawler/runresume.py); None: this is a new run."""
+        if self.continuation is None or not self.record_in_db:
+            return None
+        run_id = self.continuation.reopen(self.open_store(), self._site_tally)
+        if run_id is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value("yingji/run_id", run_id)
         return run_id
 

@@ -14,10 +14,8 @@ compare it with what the same site gave before:
   store): nothing came through, and no history is needed to see it, so a first run counts.
   A site with none found or robots denied answered; it is not a failure.
 
-A crawl resumed after a kill records a run of its own, in which the sites finished before the
-kill look empty (their pages are done and not fetched again). So with ``since`` = when the
-interrupted crawl began, a site with a report source on its host seen since then is not
-"silent".
+A crawl resumed after a kill continues the killed crawl's run, with what the killed process
+counted (crawler/runresume.py), so a resumed run is checked like any other.
 
 The rules are plain functions over :class:`storage.queries.SiteResult` rows; :func:`check_run`
 reads them from the database through the store. ``yingji crawl`` prints every alert as a line
@@ -26,14 +24,9 @@ of its report and exits non-zero when there is one.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from urllib.parse import urlsplit
 
-from sqlalchemy import select
-
-from models.reports import ReportSource
 from models.vocabulary import SiteStatus
 from storage.queries import RunInfo, SiteResult
 from storage.runtable import status_label
@@ -72,24 +65,15 @@ def _name(result: SiteResult) -> str:
     return f"{result.site_name} ({result.site_url})" if result.site_name else result.site_url
 
 
-def host(url: str) -> str:
-    """Scheme and host:port of a URL, the unit a site is."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
 def check_sites(
-    current: Sequence[SiteResult],
-    history: Mapping[str, Sequence[SiteResult]],
-    stored_hosts: Collection[str] = (),
+    current: Sequence[SiteResult], history: Mapping[str, Sequence[SiteResult]]
 ) -> list[Alert]:
-    """Alerts for one run's site results; ``history[url]`` = earlier results, newest first;
-    ``stored_hosts`` = hosts (:func:`host`) that had a report stored during this crawl."""
+    """Alerts for one run's site results; ``history[url]`` = earlier results, newest first."""
     alerts: list[Alert] = []
     failed_now = failed_before = 0
     for site in current:
         earlier = list(history.get(site.site_url, ()))[:HISTORY]
-        if not _had_reports(site) and host(site.site_url) not in stored_hosts:
+        if not _had_reports(site):
             had = next((r for r in earlier if _had_reports(r)), None)
             if had is not None:
                 reason = site.status.replace("_", " ") + (f": {site.error}" if site.error else "")
@@ -159,20 +143,8 @@ def check_run_status(run: RunInfo) -> list[Alert]:
     return [Alert("run_incomplete", f"run {run.id} ended as {run.status!r}, not 'finished'")]
 
 
-def hosts_stored_since(store: Store, since: datetime) -> set[str]:
-    """Hosts of the report sources seen since ``since`` (the start of an interrupted crawl)."""
-    with store.engine.connect() as conn:
-        urls: Iterable[str] = conn.scalars(
-            select(ReportSource.url).where(ReportSource.last_seen >= since)
-        )
-        return {host(url) for url in urls}
-
-
-def check_run(store: Store, run_id: int, *, since: datetime | None = None) -> list[Alert]:
-    """All alerts for run ``run_id``, reading the run record through the store.
-
-    ``since``: the run resumed a crawl that began then (see the module docstring).
-    """
+def check_run(store: Store, run_id: int) -> list[Alert]:
+    """All alerts for run ``run_id``, reading the run record through the store."""
     run = store.run(run_id)
     if run is None:
         return [Alert("run_incomplete", f"there is no run {run_id} in the database")]
@@ -181,10 +153,9 @@ def check_run(store: Store, run_id: int, *, since: datetime | None = None) -> li
         s.site_url: store.site_history(s.site_url, before_run_id=run_id, limit=HISTORY)
         for s in current
     }
-    stored = hosts_stored_since(store, since) if since is not None else set()
     return (
         check_run_status(run)
         + check_all_failed(current)
         + check_store_failed(current)
-        + check_sites(current, history, stored)
+        + check_sites(current, history)
     )

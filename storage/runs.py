@@ -6,9 +6,9 @@ move in the same transaction as the report or document that moved them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, select, update
 
 from models import CrawlRun, RunSite
 from models.vocabulary import Outcome, SiteStatus
@@ -74,3 +74,35 @@ def finish(conn: Connection, run_id: int, *, status: str, when: datetime) -> Non
     conn.execute(
         update(CrawlRun).where(CrawlRun.id == run_id).values(status=status, finished_at=when)
     )
+
+
+#: how far a run's stored start may be from the start a job directory noted for it (the
+#: database keeps microseconds, or less): within it, it is the same run
+SAME_START = timedelta(seconds=1)
+
+
+def reopen(conn: Connection, run_id: int, started_at: datetime, when: datetime) -> bool:
+    """Continue run ``run_id`` in a crawl resumed after a kill: ``running`` again, unfinished,
+    "resumed …" added to its note. Only a run that began at ``started_at`` (as the job
+    directory noted it: the same run, not one of another database) and did not finish; False
+    when there is none, and nothing changes."""
+    row = conn.execute(
+        select(CrawlRun.started_at, CrawlRun.status, CrawlRun.note).where(CrawlRun.id == run_id)
+    ).one_or_none()
+    if row is None or row.status == "finished":
+        return False
+    began = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
+    if abs(began - started_at) > SAME_START:
+        return False
+    note = f"{row.note or ''}; resumed {when.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}".lstrip("; ")
+    conn.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id == run_id)
+        .values(status="running", finished_at=None, note=note)
+    )
+    return True
+
+
+def resumes(note: str | None) -> int:
+    """How many times a run was continued by a resumed crawl (:func:`reopen` notes each)."""
+    return (note or "").count("resumed ")

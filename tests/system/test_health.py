@@ -65,13 +65,6 @@ def test_a_site_that_never_had_reports_or_still_has_them_is_quiet() -> None:
     assert check_sites([result(1, "none_found")], {}) == []  # a new site: nothing to compare
 
 
-def test_a_site_whose_report_was_stored_before_an_interruption_is_not_silent() -> None:
-    # a resumed crawl's run: the site's pages were done before the kill, so it looks empty
-    history = {URL: [result(2, "reports_found", 4)]}
-    assert check_sites([result(3, "none_found")], history, {"http://127.0.0.1:1"}) == []
-    assert check_sites([result(3, "none_found")], history, {"http://127.0.0.1:2"}) != []
-
-
 def test_failures_that_jump_at_a_site_are_reported() -> None:
     alerts = check_sites(
         [result(2, "reports_found", 1, failed=7)], {URL: [result(1, "reports_found", 1, failed=2)]}

@@ -3,7 +3,9 @@
 A real ``yingji crawl --jobdir`` of the bundled sites, slowed by a download delay, is killed
 with SIGKILL once some but not all reports are stored, then started again with the same job
 directory. Its database must equal that of an uninterrupted crawl of the same sites: every
-report, version and cell, nothing lost and nothing twice.
+report, version and cell, nothing lost and nothing twice. And it is one crawl in the run
+record too: one run, finished, whose per-site statuses and report counts are those of the
+uninterrupted crawl — a site done before the kill is not "none found" (crawler/runresume.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from demo.server import Sites, serve_sites
+from storage import Store
+from storage.queries import RunInfo
 from tests.system.sitecrawl import count, crawl_command, run_crawl, snapshot
 
 SLOW = {"DOWNLOAD_DELAY": "0.25", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
@@ -27,6 +31,18 @@ def _versions(database: str) -> int:
         return count(database, "report_versions")
     except OperationalError:  # the crawl has not created the schema yet
         return 0
+
+
+def _runs(database: str) -> list[RunInfo]:
+    with Store(database, create=False) as store:
+        return store.recent_runs(limit=10)
+
+
+def _sites(database: str) -> dict[str, tuple[str, int]]:
+    """The status and reports found of every site of the database's one run."""
+    with Store(database, create=False) as store:
+        (run,) = store.recent_runs(limit=10)
+        return {s.site_url: (s.status, s.reports_found) for s in store.run_sites(run.id)}
 
 
 def _requests(sites: Sites) -> int:
@@ -71,6 +87,15 @@ def test_a_crawl_killed_midway_and_resumed_equals_an_uninterrupted_one(tmp_path:
         whole = run_crawl(seeds, whole_db, tmp_path, health=False)
         assert whole.returncode == 0, whole.stderr[-3000:]
         requests_whole = _requests(sites) - requests_at_kill - requests_resumed
+
+    # one run for the killed and resumed crawl, finished, continued once
+    runs = _runs(killed_db)
+    assert [(r.id, r.status) for r in runs] == [(1, "finished")], runs
+    assert runs[0].note is not None and runs[0].note.count("resumed ") == 1
+    assert "yingji run 1 finished" in resumed.stdout
+    # its sites as the uninterrupted crawl's: same statuses, same reports found
+    assert _sites(killed_db) == _sites(whole_db), resumed.stdout[-3000:]
+    assert any(status == "reports_found" for status, _ in _sites(killed_db).values())
 
     got, want = snapshot(killed_db), snapshot(whole_db)
     assert len(want["versions"]) >= expected - 1

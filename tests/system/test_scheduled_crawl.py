@@ -2,10 +2,10 @@
 
 Real crawls of the bundled sites into one database with one job directory, as a weekly job
 runs them. The first crawl exits 0. The second is killed with SIGKILL part way and resumed:
-sites finished before the kill are quiet in the resumed run, and that must not look like a
-regression (exit 0, no HEALTH line). Before the last, one site that had a report starts
-answering with a WAF block page: it prints a HEALTH line naming that site and exits 3,
-although the crawl itself finished.
+the resumed crawl continues the killed crawl's run, counting the sites finished before the
+kill, so it is healthy (exit 0, no HEALTH line) and there is one run for the two processes.
+Before the last, one site that had a report starts answering with a WAF block page: it prints
+a HEALTH line naming that site and exits 3, although the crawl itself finished.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def test_a_site_that_goes_silent_makes_the_scheduled_crawl_fail(tmp_path: Path) 
         resumed = run_crawl(seeds, db, tmp_path, jobdir=job)
         assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
         assert "HEALTH" not in resumed.stdout, resumed.stdout[-3000:]
-        assert "health of run 3: ok" in resumed.stdout  # run 2 was killed
+        assert "health of run 2: ok" in resumed.stdout  # run 2 was killed and continued
+        assert count(db, "crawl_runs") == 2
 
         sites.sites["yiyang"].spec["blocked"] = True  # a captcha page from now on
         # the same job directory after a finished crawl: a new crawl, every page asked again

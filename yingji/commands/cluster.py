@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import UTC, datetime
 
 from storage.errors import UserError
 from yingji import cluster
@@ -121,7 +122,7 @@ def schedule(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("\n".join(cluster.curl_lines(nodes, args.shards, **options)))
         return 0
-    after_id = 0
+    after_id, began = 0, datetime.now(UTC)
     if args.wait:  # the shards' runs are the first recorded after the latest one now
         from storage import Store
 
@@ -136,7 +137,8 @@ def schedule(args: argparse.Namespace) -> int:
     states = cluster.wait(nodes, [j.job_id for j in jobs], timeout=args.timeout)
     print(cluster.format_states(states))
     # every shard leaves its own run record: check each as yingji crawl does
-    unhealthy = [report_health(args.database, after_id, job.shard) for job in jobs]
+    # (a shard resumed after its node died continues its earlier run: the one finished since)
+    unhealthy = [report_health(args.database, after_id, j.shard, began=began) for j in jobs]
     return EXIT_UNHEALTHY if any(unhealthy) else 0
 
 

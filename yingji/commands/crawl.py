@@ -29,7 +29,6 @@ from yingji.commands import add_database_option
 
 EXIT_UNHEALTHY = 3
 SETTINGS_MODULE = "crawler.settings"
-CRAWL_MARK = "yingji-crawl-began"  # in the job directory: when the crawl there began
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -106,6 +105,7 @@ def _validate(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from crawler.journal import journal_run
     from storage import Store
 
     _validate(args)
@@ -118,8 +118,9 @@ def run(args: argparse.Namespace) -> int:
         # start-time window would also catch a run killed a moment ago)
         previous = store.recent_runs(limit=1)
     after_id = previous[0].id if previous else 0
-    started = datetime.now(UTC)
-    began = crawl_began(Path(args.jobdir), started) if args.jobdir else None
+    began = datetime.now(UTC)
+    # a crawl resumed after a kill continues the run its job directory names (crawler/runresume.py)
+    continued = journal_run(Path(args.jobdir)) if args.jobdir else None
     env = dict(os.environ)
     env.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
     proc = subprocess.Popen(scrapy_command(args, database), env=env)
@@ -132,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"yingji crawl: the crawl exited with status {code}", file=sys.stderr)
     if args.no_health:
         return code
-    unhealthy = report_health(database, after_id, args.shard, since=began)
+    unhealthy = report_health(database, after_id, args.shard, began=began, continued=continued)
     if code != 0 and not (code == 1 and unhealthy):
         return code
     # a crawl that ran to its end (its run record says why it is unhealthy: reports that could
@@ -140,42 +141,34 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_UNHEALTHY if unhealthy else 0
 
 
-def crawl_began(jobdir: Path, now: datetime) -> datetime | None:
-    """When the interrupted crawl this one resumes began; ``None`` for a new crawl (whose start
-    ``now`` is then noted in the job directory for a later resume)."""
-    from crawler.resume import journal_unfinished
-
-    mark = jobdir / CRAWL_MARK
-    if journal_unfinished(jobdir):
-        try:
-            return datetime.fromisoformat(mark.read_text("utf-8").strip())
-        except (OSError, ValueError):
-            return None
-    jobdir.mkdir(parents=True, exist_ok=True)
-    mark.write_text(now.isoformat(), "utf-8")
-    return None
-
-
 def report_health(
-    database: str, after_id: int, shard: str | None = None, *, since: datetime | None = None
+    database: str,
+    after_id: int,
+    shard: str | None = None,
+    *,
+    began: datetime | None = None,
+    continued: int | None = None,
 ) -> bool:
-    """Print the health lines of the first run of ``shard`` (None: the whole list) recorded
-    after run ``after_id``; True if unhealthy. ``since``: the run resumed a crawl that began
-    then, whose sites finished before the interruption look empty in this run."""
+    """Print the health lines of this crawl's run of ``shard`` (None: the whole list); True if
+    unhealthy. The run is the first of the shard recorded after run ``after_id`` or, for a
+    crawl resumed after a kill, the earlier run it continued: run ``continued`` (the job
+    directory named it) or the shard's run that finished since ``began``."""
     from storage import Store, health
 
     with Store(database) as store:
-        runs = [
+        recent = [r for r in store.recent_runs(limit=200) if (r.shard or None) == (shard or None)]
+        new = [r for r in recent if r.id > after_id]
+        resumed = [
             r
-            for r in store.recent_runs(limit=200)
-            if r.id > after_id and (r.shard or None) == (shard or None)
+            for r in recent
+            if r.id == continued or (began and r.finished_at and r.finished_at >= began)
         ]
         what = f"shard {shard}" if shard else "the crawl"
-        if not runs:
+        if not new and not resumed:
             print(f"HEALTH no_run_record: {what} left no run record in the database")
             return True
-        run = min(runs, key=lambda r: r.id)
-        alerts = health.check_run(store, run.id, since=since)
+        run = min(new, key=lambda r: r.id) if new else max(resumed, key=lambda r: r.id)
+        alerts = health.check_run(store, run.id)
     for alert in alerts:
         print(alert.line())
     verdict = f"{len(alerts)} alert(s)" if alerts else "ok"
