@@ -53,8 +53,9 @@ DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # no report is larger; a decoy archive is c
 DOWNLOAD_TIMEOUT = 60  # county servers are slow; a timeout is retried (RETRY_TIMES)
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 
-# The run record: per-site status, progress lines, the final table (crawler/runrecord.py).
-EXTENSIONS = {"crawler.runrecord.RunRecord": 500}
+# The run record: per-site status, progress lines, the final table (crawler/runrecord.py);
+# its heartbeat tells a running crawl from a killed one in the database (crawler/heartbeat.py).
+EXTENSIONS = {"crawler.runrecord.RunRecord": 500, "crawler.heartbeat.RunHeartbeat": 510}
 
 # `scrapy crawl` is yingji's own subclass: its exit code also fails on reports the database
 # refused and on feed errors (crawler/commands/crawl.py); Scrapy's counts only bootstrap errors.

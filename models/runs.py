@@ -17,6 +17,8 @@ class CrawlRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the running crawl's last sign of life (crawler/heartbeat.py): a run gone quiet was killed
+    alive_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     shard: Mapped[str | None] = mapped_column(String(20))  # "K/N" for a sharded crawl
     seeds_count: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="running")  # running/finished/failed/…

@@ -57,6 +57,7 @@ class RunInfo:
     noop: int
     new_versions: int
     failed: int
+    alive_at: datetime | None = None  # a running crawl's last sign of life (storage/runs.py)
 
 
 def documents(
@@ -197,6 +198,7 @@ def _run_info(r: CrawlRun) -> RunInfo:
         noop=r.noop,
         new_versions=r.new_versions,
         failed=r.failed,
+        alive_at=r.alive_at,
     )
 
 

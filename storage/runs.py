@@ -35,6 +35,7 @@ def start(
                 seeds_count=seeds_count,
                 note=note,
                 status="running",
+                alive_at=when,
                 inserted=0,
                 noop=0,
                 new_versions=0,
@@ -98,9 +99,31 @@ def reopen(conn: Connection, run_id: int, started_at: datetime, when: datetime) 
     conn.execute(
         update(CrawlRun)
         .where(CrawlRun.id == run_id)
-        .values(status="running", finished_at=None, note=note)
+        .values(status="running", finished_at=None, note=note, alive_at=when)
     )
     return True
+
+
+#: how often a running crawl says it is alive (crawler/heartbeat.py), and how long a run may
+#: stay quiet before it reads as interrupted: ten beats missed is no slow moment of a crawl
+HEARTBEAT = timedelta(minutes=1)
+QUIET_LIMIT = 10 * HEARTBEAT
+
+
+def alive(conn: Connection, run_id: int, when: datetime) -> None:
+    """The running crawl of run ``run_id`` is alive at ``when`` (nothing once it ended)."""
+    conn.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id == run_id, CrawlRun.status == "running")
+        .values(alive_at=when)
+    )
+
+
+def gone_quiet(status: str, alive_at: datetime | None, now: datetime) -> bool:
+    """Whether a run reading ``running`` has a crawl no longer alive: killed and not resumed
+    (yet). Decided by the heartbeat, which every machine of a cluster writes to the shared
+    database; a run of a yingji without it (``alive_at`` NULL) cannot be told, and stays."""
+    return status == "running" and alive_at is not None and now - alive_at > QUIET_LIMIT
 
 
 def resumes(note: str | None) -> int:

@@ -37,3 +37,23 @@ def test_only_the_same_unfinished_run_is_reopened(db_url: str) -> None:
         assert not _reopen(store, 999, began)
         info = store.run(other)
         assert info is not None and info.status == "running" and info.note is None
+
+
+def test_a_running_run_whose_crawl_went_quiet_reads_as_interrupted(db_url: str) -> None:
+    began = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    with Store(db_url) as store:
+        run_id = store.start_run(started_at=began)
+        info = store.run(run_id)
+        assert info is not None and info.alive_at == began  # alive as it starts
+        store.write(lambda conn: runs.alive(conn, run_id, began + timedelta(minutes=30)))
+        info = store.run(run_id)
+        assert info is not None and info.alive_at == began + timedelta(minutes=30)
+        store.finish_run(run_id)
+        store.write(lambda conn: runs.alive(conn, run_id, began + timedelta(hours=2)))
+        info = store.run(run_id)  # a beat after the end changes nothing
+        assert info is not None and info.alive_at == began + timedelta(minutes=30)
+    alive = began + timedelta(minutes=30)
+    assert not runs.gone_quiet("running", alive, alive + runs.QUIET_LIMIT)
+    assert runs.gone_quiet("running", alive, alive + runs.QUIET_LIMIT + timedelta(seconds=1))
+    assert not runs.gone_quiet("finished", alive, alive + timedelta(days=1))
+    assert not runs.gone_quiet("running", None, alive + timedelta(days=1))  # an older yingji

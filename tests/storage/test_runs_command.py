@@ -101,3 +101,27 @@ def test_runs_shows_what_was_tried_at_a_site_with_none_found_and_what_was_refuse
     )
     old = next(line for line in lines if "http://old/" in line)
     assert old.rstrip().endswith("none found  0        0       0     0    0")  # nothing to say
+
+
+def test_runs_says_a_run_was_resumed_and_a_killed_run_is_interrupted(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from storage import runs
+
+    began = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    with Store(db_url) as store:
+        resumed = store.start_run(started_at=began, note="scrapy crawl yingji")
+        store.write(lambda conn: runs.reopen(conn, resumed, began, began + timedelta(hours=1)))
+        store.finish_run(resumed)
+        killed = store.start_run(started_at=began + timedelta(hours=2))  # never resumed
+    assert main(["runs", "--database", db_url]) == 0
+    out = capsys.readouterr().out
+    assert f"run {resumed} " in out and "finished, resumed 1× after a kill" in out
+    assert "interrupted (no sign of life since 2026-03-02T10:00:00Z)" in out
+    assert out.count("running") == 0
+    with Store(db_url) as store:  # a crawl alive a moment ago is still running
+        store.write(lambda conn: runs.alive(conn, killed, datetime.now(UTC)))
+    assert main(["runs", "--database", db_url, "--run", str(killed)]) == 0
+    assert "  running" in capsys.readouterr().out

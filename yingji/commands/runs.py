@@ -4,12 +4,15 @@ What a scheduled crawl left behind, readable without SQL: when it ran, what it s
 every site whether reports were found, none, or the site was blocked or unreachable. The table
 is the one the crawl printed when it ended (storage/runtable.py): same columns, same status
 words, notes in full (for a site with none found, what was tried there; for any, the requests
-refused and why). Only reads: a database that does not exist is an error, not created.
+refused and why). A crawl killed and resumed is one run ("resumed 1× after a kill"); a run
+whose crawl was killed and not resumed reads "interrupted" once its heartbeat stopped for
+long (storage/runs.py). Only reads: a database that does not exist is an error, not created.
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from yingji.cli import examples
@@ -33,12 +36,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     p.set_defaults(func=run)
 
 
-def format_run(info: RunInfo, sites: list[SiteResult]) -> str:
+def run_status(info: RunInfo, now: datetime) -> str:
+    """The run's status as a reader needs it: a run still ``running`` whose crawl gave no sign
+    of life for long was killed (storage/runs.py), and one a resumed crawl continued says so."""
+    from storage import runs
+    from storage.export import iso
+
+    status = info.status
+    if runs.gone_quiet(info.status, info.alive_at, now):
+        status = f"interrupted (no sign of life since {iso(info.alive_at)})"
+    resumed = runs.resumes(info.note)
+    return status + (f", resumed {resumed}× after a kill" if resumed else "")
+
+
+def format_run(info: RunInfo, sites: list[SiteResult], now: datetime | None = None) -> str:
     from storage.export import iso
     from storage.runtable import SiteLine, site_table, status_label
 
+    status = run_status(info, now or datetime.now(UTC))
     head = (
-        f"run {info.id}  {iso(info.started_at)} -> {iso(info.finished_at) or '…'}  {info.status}"
+        f"run {info.id}  {iso(info.started_at)} -> {iso(info.finished_at) or '…'}  {status}"
         + (f"  shard {info.shard}" if info.shard else "")
         + (f"  seeds {info.seeds_count}" if info.seeds_count is not None else "")
         + f"\n  insert {info.inserted}  noop {info.noop}  new version {info.new_versions}"
