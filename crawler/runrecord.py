@@ -20,7 +20,8 @@ total, reports found), and at the close prints a per-site table and writes the r
 per-site rows (``crawl_runs``, ``run_sites``). The crawl's stats carry the same counts
 (``yingji/inserted``, ``yingji/noop``, ``yingji/new_version``, ``yingji/failed``,
 ``yingji/store_failed``, ``yingji/sites/<status>``) for Scrapyd, monitors and the log; a store
-failure ends with an ERROR line and ``yingji/exit_code`` (crawler/commands/crawl.py).
+failure ends with an ERROR line and ``yingji/exit_code`` (crawler/commands/crawl.py). A crawl
+resumed after a kill continues the killed crawl's run, with its counts (crawler/runresume.py).
 """
 
 from __future__ import annotations
