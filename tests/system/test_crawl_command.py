@@ -56,3 +56,32 @@ def test_bad_arguments_are_one_line_and_exit_2(
     assert main(["crawl", *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_the_health_of_a_resumed_crawl_is_that_of_the_run_it_continued(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from storage import Store, runs
+    from yingji.commands.crawl import report_health
+
+    db = f"sqlite:///{tmp_path / 'y.db'}"
+    began = datetime.now(UTC)
+    with Store(db) as store:
+        killed = store.start_run(shard="1/2", started_at=began - timedelta(days=1))
+        other = store.start_run(shard="2/2", started_at=began - timedelta(days=1))
+        after_id = store.start_run(shard="2/2")  # the latest run when the crawl began
+        for run_id in (other, after_id):
+            store.finish_run(run_id)
+        store.write(lambda conn: runs.reopen(conn, killed, began - timedelta(days=1), began))
+    # still running: the crawl named by the job directory was killed again
+    assert report_health(db, after_id, "1/2", began=began, continued=killed)
+    assert f"HEALTH run_incomplete: run {killed} ended as 'running'" in capsys.readouterr().out
+    with Store(db) as store:
+        store.finish_run(killed)
+    for kwargs in ({"continued": killed}, {"began": began}):  # yingji crawl, yingji cluster
+        assert not report_health(db, after_id, "1/2", **kwargs)  # type: ignore[arg-type]
+        assert f"health of run {killed} (shard 1/2): ok" in capsys.readouterr().out
+    assert report_health(db, after_id, "1/2")  # without either: no run of this crawl
+    assert "HEALTH no_run_record: shard 1/2" in capsys.readouterr().out

@@ -158,11 +158,9 @@ def report_health(
     with Store(database) as store:
         recent = [r for r in store.recent_runs(limit=200) if (r.shard or None) == (shard or None)]
         new = [r for r in recent if r.id > after_id]
-        resumed = [
-            r
-            for r in recent
-            if r.id == continued or (began and r.finished_at and r.finished_at >= began)
-        ]
+        named = store.run(continued) if continued is not None else None
+        resumed = [named] if named is not None else []
+        resumed += [r for r in recent if began and r.finished_at and r.finished_at >= began]
         what = f"shard {shard}" if shard else "the crawl"
         if not new and not resumed:
             print(f"HEALTH no_run_record: {what} left no run record in the database")
