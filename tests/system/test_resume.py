@@ -10,6 +10,7 @@ uninterrupted crawl — a site done before the kill is not "none found" (crawler
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import time
@@ -82,6 +83,9 @@ def test_a_crawl_killed_midway_and_resumed_equals_an_uninterrupted_one(tmp_path:
         logs = (tmp_path / "killed.log").read_text("utf-8") + resumed.stderr
         assert "Cannot journal" not in logs  # every request the spider makes can be kept
         assert "resume/reissued" in resumed.stderr  # the stats: requests were issued again
+        assert "continuing run 1 of the interrupted crawl" in resumed.stderr
+        restored = re.search(r"(\d+) notes of the interrupted crawl restored", resumed.stderr)
+        assert restored and int(restored.group(1)) > 0  # what the killed process counted
         requests_resumed = _requests(sites) - requests_at_kill
 
         whole = run_crawl(seeds, whole_db, tmp_path, health=False)
