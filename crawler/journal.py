@@ -232,12 +232,20 @@ def run_of(payload: bytes | None) -> tuple[int, datetime] | None:
 def journal_run(jobdir: str | os.PathLike[str]) -> int | None:
     """The id of the run an unfinished crawl in the job directory records, else None.
 
-    Reads the whole journal: for ``yingji crawl``, once, before a resumed crawl starts.
+    For ``yingji crawl``, once, before a resumed crawl starts: only the last ``R`` line is
+    read (base64 has no tab or newline, so ``\nR\t`` is only ever a record's start), not the
+    requests — a national crawl's journal holds hundreds of thousands.
     """
     if not journal_unfinished(jobdir):
         return None
     try:
-        found = run_of(parse_journal((Path(jobdir) / JOURNAL_NAME).read_bytes()).run)
+        data = (Path(jobdir) / JOURNAL_NAME).read_bytes()
     except OSError:
         return None
+    at = data.rfind(b"\nR\t")
+    start = at + 1 if at >= 0 else (0 if data.startswith(b"R\t") else -1)
+    end = data.find(b"\n", start) if start >= 0 else -1
+    if end < 0:
+        return None
+    found = run_of(parse_journal(data[start : end + 1]).run)
     return found[0] if found else None

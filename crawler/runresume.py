@@ -139,7 +139,8 @@ class RunContinuation:
     def __init__(self, state: ResumeState, sites: Mapping[str, Any]) -> None:
         self.state = state
         self.sites = sites
-        self._noted: dict[str, tuple[float, str, str]] = {}  # site -> (when, signature, JSON)
+        #: per site, the last state noted: when, its signature, the hash of its JSON
+        self._noted: dict[str, tuple[float, str, int]] = {}
         state.add_note_sources(page=self.page_notes, item=self.item_notes)
 
     @classmethod
@@ -194,6 +195,7 @@ class RunContinuation:
             elif key.startswith(SITE_KEY) and (site := self.sites.get(key[len(SITE_KEY) :])):
                 merge_fields(site, data)
                 used += 1
+        self.state.notes = []  # restored once; not kept for the rest of the crawl
         if used:
             logger.info("continuing the run: %d notes of the interrupted crawl restored", used)
         return used
@@ -217,8 +219,8 @@ class RunContinuation:
         now = time.monotonic()
         last = self._noted.get(url)
         if last is not None and (
-            full == last[2] or (signature == last[1] and now - last[0] < SNAPSHOT_SECONDS)
+            hash(full) == last[2] or (signature == last[1] and now - last[0] < SNAPSHOT_SECONDS)
         ):
             return
-        self._noted[url] = (now, signature, full)
+        self._noted[url] = (now, signature, hash(full))
         yield SITE_KEY + url, full.encode()

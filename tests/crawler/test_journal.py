@@ -84,3 +84,14 @@ def test_the_run_is_kept_when_the_journal_is_compacted_and_dropped_when_it_finis
 def test_an_unreadable_run_record_is_no_run() -> None:
     assert run_of(b"{not json") is None and run_of(None) is None
     assert parse_journal(b"R\t!!\n").run is None
+
+
+def test_the_run_of_a_job_directory_is_its_last_run_record(tmp_path: Path) -> None:
+    began = datetime(2026, 3, 2, tzinfo=UTC)
+    path = tmp_path / JOURNAL_NAME
+    path.write_bytes(run_record(run_payload(4, began)) + scheduled_record("aa", b"R\tx\n" * 9))
+    assert journal_run(tmp_path) == 4  # first line
+    path.write_bytes(path.read_bytes() + run_record(run_payload(9, began)) + done_record("aa"))
+    assert journal_run(tmp_path) == 9  # a later run record wins (another database's run)
+    path.write_bytes(scheduled_record("aa", b"x"))
+    assert journal_run(tmp_path) is None  # a crawl that never opened a run
