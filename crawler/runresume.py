@@ -167,7 +167,11 @@ class RunContinuation:
         run_id, started_at = resumed
         when = datetime.now(UTC)
         if not store.write(lambda conn: runs.reopen(conn, run_id, started_at, when))[0]:
-            logger.warning("run %s of the interrupted crawl is not in this database", run_id)
+            logger.warning(
+                "run %s of the interrupted crawl is no unfinished run of this database: "
+                "this crawl records a new one",
+                run_id,
+            )
             return None
         logger.info("continuing run %s of the interrupted crawl", run_id)
         self.restore(tally_of)
@@ -183,22 +187,26 @@ class RunContinuation:
         used = 0
         for key, payload in self.state.notes:
             try:
-                data = json.loads(payload)
-            except ValueError:
-                continue
-            if key == OUTCOMES_KEY:
-                tally = tally_of(data["site"])
-                for outcome, error, store_failed in data["entries"]:
-                    if not store_failed:  # kept and stored again by this crawl
-                        tally.add(outcome, error, store_failed)
-                used += 1
-            elif key.startswith(SITE_KEY) and (site := self.sites.get(key[len(SITE_KEY) :])):
-                merge_fields(site, data)
-                used += 1
+                used += self._restore_one(key, json.loads(payload), tally_of)
+            except (ValueError, KeyError, TypeError, AttributeError):  # a note of another yingji
+                logger.warning("request journal: skipping an unreadable note")
         self.state.notes = []  # restored once; not kept for the rest of the crawl
         if used:
             logger.info("continuing the run: %d notes of the interrupted crawl restored", used)
         return used
+
+    def _restore_one(self, key: str, data: Any, tally_of: Callable[[str], Any]) -> bool:
+        if key == OUTCOMES_KEY:
+            tally = tally_of(data["site"])
+            for outcome, error, store_failed in data["entries"]:
+                if not store_failed:  # kept and stored again by this crawl
+                    tally.add(outcome, error, store_failed)
+            return True
+        site = self.sites.get(key[len(SITE_KEY) :]) if key.startswith(SITE_KEY) else None
+        if site is None:
+            return False  # a site no longer among the seeds
+        merge_fields(site, data)
+        return True
 
     # notes, asked by the resume state before a page is marked done
     def item_notes(

@@ -141,3 +141,16 @@ def test_what_an_item_counts_as_it_leaves_the_pipelines() -> None:
     assert item_entries(item) == [("new_version", None, False)]
     assert item_entries(ReportItem("甲", "r", A, A, "t")) == [("failed", "not stored", False)]
     assert item_entries(item, exception=ValueError("dup")) == [("failed", "dropped: dup", False)]
+
+
+def test_unreadable_notes_and_sites_no_longer_seeded_are_skipped(tmp_path: Path) -> None:
+    killed = _Process(tmp_path)
+    assert killed.state.journal is not None
+    killed.state.journal.note("", "", b"{not json")
+    killed.state.journal.note("", "", b'{"entries": []}')  # no site
+    killed.state.journal.note("", "site http://gone/", b'{"blocked": true}')
+    killed.page(A, "t1.html", Outcome(Action.NOOP))
+    killed.state.journal.close()
+    resumed = _Process(tmp_path)
+    assert resumed.resume() == 2  # A's outcome and A's state
+    assert resumed.tallies[A].noop == 1 and resumed.state.notes == []
