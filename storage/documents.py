@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func
 
 from models import Document, DocumentUrl
 from models.vocabulary import Outcome
-from storage import runs, statements
+from storage import pgwrite, runs, statements
 from yingji_parser.vocabulary import ParseStatus
 
 #: what a report version can be (a failed parse is only a document status)
@@ -152,6 +152,22 @@ def add(
         "original_name": original_name,
         "content_type": content_type,
     }
+    if url and conn.dialect.name == "postgresql":  # the row and its URL in one statement
+        if parse is not None:
+            check_status(parse.status)
+        latest = None if parse is None else (parse.status, parse.error, parse.parser_version)
+        pgwrite.add_document(
+            conn,
+            sha256,
+            when=when,
+            meta={"doc_type": doc_type, **meta},
+            url=url,
+            region=region,
+            site_name=site_name,
+            title=title,
+            parse=latest,
+        )
+        return
     ensure(conn, sha256, doc_type, None, region, when, parse=parse, **meta)
     if url:
         add_url(conn, sha256, url, region, when, site_name, title)
