@@ -221,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     rates = ", ".join(f"{n / t:.0f}/s" for n, t, *_ in done)
     print(f"per writer: {rates}")
     client = sum(c for *_, c, _ in done) / stored
-    servers = [s for *_, s in done]
-    server = f"{1000 * sum(servers) / stored:.2f} ms" if None not in servers else "n/a"  # type: ignore[arg-type]
+    servers = [s for *_, s in done if s is not None]
+    server = f"{1000 * sum(servers) / stored:.2f} ms" if len(servers) == len(done) else "n/a"
     print(f"CPU per report: client {1000 * client:.2f} ms, server {server} (backends)")
     print(f"load average: {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     print(f"outcomes: {dict(sorted(outcomes.items()))}")

@@ -170,8 +170,9 @@ _NEW = (
     "new_report AS (INSERT INTO reports (agency_id, year, created_at) "
     "SELECT id, %(year)s, %(created_at)s FROM agency "
     "ON CONFLICT (agency_id, year) DO NOTHING RETURNING id), "
-    "old_report AS (SELECT r.id FROM reports r JOIN agency a ON r.agency_id = a.id "
-    "WHERE r.year = %(year)s FOR UPDATE OF r), "
+    # by the unique index (agency_id, year): never a scan of the year's reports
+    "old_report AS (SELECT id FROM reports WHERE agency_id = (SELECT id FROM agency) "
+    "AND year = %(year)s FOR UPDATE), "
     f"version AS (INSERT INTO report_versions ({_VERSION_COLUMNS}) "
     f"SELECT id, {_VERSION_VALUES} FROM new_report RETURNING id), "
     f"{_CELLS}, {_SOURCE}, {_counted(Outcome.INSERT, ' AND EXISTS (SELECT 1 FROM version)')} "
