@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,7 +87,8 @@ def race(store: Store, other: Callable[[Connection], Any], **store_kw: Any) -> S
     assert not thread.is_alive(), "the store hung after the other writer committed"
     if "error" in result:
         raise result["error"]
-    return result["outcome"]  # type: ignore[no-any-return]
+    outcome: StoreOutcome = result["outcome"]
+    return outcome
 
 
 def test_a_new_report_is_one_statement_and_stored_whole(store: Store) -> None:
@@ -94,7 +96,7 @@ def test_a_new_report_is_one_statement_and_stored_whole(store: Store) -> None:
     with store.engine.connect() as conn:
 
         @event.listens_for(conn, "before_cursor_execute")
-        def seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        def seen(conn, cursor, statement, parameters, context, executemany):
             statements.append(statement)
 
         transaction = conn.begin()
@@ -180,7 +182,7 @@ def test_a_version_another_writer_adds_while_holding_the_report_is_seen_before_d
     assert counts(store)["report_versions"] == 2
 
 
-def test_what_it_writes_reads_back_as_on_sqlite(store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_what_it_writes_reads_back_as_on_sqlite(store: Store, tmp_path: Path) -> None:
     """The hot path's own SQL against SQLAlchemy's on SQLite: the same rows, cell by cell."""
     record = load_record()
     record["applications"]["new"]["research"] = None

@@ -154,7 +154,8 @@ def test_the_retry_policy_is_bounded_by_time_not_by_a_count_of_attempts() -> Non
 def terminate_pooled_backend(store: Store, admin_url: str) -> None:
     """Kill the server side of the connection the pool holds (as a server restart does)."""
     with store.engine.connect() as conn:
-        pid = conn.connection.dbapi_connection.info.backend_pid
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        conn.rollback()
     admin = create_engine(
         make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
     )
