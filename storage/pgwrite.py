@@ -34,12 +34,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection
 
 from models.vocabulary import Outcome
 from storage.db import JSON_SERIALIZER
+
+if TYPE_CHECKING:
+    from storage.reports import PreparedReport
 
 # -- documents --------------------------------------------------------------------------------
 
@@ -227,9 +230,10 @@ class VersionRow(NamedTuple):
     raw_sha256: str
 
 
-def report_params(p: Any, divisions: Sequence[dict[str, Any]], when: datetime) -> dict[str, Any]:
-    """The parameters of a prepared report (storage.reports.PreparedReport) for every
-    statement of this module."""
+def report_params(
+    p: PreparedReport, divisions: Sequence[dict[str, Any]], when: datetime
+) -> dict[str, Any]:
+    """The parameters of a prepared report for every statement of this module."""
     ident = p.identity
     return {
         "divisions": JSON_SERIALIZER(
