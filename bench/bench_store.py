@@ -14,7 +14,9 @@ the crawl's own path: ``ingest.choice.choose`` over a real parse of a sample, th
 ``ingest.storing.store_parsed`` with its own Store, one transaction per item, as the store
 pipeline does. Agencies are real counties (the adcode table), years 2019-2024. Afterwards it
 counts: every report once, exactly one version each, every source URL kept; any difference
-is printed and the exit status is 1.
+is printed and the exit status is 1. It prints the CPU per report of the writers and of their
+server backends (from /proc, when the server is on this machine) and the load average: on a
+shared machine those say more than the wall-clock rate.
 """
 
 from __future__ import annotations
