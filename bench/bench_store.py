@@ -14,7 +14,9 @@ the crawl's own path: ``ingest.choice.choose`` over a real parse of a sample, th
 ``ingest.storing.store_parsed`` with its own Store, one transaction per item, as the store
 pipeline does. Agencies are real counties (the adcode table), years 2019-2024. Afterwards it
 counts: every report once, exactly one version each, every source URL kept; any difference
-is printed and the exit status is 1.
+is printed and the exit status is 1. It prints the CPU per report of the writers and of their
+server backends (from /proc, when the server is on this machine) and the load average: on a
+shared machine those say more than the wall-clock rate.
 """
 
 from __future__ import annotations
@@ -91,6 +93,20 @@ def parsed_samples() -> dict[str, dict[str, Any]]:
     return out
 
 
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds of a server backend, when the server runs on this machine (else None)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_pid(store: Any) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.connection.driver_connection.info.backend_pid)
+
+
 def writer(url: str, job: Job, start: Any, results: Any) -> None:
     from ingest.choice import choose
     from ingest.storing import store_parsed
@@ -100,8 +116,9 @@ def writer(url: str, job: Job, start: Any, results: Any) -> None:
     samples = parsed_samples()
     outcomes: dict[str, int] = {}
     with Store(url, upgrade=False) as store:
+        pid = backend_pid(store)  # the one pooled connection every item reuses
         start.wait()
-        began = time.perf_counter()
+        server0, began, cpu0 = backend_cpu(pid), time.perf_counter(), time.process_time()
         for agency, region, year, sample, page in job.items:
             result = samples[sample]
             record = {**result["record"], "agency": agency, "year": year}
@@ -113,8 +130,10 @@ def writer(url: str, job: Job, start: Any, results: Any) -> None:
             for outcome in store_parsed(store, choice, [doc], found):
                 action = str(outcome.action)
                 outcomes[action] = outcomes.get(action, 0) + 1
-        took = time.perf_counter() - began
-    results.put((len(job.items), took, outcomes))
+        took, cpu = time.perf_counter() - began, time.process_time() - cpu0
+        server1 = backend_cpu(pid) if backend_pid(store) == pid else None
+    server = server1 - server0 if server0 is not None and server1 is not None else None
+    results.put((len(job.items), took, outcomes, cpu, server))
 
 
 def server_url(url: str, database: str) -> str:
@@ -176,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in procs:
             p.start()
         time.sleep(3)  # every writer imported, parsed its samples and connected
+        load_before = os.getloadavg()[0]
         began = time.perf_counter()
         start.set()
         done = [results.get(timeout=600) for _ in procs]
@@ -187,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         admin(args.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     stored = sum(len(j.items) for j in jobs)
     outcomes: dict[str, int] = {}
-    for _, _, o in done:
+    for _, _, o, _, _ in done:
         for k, v in o.items():
             outcomes[k] = outcomes.get(k, 0) + v
     expected_reports = args.processes * args.reports + args.shared
@@ -200,8 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"yingji store benchmark - PostgreSQL, {args.processes} writer processes")
     print(f"items stored: {stored} in {wall:.2f} s = {stored / wall:.0f} reports/s (target >= 200)")
-    rates = ", ".join(f"{n / t:.0f}/s" for n, t, _ in done)
+    rates = ", ".join(f"{n / t:.0f}/s" for n, t, *_ in done)
     print(f"per writer: {rates}")
+    client = sum(c for *_, c, _ in done) / stored
+    servers = [s for *_, s in done if s is not None]
+    server = f"{1000 * sum(servers) / stored:.2f} ms" if len(servers) == len(done) else "n/a"
+    print(f"CPU per report: client {1000 * client:.2f} ms, server {server} (backends)")
+    print(f"load average: {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     print(f"outcomes: {dict(sorted(outcomes.items()))}")
     ok = outcomes.get("insert", 0) == expected_reports and not outcomes.get("failed")
     for key, want in expected.items():

@@ -29,13 +29,18 @@ VOLATILE_KEYS = frozenset(
 TEXT_KEYS = frozenset({"sections", "unstructured_text"})
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _norm_value(v: Any) -> Any:
+    if type(v) is int:  # most of a record: its numbers (a bool is not an int here)
+        return v
     if isinstance(v, bool) or v is None:
         return v
     if isinstance(v, float) and v.is_integer():
         return int(v)
     if isinstance(v, str):
-        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", v))
+        return _SPACE.sub("", unicodedata.normalize("NFKC", v))
     if isinstance(v, dict):
         return {str(k): _norm_value(x) for k, x in v.items()}
     if isinstance(v, list | tuple):

@@ -14,6 +14,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -29,7 +30,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidatePoolError, NoSuchModuleError
 from tenacity import (
     Retrying,
     retry_if_exception,
@@ -138,7 +139,8 @@ def make_engine(
             engine = create_engine(parsed, json_serializer=JSON_SERIALIZER)
             _configure_sqlite(engine, int(sqlite_busy_timeout * 1000))
         else:
-            engine = create_engine(parsed, pool_pre_ping=True, json_serializer=JSON_SERIALIZER)
+            engine = create_engine(parsed, json_serializer=JSON_SERIALIZER)
+            _ping_when_idle(engine)
     except NoSuchModuleError:  # pragma: no cover - both drivers are dependencies
         raise UserError(f"no driver for {parsed.drivername}: reinstall yingji") from None
     return engine
@@ -161,6 +163,37 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+#: a pooled PostgreSQL connection idle for longer than this (seconds) is pinged before use
+PING_AFTER_IDLE = 1.0
+_IDLE_SINCE = "yingji_idle_since"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, but only for a connection that sat idle in the pool.
+
+    Why: the store checks a connection out for every item, and a ping before each was one
+    round trip in five. A connection handed back less than a second ago is used as it is; if
+    the server dropped it meanwhile, the first statement fails as a disconnect, which
+    invalidates the pool and is a transient error that the retry of the whole transaction
+    cures (storage/db.py ``is_transient``) on a new connection.
+    """
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _idle_from(dbapi_conn: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is not None and time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except psycopg.Error as exc:  # as pre-ping: every pooled connection is replaced
+            raise InvalidatePoolError(f"the pooled connection is gone: {exc}") from exc
 
 
 @contextmanager
@@ -373,12 +406,3 @@ def _ensure_schema_once(engine: Engine, upgrade: bool, create: bool = True) -> s
         if rev != head:
             command.upgrade(alembic_config(connection=conn), "head")
     return head
-
-
-def dialect_insert(conn: Connection, model: Any) -> Any:
-    """The dialect's INSERT (for ON CONFLICT), on the Core table: ORM-enabled inserts cost
-    several times more to build and storing is on the crawl's hot path."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(model.__table__)

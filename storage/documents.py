@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func
 
 from models import Document, DocumentUrl
 from models.vocabulary import Outcome
-from storage import runs, statements
+from storage import pgwrite, runs, statements
 from yingji_parser.vocabulary import ParseStatus
 
 #: what a report version can be (a failed parse is only a document status)
@@ -68,6 +68,9 @@ def ensure(
     """The document's row, created or completed: metadata already known is kept; ``parse``,
     when given, replaces the latest parse. One statement either way (an item's store path
     registers each document once, see ingest/storing.py)."""
+    if url and conn.dialect.name == "postgresql":  # the row and its URL in one statement
+        _add_postgres(conn, sha256, doc_type, url, region, when, parse, meta, None, None)
+        return
     latest: dict[str, Any] = {}
     if parse is not None:
         check_status(parse.status)
@@ -152,9 +155,40 @@ def add(
         "original_name": original_name,
         "content_type": content_type,
     }
+    if url and conn.dialect.name == "postgresql":  # the row and its URL in one statement
+        _add_postgres(conn, sha256, doc_type, url, region, when, parse, meta, site_name, title)
+        return
     ensure(conn, sha256, doc_type, None, region, when, parse=parse, **meta)
     if url:
         add_url(conn, sha256, url, region, when, site_name, title)
+
+
+def _add_postgres(
+    conn: Connection,
+    sha256: str,
+    doc_type: str | None,
+    url: str,
+    region: str | None,
+    when: datetime,
+    parse: LatestParse | None,
+    meta: dict[str, Any],
+    site_name: str | None,
+    title: str | None,
+) -> None:
+    if parse is not None:
+        check_status(parse.status)
+    latest = None if parse is None else (parse.status, parse.error, parse.parser_version)
+    pgwrite.add_document(
+        conn,
+        sha256,
+        when=when,
+        meta={"doc_type": doc_type, **meta},
+        url=url,
+        region=region,
+        site_name=site_name,
+        title=title,
+        parse=latest,
+    )
 
 
 def check_status(status: str) -> None:

@@ -18,20 +18,22 @@ everything outside the transaction (agency identity, hash, cells); :func:`store`
 the caller's transaction. Concurrency: on SQLite every write transaction starts with BEGIN
 IMMEDIATE; on PostgreSQL agency, alias and report rows are created with INSERT … ON CONFLICT
 DO NOTHING and the report row is locked (SELECT … FOR UPDATE) before its versions are read, so
-two processes storing the same report end with one report and one version.
+two processes storing the same report end with one report and one version. PostgreSQL does
+the same writes in fewer statements (storage/pgwrite.py: a new report is one statement).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from models import Agency, AgencyAlias, Division, Report, ReportCell, ReportSource, ReportVersion
 from models.vocabulary import Outcome
-from storage import documents, runs, statements
+from storage import documents, pgwrite, runs, statements
 from storage.content import cells_of, content_hash
 from storage.documents import VERSION_STATUSES
 from storage.identity import AgencyIdentity, agency_identity, division_table
@@ -134,25 +136,17 @@ def store(
     ``register_document=False``: the caller has already registered the raw document and this
     URL in the same transaction (ingest/storing.py does, with their metadata), so no
     ``documents`` statement is repeated here. Every statement is built once per dialect
-    (storage/statements.py): on the crawl's hot path, building them cost more than running them.
+    (storage/statements.py): on the crawl's hot path, building them cost more than running them;
+    PostgreSQL's are plain SQL that chain several writes each (storage/pgwrite.py).
     """
-    agency_id = ensure_agency(conn, p.identity, when)
-    report_id = ensure_report(conn, agency_id, p.year)
     if register_document:
         documents.ensure(conn, p.raw_sha256, p.raw_type, source_url, p.region, when)
+    if conn.dialect.name == "postgresql":
+        return _store_postgres(conn, p, source_url, when, run_id)
+    agency_id = ensure_agency(conn, p.identity, when)
+    report_id = ensure_report(conn, agency_id, p.year)
     versions = conn.execute(cached(conn, "versions", _versions_of), {"report_id": report_id}).all()
-    same = next((v for v in versions if v.content_hash == p.digest), None)
-    current = next((v for v in versions if v.is_current), None)
-    if (
-        same is not None
-        and current is not None
-        and same.id != current.id
-        and current.raw_sha256 == p.raw_sha256
-    ):
-        # The document behind the current version now reads like an older version: the
-        # parser changed its mind about the same bytes (a fix after a regression), so the
-        # older content becomes current again as a new version; nothing is rewritten.
-        same = None
+    same = _same_content(versions, p)
     if same is not None:
         add_source(conn, same.id, source_url, when)
         conn.execute(cached(conn, "seen", _seen_again), {"b_version": same.id, "b_when": when})
@@ -168,6 +162,53 @@ def store(
         add_source(conn, version_id, source_url, when)
         action = Outcome.NEW_VERSION if versions else Outcome.INSERT
     runs.count(conn, run_id, action)
+    return StoreOutcome(action, report_id, version_id, number, agency_id)
+
+
+def _same_content(versions: Sequence[Any], p: PreparedReport) -> Any | None:
+    """The stored version ``p`` is a noop on (current first), or None: a new version."""
+    same = next((v for v in versions if v.content_hash == p.digest), None)
+    current = next((v for v in versions if v.is_current), None)
+    if (
+        same is not None
+        and current is not None
+        and same.id != current.id
+        and current.raw_sha256 == p.raw_sha256
+    ):
+        # The document behind the current version now reads like an older version: the
+        # parser changed its mind about the same bytes (a fix after a regression), so the
+        # older content becomes current again as a new version; nothing is rewritten.
+        return None
+    return same
+
+
+def _store_postgres(
+    conn: Connection, p: PreparedReport, url: str, when: datetime, run_id: int | None
+) -> StoreOutcome:
+    """:func:`store` on PostgreSQL: one statement for a new report, three for one already
+    there (its row locked, its versions read, the noop or the new version); see
+    storage/pgwrite.py."""
+    params = pgwrite.report_params(p, _division_rows(p.identity), when)
+    found = pgwrite.store_new(conn, params, url, run_id)
+    if isinstance(found, pgwrite.Created):
+        return StoreOutcome(Outcome.INSERT, found.report_id, found.version_id, 1, found.agency_id)
+    # a row another writer had not committed when that statement began: the general way
+    agency_id = found.agency_id
+    if agency_id is None:
+        agency_id = ensure_agency(conn, p.identity, when)
+    report_id = found.report_id
+    if report_id is None:
+        report_id = ensure_report(conn, agency_id, p.year)
+    versions = pgwrite.versions(conn, report_id)
+    same = _same_content(versions, p)
+    if same is not None:
+        pgwrite.noop(conn, same.id, url, when, run_id)
+        return StoreOutcome(Outcome.NOOP, report_id, same.id, same.version, agency_id)
+    if versions:
+        pgwrite.supersede(conn, report_id, when)
+    number = max(v.version for v in versions) + 1 if versions else 1
+    action = Outcome.NEW_VERSION if versions else Outcome.INSERT
+    version_id = pgwrite.insert_version(conn, params, report_id, number, url, run_id, action)
     return StoreOutcome(action, report_id, version_id, number, agency_id)
 
 
@@ -243,26 +284,11 @@ def _insert_version(
     return version_id
 
 
-#: the version's cells in one statement on PostgreSQL: four arrays unnested server-side. An
-#: ``executemany`` (psycopg's pipeline) costs ~5 ms of client CPU for a report's ~200 cells,
-#: the batched multi-row VALUES of insertmanyvalues ~9 ms (1,000 parameters to bind), this ~1.5
-_PG_CELLS = text(
-    "INSERT INTO report_cells (version_id, section, row_key, column_key, value) "
-    "SELECT :version_id, * FROM unnest(CAST(:sections AS varchar[]), "
-    "CAST(:rows AS varchar[]), CAST(:columns AS varchar[]), CAST(:values AS float8[]))"
-)
-
-
 def _insert_cells(
     conn: Connection, version_id: int, cells: list[tuple[str, str, str, float | None]]
 ) -> None:
-    """Every cell of a version in one round trip (SQLite's executemany is already one C loop
-    over one prepared statement)."""
-    if conn.dialect.name == "postgresql":
-        sections, rows, columns, values = (list(col) for col in zip(*cells, strict=True))
-        params = {"version_id": version_id, "sections": sections, "rows": rows}
-        conn.execute(_PG_CELLS, {**params, "columns": columns, "values": values})
-        return
+    """Every cell of a version: SQLite's executemany is one C loop over one prepared statement
+    (PostgreSQL writes them with the version, storage/pgwrite.py)."""
     conn.execute(
         cached(conn, "cells", lambda d: statements.dialect_insert(d, ReportCell)),
         [
@@ -272,20 +298,27 @@ def _insert_cells(
     )
 
 
+def _division_rows(ident: AgencyIdentity) -> list[dict[str, Any]]:
+    """The rows of the agency's division and its ancestors (none without a division)."""
+    if ident.division is None:
+        return []
+    table = division_table()
+    return [
+        {
+            "code": d.code,
+            "name": d.name,
+            "full_name": table.full_name(d),
+            "level": d.level,
+            "parent_code": p.code if (p := table.parent(d)) else None,
+        }
+        for d in table.chain(ident.division)
+    ]
+
+
 def ensure_agency(conn: Connection, ident: AgencyIdentity, when: datetime) -> int:
     """The agency's row (and its division chain and this spelling as an alias); its id."""
-    if ident.division is not None:
-        table = division_table()
-        rows = [
-            {
-                "code": d.code,
-                "name": d.name,
-                "full_name": table.full_name(d),
-                "level": d.level,
-                "parent_code": p.code if (p := table.parent(d)) else None,
-            }
-            for d in table.chain(ident.division)
-        ]
+    rows = _division_rows(ident)
+    if rows:
         # one statement for the chain: ON CONFLICT DO NOTHING, one multi-row VALUES per length
         stmt = cached(conn, ("divisions", len(rows)), lambda d: _divisions(d, len(rows)))
         conn.execute(stmt, {f"{k}_{i}": v for i, row in enumerate(rows) for k, v in row.items()})

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select, update
 
 from models import CrawlRun, RunSite
 from models.vocabulary import Outcome, SiteStatus
-from storage.db import dialect_insert
+from storage.statements import dialect_insert
 
 SITE_STATUSES = frozenset(s.value for s in SiteStatus)
 
@@ -28,7 +28,7 @@ def start(
     """Open a crawl run (status ``running``) and return its id."""
     return int(
         conn.execute(
-            dialect_insert(conn, CrawlRun)
+            dialect_insert(conn.dialect.name, CrawlRun)
             .values(
                 started_at=when,
                 shard=shard,
@@ -66,7 +66,7 @@ def record_site(
     if status not in SITE_STATUSES:
         raise ValueError(f"unknown site status {status!r}: one of {sorted(SITE_STATUSES)}")
     row = {**values, "status": status, "recorded_at": datetime.now(UTC)}
-    ins = dialect_insert(conn, RunSite).values(run_id=run_id, site_url=site_url, **row)
+    ins = dialect_insert(conn.dialect.name, RunSite).values(run_id=run_id, site_url=site_url, **row)
     conn.execute(ins.on_conflict_do_update(index_elements=["run_id", "site_url"], set_=row))
 
 

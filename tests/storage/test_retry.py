@@ -92,8 +92,9 @@ def test_postgres_backend_terminated_mid_store_is_retried_and_stored_once(
 
         @event.listens_for(store.engine, "before_cursor_execute")
         def kill_once(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-            # the transaction has already written the agency, alias, report and document rows
-            if not killed and statement.lstrip().upper().startswith("INSERT INTO REPORT_VERSIONS"):
+            # the transaction has already written the document's rows; the statement that writes
+            # the version (on PostgreSQL with its report, agency and cells) never completes
+            if not killed and "INSERT INTO REPORT_VERSIONS" in statement.upper():
                 pid = conn.connection.dbapi_connection.info.backend_pid
                 with admin.connect() as other:
                     assert other.execute(
@@ -148,3 +149,35 @@ def test_the_retry_policy_is_bounded_by_time_not_by_a_count_of_attempts() -> Non
     )
     db.run_with_retry(locked, policy=policy)
     assert len(calls) == 40
+
+
+def terminate_pooled_backend(store: Store, admin_url: str) -> None:
+    """Kill the server side of the connection the pool holds (as a server restart does)."""
+    with store.engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        conn.rollback()
+    admin = create_engine(
+        make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as other:
+        assert other.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+    admin.dispose()
+    time.sleep(0.1)  # the backend is gone before the next checkout
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("idle", [True, False])
+def test_a_pooled_connection_the_server_dropped_is_replaced(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, idle: bool
+) -> None:
+    """Idle for longer than PING_AFTER_IDLE, it is pinged on checkout and replaced before the
+    store begins; reused at once, the store's first statement finds it gone and the retry of
+    the whole transaction stores the report on a new connection."""
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0 if idle else 3600.0)
+    with Store(postgres_url) as store:
+        assert store.store_report(load_record(), **kw()).action == "insert"
+        terminate_pooled_backend(store, postgres_url)
+        outcome = store.store_report(load_record(), **kw(source_url="http://b/2"))
+        assert outcome.action == "noop"
+        assert outcome.attempts == (1 if idle else 2)
+        assert row_counts(store) == {**ONCE, "report_sources": 2}
