@@ -4,23 +4,27 @@ Used only by ``bench/bench_crawl.py --memtrace DIR``, never by the project's set
 bench runs the crawl with ``SCRAPY_SETTINGS_MODULE=bench.memtrace_settings`` (the project's
 settings plus the :class:`MemTrace` extension below) and ``YINGJI_BENCH_MEMTRACE=DIR``.
 
-Why snapshots and not a guess: the peak RSS of a farm of 600 sites was 18 % above that of 60,
+Why measured and not guessed: the peak RSS of a farm of 600 sites was 18 % above that of 60,
 and the candidates (Scrapy's downloader slots, Twisted's connection pool, robots.txt parsers,
-the spider's per-site state, the run record) are all "a few kB per site"; only a diff of two
-snapshots by traceback says which one grows.
+the spider's per-site state, the run record) are all "a few kB per site"; only figures of
+the running crawl say which one grows (bench/README.md, "What grows").
 
 The extension starts tracemalloc when the crawler is built (``YINGJI_BENCH_MEMTRACE_FRAMES``
-frames, default 12), samples its own RSS every second, writes ``peak.snap`` whenever the RSS
-reached a new high (at most every ``_PEAK_EVERY`` seconds, so a rising crawl is not slowed by
-dumps), ``idle.snap`` when the engine runs out of work (``spider_idle``: the state at the end
-of the crawl, before its close frees the downloader's slots and connections) and
-``close.snap`` when the spider closes, and a ``memtrace.json`` with the RSS and traced
-figures of each.
+frames, default 12; tracing makes the crawl several times slower) and samples every second
+its RSS, the requests waiting in the scheduler, the downloader's slots and requests, the items
+in the pipelines and the responses being processed (``timeline`` in ``memtrace.json``). It
+writes ``peak.snap`` whenever the RSS reached a new high (at most every ``_PEAK_EVERY``
+seconds, so a rising crawl is not slowed by dumps), ``idle.snap`` when the engine runs out of
+work (``spider_idle``: the state at the end of the crawl, before its close frees the
+downloader's slots and connections) and ``close.snap`` when the spider closes. At idle and
+close ``memtrace.json`` also gets :func:`heap_figures`: where the RSS is (Python's object
+allocator, glibc's heap, live objects by type). With ``YINGJI_BENCH_MEMTRACE_FRAMES=0`` there
+is no tracemalloc, only the timeline and the heap figures, at the crawl's own speed.
 
 Compare two runs from the command line::
 
-    python bench/memtrace.py DIR60/peak.snap DIR600/peak.snap          # by traceback
-    python bench/memtrace.py DIR60/close.snap DIR600/close.snap --by filename
+    python bench/memtrace.py DIR/crawl-60/idle.snap DIR/crawl-600/idle.snap   # by traceback
+    python bench/memtrace.py DIR/crawl-60/idle.snap DIR/crawl-600/idle.snap --by filename
 """
 
 from __future__ import annotations
