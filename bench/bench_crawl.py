@@ -37,6 +37,7 @@ import argparse
 import contextlib
 import os
 import re
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -99,10 +100,12 @@ class Run:
     peak_at: float = 0.0  # seconds after the start
     #: (seconds, the process's RSS, its children's) every 0.5 s, for --keep's rss.csv
     timeline: list[tuple[float, int, int]] = field(default_factory=list)
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
 
 
 def run_measured(cmd: list[str], log: Path, env: dict[str, str], cwd: Path = ROOT) -> Run:
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
     peak = main = 0
     at_peak: dict[int, tuple[str, int]] = {}
@@ -130,10 +133,12 @@ def run_measured(cmd: list[str], log: Path, env: dict[str, str], cwd: Path = ROO
     stop.set()
     sampler.join()
     wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
     dump = text.rsplit("Dumping Scrapy stats:", 1)[-1]
     stats = {m["key"]: float(m["value"]) for m in STAT.finditer(dump)}
-    return Run(stats, wall, peak, code, main, at_peak, peak_at, timeline)
+    return Run(stats, wall, peak, code, main, at_peak, peak_at, timeline, cpu)
 
 
 def scrapy_bench(tmp: Path, env: dict[str, str]) -> Run:
@@ -328,9 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         run = r["run"]
         assert isinstance(run, Run)
+        requests = run.stats.get("downloader/request_count", 0)
         print(
             f"farm of {r['sites']}, the tree at its peak ({run.peak_at:.0f} s of {run.wall:.0f}):"
-            f" {peak_tree(run)}"
+            f" {peak_tree(run)}; CPU {run.cpu:.1f} s"
+            f" ({1000 * run.cpu / requests if requests else 0:.1f} ms a request)"
         )
     if bench is not None and bench.stats.get("response_received_count", 0) < 10:
         ok = False
