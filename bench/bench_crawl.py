@@ -25,10 +25,11 @@ off after their first buffers). Not Scrapy's ``downloader/response_bytes``: that
 after the cache middleware and counts a page answered from the cache after its 304 in full.
 
 ``--memtrace DIR`` runs each crawl with tracemalloc on (``bench/memtrace.py``: snapshots at the
-crawl process's RSS peak and at the spider's close, in ``DIR/crawl-N/``), to be compared with
-``python bench/memtrace.py DIR/crawl-60/peak.snap DIR/crawl-600/peak.snap``; tracing slows the
-crawl, so its rates are not the benchmark's. Every run prints the tree at its RSS peak, process
-by process (the crawl, its parse workers, converters).
+crawl process's RSS peak, at ``spider_idle`` and at the spider's close, in ``DIR/crawl-N/``),
+to be compared with ``python bench/memtrace.py DIR/crawl-60/idle.snap DIR/crawl-600/idle.snap``;
+tracing slows the crawl, so its rates are not the benchmark's. Every run prints the tree at
+its RSS peak, process by process (the crawl, its parse workers, converters), and the CPU time
+of the crawl and its children per request.
 """
 
 from __future__ import annotations
