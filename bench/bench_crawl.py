@@ -6,6 +6,7 @@ Run by hand from the repository root (not part of the test suite)::
     python bench/bench_crawl.py --sites 26 --no-scrapy-bench
     python bench/bench_crawl.py --sites 60 --profile prof/ # cProfile of the crawl process
     python bench/bench_crawl.py --sites 60 --recrawl --no-scrapy-bench  # an unchanged recrawl
+    python bench/bench_crawl.py --sites 60 --sites 600 --memtrace mem/  # tracemalloc snapshots
 
 It serves a farm of N clones of the bundled sites (``demo/farm.py``) in this process, crawls
 it with ``scrapy crawl yingji`` in a child process with the project's settings and politeness
@@ -22,6 +23,13 @@ as ``yingji crawl`` runs), the sites unchanged in between, and prints the bytes 
 received next to the first's, as the farm counts what it sent (without the decoy archives, cut
 off after their first buffers). Not Scrapy's ``downloader/response_bytes``: that stat is taken
 after the cache middleware and counts a page answered from the cache after its 304 in full.
+
+``--memtrace DIR`` runs each crawl with tracemalloc on (``bench/memtrace.py``: snapshots at the
+crawl process's RSS peak, at ``spider_idle`` and at the spider's close, in ``DIR/crawl-N/``),
+to be compared with ``python bench/memtrace.py DIR/crawl-60/idle.snap DIR/crawl-600/idle.snap``;
+tracing slows the crawl, so its rates are not the benchmark's. Every run prints the tree at
+its RSS peak, process by process (the crawl, its parse workers, converters), and the CPU time
+of the crawl and its children per request.
 """
 
 from __future__ import annotations
@@ -30,13 +38,14 @@ import argparse
 import contextlib
 import os
 import re
+import resource
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,20 +60,31 @@ from yingji.commands.demo import DEMO_SETTINGS  # noqa: E402
 STAT = re.compile(r"'(?P<key>[\w/]+)': (?P<value>[\d.]+)")
 
 
-def tree_rss(pid: int, children: bool = True) -> int:
-    """Resident bytes of ``pid`` and all its descendants, from /proc (0 once it is gone)."""
-    total, todo = 0, [pid]
+def tree_processes(pid: int) -> dict[int, tuple[str, int]]:
+    """``pid`` and all its descendants: pid -> (command, resident bytes), from /proc.
+
+    A child still running its parent's command line is a fork that has not reached its
+    ``exec`` yet (``subprocess`` and multiprocessing's ``spawn`` start a parse worker or a
+    converter so, with ``vfork``): it shares the parent's memory, and counting its RSS would
+    count the parent twice for a moment. Such a child is left out.
+    """
+    out: dict[int, tuple[str, int]] = {}
+    todo: list[tuple[int, bytes]] = [(pid, b"")]
     while todo:
-        p = todo.pop()
+        p, parent_cmdline = todo.pop()
         try:
             status = Path(f"/proc/{p}/status").read_text()
-            for task in Path(f"/proc/{p}/task").iterdir() if children else ():
-                todo += [int(c) for c in (task / "children").read_text().split()]
+            raw = Path(f"/proc/{p}/cmdline").read_bytes()
+            if raw == parent_cmdline:
+                continue
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [(int(c), raw) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
         m = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-        total += int(m.group(1)) * 1024 if m else 0
-    return total
+        name = " ".join(a.decode(errors="replace") for a in raw.split(b"\0")[:4] if a)
+        out[p] = (name[:80], int(m.group(1)) * 1024 if m else 0)
+    return out
 
 
 @dataclass
@@ -76,19 +96,36 @@ class Run:
     peak_rss: int
     code: int
     peak_main: int = 0  # the process alone, without its parse workers and converters
+    #: the tree at its peak: pid -> (command, resident bytes)
+    at_peak: dict[int, tuple[str, int]] = field(default_factory=dict)
+    peak_at: float = 0.0  # seconds after the start
+    #: (seconds, the process's RSS, its children's) every 0.5 s, for --keep's rss.csv
+    timeline: list[tuple[float, int, int]] = field(default_factory=list)
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
 
 
 def run_measured(cmd: list[str], log: Path, env: dict[str, str], cwd: Path = ROOT) -> Run:
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
     peak = main = 0
+    at_peak: dict[int, tuple[str, int]] = {}
+    peak_at = 0.0
+    timeline: list[tuple[float, int, int]] = []
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, main
+        nonlocal peak, main, at_peak, peak_at
         while not stop.is_set():
-            peak = max(peak, tree_rss(proc.pid))
-            main = max(main, tree_rss(proc.pid, children=False))
+            tree = tree_processes(proc.pid)
+            total = sum(rss for _, rss in tree.values())
+            own = tree.get(proc.pid, ("", 0))[1]
+            at = time.monotonic() - started
+            if total > peak:
+                peak, at_peak, peak_at = total, tree, at
+            main = max(main, own)
+            if not timeline or at - timeline[-1][0] >= 0.5:
+                timeline.append((at, own, total - own))
             stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -97,10 +134,12 @@ def run_measured(cmd: list[str], log: Path, env: dict[str, str], cwd: Path = ROO
     stop.set()
     sampler.join()
     wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
     dump = text.rsplit("Dumping Scrapy stats:", 1)[-1]
     stats = {m["key"]: float(m["value"]) for m in STAT.finditer(dump)}
-    return Run(stats, wall, peak, code, main)
+    return Run(stats, wall, peak, code, main, at_peak, peak_at, timeline, cpu)
 
 
 def scrapy_bench(tmp: Path, env: dict[str, str]) -> Run:
@@ -135,6 +174,8 @@ def crawl_farm(
     profile: Path | None,
     spy: Path | None,
     recrawl: bool = False,
+    memtrace: Path | None = None,
+    extra: tuple[str, ...] = (),
 ) -> dict[str, object]:
     templates = load_manifest()["sites"]
     rounds = -(-n // len(templates))
@@ -157,11 +198,18 @@ def crawl_farm(
             profile.mkdir(parents=True, exist_ok=True)
             cmd += ["-m", "cProfile", "-o", str(profile / f"crawl-{n}.prof")]
         cmd += ["-m", "scrapy", "crawl", "yingji", "-a", f"seeds={seeds}"]
-        for setting in (f"DATABASE_URL=sqlite:///{database}", *DEMO_SETTINGS):
+        for setting in (f"DATABASE_URL=sqlite:///{database}", *DEMO_SETTINGS, *extra):
             cmd += ["-s", setting]
         if recrawl:
             cmd += ["-s", "YINGJI_INCREMENTAL=True", "-s", f"HTTPCACHE_DIR={run_dir / 'cache'}"]
+        if memtrace is not None:  # the project's settings plus the tracer (bench/memtrace.py)
+            out = (memtrace / f"crawl-{n}").resolve()
+            env = dict(env, SCRAPY_SETTINGS_MODULE="bench.memtrace_settings")
+            env["YINGJI_BENCH_MEMTRACE"] = str(out)
         run = run_measured([*cmd, "-s", f"LOG_FILE={log}"], log, env)
+        with (run_dir / "rss.csv").open("w") as fh:  # kept with --keep
+            fh.write("seconds,crawl_mb,children_mb\n")
+            fh.writelines(f"{t:.1f},{a / 2**20:.1f},{b / 2**20:.1f}\n" for t, a, b in run.timeline)
         first_sent = sent_bytes(farm)
         again = None
         if recrawl:
@@ -191,6 +239,16 @@ def per_second(run: Run, key: str) -> float:
     return run.stats.get(key, 0.0) / elapsed
 
 
+def peak_tree(run: Run) -> str:
+    """The tree at its RSS peak, the crawl first, then its children by command."""
+    parts = []
+    for pid, (name, rss) in sorted(run.at_peak.items()):
+        found = re.search(r"scrapy|spawn_main|forkserver|resource_tracker|soffice|unoserver", name)
+        what = found.group(0) if found else name.split(" ", 1)[0].rsplit("/", 1)[-1]
+        parts.append(f"{pid} {what} {rss / 2**20:.0f} MB")
+    return ", ".join(parts)
+
+
 def recrawl_line(r: dict[str, object], again: Run) -> str:
     """The unchanged recrawl against the first crawl: bytes the farm sent, what was reused."""
     sent = r["sent"]
@@ -218,6 +276,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--recrawl", action="store_true", help="crawl each farm again, unchanged, with the cache"
     )
+    parser.add_argument(
+        "--memtrace", type=Path, help="write tracemalloc snapshots of each crawl here"
+    )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a setting, as -s"
+    )
     args = parser.parse_args(argv)
     sizes = [n for n in args.sites or [60] if n > 0]  # --sites 0: scrapy bench only
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
@@ -231,7 +295,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="yingji-bench-")))
         bench = None if args.no_scrapy_bench else scrapy_bench(tmp, env)
-        results = [crawl_farm(n, tmp, env, args.profile, args.py_spy, args.recrawl) for n in sizes]
+        results = [
+            crawl_farm(
+                n, tmp, env, args.profile, args.py_spy, args.recrawl, args.memtrace, (*args.set,)
+            )
+            for n in sizes
+        ]
     print(f"yingji crawl benchmark - Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     header = (
         f"{'run':<24} {'requests':>8} {'req/s':>7} {'reports':>7} {'rep/s':>6}"
@@ -262,6 +331,15 @@ def main(argv: list[str] | None = None) -> int:
             ok = False
             print(f"  exit {run.code}; missing e.g. {r['missing']}")
     print()
+    for r in results:
+        run = r["run"]
+        assert isinstance(run, Run)
+        requests = run.stats.get("downloader/request_count", 0)
+        print(
+            f"farm of {r['sites']}, the tree at its peak ({run.peak_at:.0f} s of {run.wall:.0f}):"
+            f" {peak_tree(run)}; CPU {run.cpu:.1f} s"
+            f" ({1000 * run.cpu / requests if requests else 0:.1f} ms a request)"
+        )
     if bench is not None and bench.stats.get("response_received_count", 0) < 10:
         ok = False
         print(f"scrapy bench crawled almost nothing (exit {bench.code}): see its log with --keep")

@@ -278,6 +278,17 @@ class JournalScheduler(Scheduler):
     def _dqdir(self, jobdir: str | None) -> str | None:
         return None
 
+    def sites_waiting(self) -> int:
+        """Download slots (sites) with requests waiting here: what the spider's lazy start
+        bounds (``YINGJI_SITES_IN_PROGRESS``). Scrapy's default priority queue
+        (``DownloaderAwarePriorityQueue``) keeps one queue per slot and drops it once empty;
+        another queue class counts as one slot while it holds anything."""
+        queue = getattr(self, "mqs", None)  # made by open()
+        if queue is None:
+            return 0
+        slots = getattr(queue, "pqueues", None)
+        return len(slots) if isinstance(slots, dict) else int(bool(len(queue)))
+
 
 class ResumeMiddleware:
     """Issues unfinished requests first on resume, and tells the journal when a page is done."""

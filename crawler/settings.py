@@ -97,6 +97,12 @@ RETRY_TIMES = 3
 
 ROBOTSTXT_OBEY = True
 
+# Responses (bytes) whose callbacks and items are still being processed before Scrapy sends no
+# new requests (Scrapy's default: 5 MB). Their items wait for the parse pool, which is slower
+# than a fast network; with 5 MB of article pages ~130 items piled up at 600 sites (their pages,
+# text and documents held) and the crawl's peak RSS grew with the number of sites (issue 12).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
+
 SPIDER_MODULES = ["crawler.spiders"]
 
 TELNETCONSOLE_ENABLED = False
@@ -134,6 +140,10 @@ YINGJI_PRINT_TABLE = True  # the per-site table at the end of a crawl
 YINGJI_PROGRESS_INTERVAL = 30.0  # seconds between progress lines
 YINGJI_RECORD_RUNS = True  # the run and its per-site states go into the database
 YINGJI_SITES_FILE = ""  # when set, the spider writes its per-site states there as JSON at close
+# Sites whose requests wait in the scheduler at once: the next seed starts when fewer do, so what
+# the crawl holds is bounded by this, not by the seed list (crawler/spiders/yingji.py, start);
+# 4 x CONCURRENT_REQUESTS keeps every request slot busy with polite per-site delays. 0: no bound.
+YINGJI_SITES_IN_PROGRESS = 64
 # a store is retried for this long: a PostgreSQL restart or failover takes up to a minute, and a
 # report given up on sooner is lost to this run (pipelines/store.py keeps it for a resume)
 YINGJI_STORE_RETRY_SECONDS = 60.0

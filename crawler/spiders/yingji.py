@@ -25,6 +25,7 @@ from crawler.discovery import ColumnKind
 from crawler.items import ReportItem
 from crawler.seeds import Seed, SeedError, load_seeds, select_shard
 from crawler.sitestate import SiteState
+from crawler.spiders.admission import room_for_a_site
 from crawler.spiders.fallbacks import FallbackMixin, SearchForm
 from crawler.spiders.outcomes import (
     article_item,
@@ -96,17 +97,17 @@ class YingjiSpider(FallbackMixin, Spider):
     # ------------------------------------------------------------------ start
 
     async def start(self) -> AsyncIterator[Request]:
+        """Each seed's start pages, a seed at a time as the crawl makes room for another site
+        (:func:`crawler.spiders.admission.room_for_a_site`)."""
         self.crawler.signals.connect(self.on_idle, signal=signals.spider_idle)
         for seed in self.seed_list:
+            await room_for_a_site(self.crawler)
             em = bool(discovery.EM_AGENCY_RE.search(seed.name))
             home = PageState(em=em or discovery.is_bureau_url(seed.url))
             yield self._page(seed.url, seed, home, start=True)
             for column in seed.columns:
-                state = PageState(
-                    hops=1,
-                    kind=int(ColumnKind.REPORTS),
-                    em=em or discovery.is_bureau_url(column),
-                )
+                in_em = em or discovery.is_bureau_url(column)
+                state = PageState(hops=1, kind=int(ColumnKind.REPORTS), em=in_em)
                 yield self._page(column, seed, state, start=True)
 
     # ------------------------------------------------------------------ request builders
