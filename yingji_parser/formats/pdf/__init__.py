@@ -78,9 +78,10 @@ def _read(data: bytes, settings: PdfSettings) -> Document:
         pdf.close()
     if not pages:
         raise CorruptDocument("no page of the PDF can be read")
-    glyphs = sum(len(c.text.strip()) for p in pages for c in p.chars)
     images = sum(p.images for p in pages)
-    if glyphs == 0 or (images and glyphs < settings.min_glyphs_per_page * len(pages)):
+    enough = max(settings.min_glyphs_per_page * len(pages), 1) if images else 1
+    glyphs = _count_glyphs(pages, enough)
+    if glyphs < enough:
         # No text, or pictures of pages with a few words stamped on (a page number, a
         # watermark): the report itself is in the images.
         doc.has_text_layer = False
@@ -99,6 +100,18 @@ def _read(data: bytes, settings: PdfSettings) -> Document:
             )
         )
     return doc
+
+
+def _count_glyphs(pages: list[PageContent], enough: int) -> int:
+    """The characters of the pages' text (blanks aside), counted up to ``enough`` only: the
+    exact number matters only when it is smaller (a text layer too thin to be the report)."""
+    total = 0
+    for page in pages:
+        for char in page.chars:
+            total += len(char.text.strip())
+            if total >= enough:
+                return total
+    return total
 
 
 _TITLE_NOISE = re.compile(
