@@ -22,6 +22,7 @@ from yingji_parser.formats.pdf.text import (
     is_continuation_mark,
     is_page_number,
     paragraphs,
+    rows_of,
 )
 from yingji_parser.grid import Block, Paragraph, Span, Table, expand
 
@@ -40,11 +41,16 @@ def assemble(
             break
         tables, free = find_tables(page, s)
         rules = [seg for seg in page.segments if seg.horizontal]
-        unruled, free = find_stream_tables(free, rules, page.number, s)
+        # The free glyphs' visual lines serve both the unruled tables and, where there are
+        # none, the prose lines: grouped once.
+        rows = rows_of(free)
+        unruled, rest = find_stream_tables(free, rules, page.number, s, rows)
+        if rest is not free:
+            rows = rows_of(rest)
         tables = sorted(tables + unruled, key=lambda t: t.top)
         lines = [
             ln
-            for ln in group_lines(free, s.space_gap)
+            for ln in group_lines(rest, s.space_gap, rows)
             if ln.text.strip()
             and not is_page_number(ln, page.height)
             and not is_continuation_mark(ln)

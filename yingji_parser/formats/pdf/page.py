@@ -16,7 +16,7 @@ import math
 import struct
 from dataclasses import dataclass
 
-import pypdfium2.raw as pdfium_c
+import pypdfium2_raw as pdfium_c
 
 from yingji_parser.formats.pdf.calls import address, bare, pointer
 from yingji_parser.formats.pdf.content import Char, PageContent, Segment

@@ -10,7 +10,7 @@ import ctypes
 import itertools
 from typing import Any
 
-import pypdfium2.raw as pdfium_c
+import pypdfium2_raw as pdfium_c
 
 from yingji_parser.formats.pdf.calls import VP as _VP
 from yingji_parser.formats.pdf.calls import Handle, bare, pointer

@@ -373,10 +373,16 @@ def _table(lines: list[TextLine], rules: list[Segment], page: int, s: PdfSetting
 
 
 def find_stream_tables(
-    chars: list[Char], rules: list[Segment], page: int, s: PdfSettings
+    chars: list[Char],
+    rules: list[Segment],
+    page: int,
+    s: PdfSettings,
+    rows: list[list[Char]] | None = None,
 ) -> tuple[list[LTable], list[Char]]:
-    """The tables among ``chars`` (those outside ruled tables) and the characters left over."""
-    lines = lines_of(chars, s)
+    """The tables among ``chars`` (those outside ruled tables) and the characters left over
+    (``chars`` itself when there is no table). ``rows`` is ``rows_of(chars)`` if the caller
+    has it (read, not changed), so that the lines are not grouped twice."""
+    lines = lines_of(chars, s, rows)
     if not any(ln.tabular for ln in lines):
         return [], chars
     tables: list[LTable] = []

@@ -77,9 +77,13 @@ def _pieces(row: list[Char], gap: float) -> list[Piece]:
     return out
 
 
-def lines_of(chars: list[Char], s: PdfSettings) -> list[TextLine]:
+def lines_of(
+    chars: list[Char], s: PdfSettings, rows: list[list[Char]] | None = None
+) -> list[TextLine]:
+    """The lines of ``chars`` split into pieces (``rows`` is ``rows_of(chars)`` if known: it is
+    read, not changed)."""
     out = []
-    for row in rows_of(chars):
+    for row in rows_of(chars) if rows is None else rows:
         heights = sorted(c.bottom - c.top for c in row)
         size = heights[len(heights) // 2] or 1.0
         pieces = _pieces(row, s.column_gap * size)

@@ -75,9 +75,14 @@ def join_wrapped(parts: list[str]) -> str:
     return out
 
 
-def group_lines(chars: list[Char], space_gap: float = SPACE_GAP) -> list[Line]:
-    """Cluster glyphs into visual lines (top to bottom), each read left to right."""
-    return [_make_line(row, space_gap) for row in rows_of(chars)]
+def group_lines(
+    chars: list[Char], space_gap: float = SPACE_GAP, rows: list[list[Char]] | None = None
+) -> list[Line]:
+    """Cluster glyphs into visual lines (top to bottom), each read left to right.
+
+    ``rows`` is ``rows_of(chars)`` when the caller has it already (it is sorted in place).
+    """
+    return [_make_line(row, space_gap) for row in (rows_of(chars) if rows is None else rows)]
 
 
 def rows_of(chars: list[Char]) -> list[list[Char]]:
