@@ -28,11 +28,12 @@ from yingji_parser.formats.pdf.settings import PdfSettings
 from yingji_parser.formats.pdf.streamlines import (
     Piece,
     TextLine,
+    any_table_line,
     carried_over,
     lines_of,
     regions,
 )
-from yingji_parser.formats.pdf.text import ENUMERATED, join_wrapped
+from yingji_parser.formats.pdf.text import ENUMERATED, join_wrapped, rows_of
 
 
 @dataclass(slots=True)
@@ -382,9 +383,10 @@ def find_stream_tables(
     """The tables among ``chars`` (those outside ruled tables) and the characters left over
     (``chars`` itself when there is no table). ``rows`` is ``rows_of(chars)`` if the caller
     has it (read, not changed), so that the lines are not grouped twice."""
-    lines = lines_of(chars, s, rows)
-    if not any(ln.tabular for ln in lines):
+    rows = rows_of(chars) if rows is None else rows
+    if not any_table_line(rows, s):
         return [], chars
+    lines = lines_of(chars, s, rows)
     tables: list[LTable] = []
     spans: list[tuple[float, float]] = []
     for n, region in enumerate(regions(lines, s)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from yingji_parser.formats.pdf.content import Char
 from yingji_parser.formats.pdf.settings import PdfSettings
@@ -75,6 +76,27 @@ def _pieces(row: list[Char], gap: float) -> list[Piece]:
             top, bottom = min(c.top for c in g), max(c.bottom for c in g)
             out.append(Piece(text, g[0].x0, max(c.x1 for c in g), top, bottom))
     return out
+
+
+def _x0(c: Char) -> float:
+    return c.x0
+
+
+def any_table_line(rows: list[list[Char]], s: PdfSettings) -> bool:
+    """Whether a line of ``rows`` is a table line (``TextLine.tabular``), without building
+    the lines: most pages have none, and only a line with a column gap in it can be one (the
+    gap is what parts a line into pieces in :func:`lines_of`)."""
+    for row in rows:
+        if len(row) < 2:
+            continue
+        heights = sorted(c.bottom - c.top for c in row)
+        gap = s.column_gap * (heights[len(heights) // 2] or 1.0)
+        ordered = sorted(row, key=_x0)
+        if any(b.x0 - a.x1 > gap for a, b in pairwise(ordered)):
+            pieces = _pieces(row, gap)
+            if len(pieces) >= 2 and any(p.numeric for p in pieces):
+                return True
+    return False
 
 
 def lines_of(
