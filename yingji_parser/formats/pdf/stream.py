@@ -398,9 +398,12 @@ def find_stream_tables(
             spans.append((table.top - 0.5, table.bottom + 0.5))
     if not tables:
         return [], chars
-    free = [
-        ch
-        for ch in chars
-        if not any(top <= (ch.top + ch.bottom) / 2 <= bottom for top, bottom in spans)
-    ]
+    free = []
+    for ch in chars:
+        middle = (ch.top + ch.bottom) / 2
+        for top, bottom in spans:
+            if top <= middle <= bottom:
+                break
+        else:
+            free.append(ch)
     return tables, free

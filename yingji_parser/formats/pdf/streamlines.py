@@ -12,7 +12,7 @@ heading or a paragraph a row-gap away, or as wide as the text column, does not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from yingji_parser.formats.pdf.content import Char
@@ -38,10 +38,11 @@ class Piece:
     line: int = 0
     column: int = -1
     last_column: int = -1
+    #: the text is a number (decided once: the table rebuilding asks it of every piece often)
+    numeric: bool = field(init=False, default=False)
 
-    @property
-    def numeric(self) -> bool:
-        return is_number(self.text)
+    def __post_init__(self) -> None:
+        self.numeric = is_number(self.text)
 
 
 @dataclass(slots=True)
