@@ -24,7 +24,7 @@ from yingji_parser.formats.pdf.text import (
     paragraphs,
     rows_of,
 )
-from yingji_parser.grid import Block, Paragraph, Span, Table, expand
+from yingji_parser.grid import Block, Paragraph, PlainSpan, Table, expand_plain
 
 
 def assemble(
@@ -170,10 +170,10 @@ def _columns_line_up(upper: list[float], lower: list[float], tolerance: float) -
 
 def to_grid(table: LTable) -> Table:
     """Expand merged cells into a plain rectangle; rows with no text at all are dropped."""
-    spans = [
-        Span(c.r0, c.c0, c.text, c.r1 - c.r0, c.c1 - c.c0)
+    spans: list[PlainSpan] = [
+        (c.r0, c.c0, c.text, c.r1 - c.r0, c.c1 - c.c0, None)
         for c in sorted(table.cells, key=lambda c: (c.r0, c.c0))
     ]
-    rows = expand(spans, table.nrows, len(table.xs) - 1)
+    rows = expand_plain(spans, table.nrows, len(table.xs) - 1)
     rows = [row for row in rows if any(c.text.strip() for c in row)]
     return Table(rows=rows, page=table.page)
