@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import ctypes
 import math
-import struct
 from dataclasses import dataclass
 
 import pypdfium2_raw as pdfium_c
@@ -31,8 +30,6 @@ _SPECIAL_CHARS = frozenset(
 
 _LOOSE_BOX = bare(pdfium_c.FPDFText_GetLooseCharBox)
 _IS_GENERATED = bare(pdfium_c.FPDFText_IsGenerated)
-# FS_RECTF as PDFium writes it: left, top, right, bottom (read in one call, not four fields).
-_RECT = struct.Struct("4f")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +146,8 @@ def _read_chars(
     ]
     rect = (ctypes.c_float * 4)()
     rect_arg = ctypes.byref(rect)
-    unpack_rect = _RECT.unpack_from
+    # FS_RECTF as PDFium writes it (left, top, right, bottom), read as four floats at once
+    rect_floats = memoryview(rect).cast("B").cast("f")
     textpage_arg = pointer(address(textpage))
     get_box, is_generated = _LOOSE_BOX, _IS_GENERATED
     special = _SPECIAL_CHARS
@@ -169,13 +167,16 @@ def _read_chars(
             continue
         if not get_box(textpage_arg, i, rect_arg):
             continue
-        lx0, ly1, lx1, ly0 = unpack_rect(rect)
+        lx0, ly1, lx1, ly0 = rect_floats
         if lx1 - lx0 > absurd or ly1 - ly0 > absurd:
             # The loose box (font ascent to descent) keeps a line's glyphs level, but
             # PDFium makes it absurd for glyphs drawn with a rotated or vertical-writing
             # matrix (WPS vertical labels): then the tight glyph box is the truth.
             lx0, lx1, ly0, ly1 = _tight_box(textpage, i, (lx0, lx1, ly0, ly1))
-        x0, x1, y0, y1 = lx0 - left, lx1 - left, top - ly1, top - ly0
+        x0 = lx0 - left
+        x1 = lx1 - left
+        y0 = top - ly1
+        y1 = top - ly0
         if turn is not None:
             x0, y0, x1, y1 = turn.box(x0, y0, x1, y1)
         if (
