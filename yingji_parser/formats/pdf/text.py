@@ -168,9 +168,10 @@ def cell_text(chars: list[Char], space_gap: float = SPACE_GAP) -> str:
     if len(chars) <= 1:
         return chars[0].text.strip() if chars else ""
     first = chars[0].top
-    if all(abs(c.top - first) < 1.0 for c in chars):
-        return _row_text(list(chars), space_gap).strip()
-    return join_wrapped([_row_text(row, space_gap) for row in rows_of(chars)])
+    for c in chars:
+        if not -1.0 < c.top - first < 1.0:
+            return join_wrapped([_row_text(row, space_gap) for row in rows_of(chars)])
+    return _row_text(list(chars), space_gap).strip()
 
 
 #: a label that opens an item of a list ("（三）", "二、", "1.", "①"): never a wrapped line's rest
