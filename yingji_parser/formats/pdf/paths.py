@@ -117,13 +117,17 @@ _BOX = _FLOAT4()
 _BOX_PTRS = tuple(ctypes.byref(_BOX, i * ctypes.sizeof(ctypes.c_float)) for i in range(4))
 _MODES = (ctypes.c_int * 2)()
 _MODES_PTRS = (ctypes.byref(_MODES), ctypes.byref(_MODES, ctypes.sizeof(ctypes.c_int)))
+# The same buffers read as plain numbers (a memoryview unpacks faster than a ctypes array).
+_RGBA_VALUES = memoryview(_RGBA).cast("B").cast("I")
+_BOX_VALUES = memoryview(_BOX).cast("B").cast("f")
+_MODES_VALUES = memoryview(_MODES).cast("B").cast("i")
 
 
 def _is_whiteish(obj: Handle, stroke: bool) -> bool:
     getter = _STROKE_COLOR if stroke else _FILL_COLOR
     if not getter(obj, *_RGBA_PTRS):
         return False
-    r, g, b, a = _RGBA
+    r, g, b, a = _RGBA_VALUES
     return a == 0 or min(r, g, b) >= 245
 
 
@@ -139,7 +143,7 @@ def _path_segments(
     """Ruling lines of one path object (``typed()`` gives its handle for the slower calls)."""
     if not _DRAW_MODE(address, *_MODES_PTRS):
         return
-    fill_mode, stroke = _MODES
+    fill_mode, stroke = _MODES_VALUES
     stroked = bool(stroke) and not _is_whiteish(address, stroke=True)
     filled = fill_mode != 0 and not _is_whiteish(address, stroke=False)
     if not (stroked or filled):
@@ -211,7 +215,7 @@ def _stroke_from_bounds(
 ) -> None:
     if not _BOUNDS(address, *_BOX_PTRS):
         return
-    lo_x, lo_y, hi_x, hi_y = _BOX
+    lo_x, lo_y, hi_x, hi_y = _BOX_VALUES
     x0, x1 = lo_x - left, hi_x - left
     y0, y1 = top - hi_y, top - lo_y
     w, h = x1 - x0, y1 - y0
