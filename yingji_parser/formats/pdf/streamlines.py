@@ -161,7 +161,8 @@ def _leading(
     numbers = [p.x0 for p in first.pieces if p.numeric]
     if not numbers:
         return []
-    values, taken, below = min(numbers), [], first
+    values, below = min(numbers), first
+    taken: list[TextLine] = []
     for line in reversed(before[-MAX_LEADING_LINES:]):
         (p,) = line.pieces
         if not close(line, below, s) or p.x1 - p.x0 > 0.6 * widest:
