@@ -106,38 +106,50 @@ def expand(
     ``ncols`` are cut there (both default to the extent of the spans); positions no span
     covers are empty cells.
     """
-    spans = list(spans)
+    plain = [(s.row, s.col, s.text, s.rows, s.cols, s.key) for s in spans]
+    return expand_plain(plain, nrows, ncols)
+
+
+#: a span as a plain tuple: row, col, text, rows, cols, key (the fields of :class:`Span`)
+PlainSpan = tuple[int, int, str, int, int, Hashable | None]
+
+
+def expand_plain(
+    spans: list[PlainSpan], nrows: int | None = None, ncols: int | None = None
+) -> list[list[Cell]]:
+    """:func:`expand` of spans given as tuples, for a reader with thousands of cells (a frozen
+    :class:`Span` costs more to build than its position in the grid)."""
     if nrows is None:
-        nrows = max((s.row + s.rows for s in spans), default=0)
+        nrows = max((row + rows for row, _, _, rows, _, _ in spans), default=0)
     if ncols is None:
-        ncols = max((s.col + s.cols for s in spans), default=0)
+        ncols = max((col + cols for _, col, _, _, cols, _ in spans), default=0)
     grid: list[list[Cell | None]] = [[None] * ncols for _ in range(nrows)]
     owner: list[list[int]] = [[-1] * ncols for _ in range(nrows)]
-    for index, span in enumerate(spans):
-        if span.rows == 1 and span.cols == 1 and span.key is None:  # most cells: no span
-            if 0 <= span.row < nrows and 0 <= span.col < ncols and owner[span.row][span.col] < 0:
-                owner[span.row][span.col] = index
-                grid[span.row][span.col] = Cell(span.text)
+    for index, (row, col, text, rows, cols, key) in enumerate(spans):
+        if rows == 1 and cols == 1 and key is None:  # most cells: no span
+            if 0 <= row < nrows and 0 <= col < ncols and owner[row][col] < 0:
+                owner[row][col] = index
+                grid[row][col] = Cell(text)
             continue
-        for r in range(max(span.row, 0), min(span.row + span.rows, nrows)):
-            for c in range(max(span.col, 0), min(span.col + span.cols, ncols)):
+        for r in range(max(row, 0), min(row + rows, nrows)):
+            for c in range(max(col, 0), min(col + cols, ncols)):
                 if owner[r][c] < 0:
                     owner[r][c] = index
     # Text and merged flags in reading order: the first position of a cell (or of a key) is its own.
     seen: set[object] = set()
     blank = Cell("")
     for r in range(nrows):
-        row = grid[r]
+        cells = grid[r]
         for c in range(ncols):
             index = owner[r][c]
             if index < 0:
-                row[c] = blank
+                cells[c] = blank
                 continue
-            if row[c] is not None:
+            if cells[c] is not None:
                 continue
-            span = spans[index]
-            identity = ("key", span.key) if span.key is not None else index
-            row[c] = Cell(span.text, merged=identity in seen)
+            _, _, text, _, _, key = spans[index]
+            identity = ("key", key) if key is not None else index
+            cells[c] = Cell(text, merged=identity in seen)
             seen.add(identity)
     return [[c if c is not None else blank for c in row] for row in grid]
 

@@ -19,11 +19,14 @@ gets a reason a person can act on (the size, the limit) instead of an exhausted 
 from __future__ import annotations
 
 import io
-import zipfile
 import zlib
+from typing import TYPE_CHECKING
 
 from yingji_parser.errors import CorruptDocument, TooLarge
 from yingji_parser.xmlsafe import MAX_SHEET_CELLS, MAX_XML_ELEMENTS, XmlShape, scan_xml
+
+if TYPE_CHECKING:  # imported by the functions that open a ZIP: a PDF batch never needs zipfile
+    import zipfile
 
 MB = 1024 * 1024
 
@@ -75,6 +78,8 @@ def safe_zip(
     yields more than a member's declared size, so the declared sizes checked here are a real
     bound on what the readers can inflate later.
     """
+    import zipfile
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -109,6 +114,8 @@ def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_MEMBER_BYTES) -
 
     Raises KeyError when the member is absent (callers decide whether that is corruption).
     """
+    import zipfile
+
     info = zf.getinfo(name)
     if info.file_size > limit:
         raise TooLarge(
@@ -164,6 +171,8 @@ def _scan_member(
 
     ``what="document"`` names the whole document in messages (its element cap is the whole's).
     """
+    import zipfile
+
     name = f"the part {info.filename!r}"
     if what == "document":
         name = f"the document (at its part {info.filename!r})"
@@ -217,6 +226,8 @@ def _drain(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     zipfile stops at the declared size, LibreOffice may not; so every member of what it is
     given is checked to hold what the central directory says (bounded by the declared total).
     """
+    import zipfile
+
     try:
         with zf.open(info) as fh:
             while fh.read(1 << 20):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import zipfile
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -21,8 +20,10 @@ from yingji_parser.errors import CorruptDocument, EncryptedDocument, Unsupported
 from yingji_parser.grid import DocType
 from yingji_parser.limits import check_size
 
-if TYPE_CHECKING:  # lxml and olefile are imported where a ZIP or OLE2 file needs them: a PDF
-    import olefile  # or a page never does, and `yingji parse` starts faster without them
+if TYPE_CHECKING:  # lxml, olefile and zipfile are imported where a ZIP or OLE2 file needs
+    import zipfile  # them: a PDF or a page never does, and `yingji parse` starts faster
+
+    import olefile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -130,6 +131,8 @@ def mht_html(data: bytes) -> tuple[bytes, str | None] | None:
 
 def _sniff_zip(data: bytes) -> DocType:
     """OOXML is a ZIP: its parts (or the package relationships) say which application."""
+    import zipfile  # here: a PDF batch never needs it (nor shutil, bz2, lzma behind it)
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())

@@ -11,14 +11,18 @@ from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parents[2] / "demo" / "samples"
 #: what a PDF never needs: the XML guard's SAX stack (urllib.request, http.client, ssl), the
-#: ZIP/OLE2 sniffers' lxml and olefile, importlib.metadata (--version only), the database
+#: ZIP/OLE2 sniffers' zipfile, lxml and olefile, importlib.metadata (--version only), the
+#: database; nor pypdfium2's helper classes (with logging): the reader uses its raw bindings
 NOT_FOR_A_PDF = (
     "urllib.request",
     "http.client",
     "ssl",
     "defusedxml",
+    "zipfile",
     "lxml",
     "olefile",
+    "pypdfium2",
+    "logging",
     "importlib.metadata",
     "sqlalchemy",
     "scrapy",
@@ -50,4 +54,4 @@ def test_parsing_pdfs_loads_nothing_only_other_formats_need() -> None:
 def test_a_docx_loads_its_xml_stack_on_first_use() -> None:
     code, loaded, records = _loaded_after("parse", str(SAMPLES / "seed000.docx"))
     assert code == 0 and json.loads(records)["doc_type"] == "docx"
-    assert "lxml" in loaded
+    assert "lxml" in loaded and "zipfile" in loaded

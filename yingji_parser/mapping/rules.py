@@ -28,10 +28,11 @@ class Check:
     """One instance of a rule: a column of a column rule, a row of a row rule.
 
     ``holds`` is None when a blank cell keeps it from being made; ``failure`` is the message
-    (both sides' numbers) for when it does not hold. ``possible`` is False when one blank cell
-    would have to hold a negative count for the rule to hold: no count is negative, so a
-    reading of a row that puts the blank there cannot be right (the checks report blanks as
-    skipped all the same; only the repairs use this).
+    (both sides' numbers) when it does not hold, "" when it does (the checks run for every
+    reading a repair weighs: a message nobody reads is not built). ``possible`` is False when
+    one blank cell would have to hold a negative count for the rule to hold: no count is
+    negative, so a reading of a row that puts the blank there cannot be right (the checks
+    report blanks as skipped all the same; only the repairs use this).
     """
 
     rule: str
@@ -80,11 +81,16 @@ def balance_checks(apps: Mapping[str, Mapping[str, Any]]) -> list[Check]:
             possible = _possible([a, b], [c, d])
             out.append(Check(BALANCE, col, f"三/{col}", None, possible=possible))
             continue
+        holds = _equal(a + b, c + d)
         failure = (
-            f"{BALANCE} fails in column {col}: {_num(a)} + {_num(b)} = {_num(a + b)} but "
-            f"{_num(c)} + {_num(d)} = {_num(c + d)}"
+            ""
+            if holds
+            else (
+                f"{BALANCE} fails in column {col}: {_num(a)} + {_num(b)} = {_num(a + b)} but "
+                f"{_num(c)} + {_num(d)} = {_num(c + d)}"
+            )
         )
-        out.append(Check(BALANCE, col, f"三/{col}", _equal(a + b, c + d), failure))
+        out.append(Check(BALANCE, col, f"三/{col}", holds, failure))
     return out
 
 
@@ -104,11 +110,16 @@ def row_sum_checks(
             possible = _possible(parts, [total])
             out.append(Check(rule, name, f"{section}/{name}", None, possible=possible))
             continue
+        holds = _equal(sum(parts), total)
         failure = (
-            f"{rule} fails in {what}{name}: {' + '.join(_num(p) for p in parts)} = "
-            f"{_num(sum(parts))} but total is {_num(total)}"
+            ""
+            if holds
+            else (
+                f"{rule} fails in {what}{name}: {' + '.join(_num(p) for p in parts)} = "
+                f"{_num(sum(parts))} but total is {_num(total)}"
+            )
         )
-        out.append(Check(rule, name, f"{section}/{name}", _equal(sum(parts), total), failure))
+        out.append(Check(rule, name, f"{section}/{name}", holds, failure))
     return out
 
 
@@ -131,11 +142,16 @@ def outcome_checks(apps: Mapping[str, Mapping[str, Any]], template: str) -> list
             possible = _possible(parts, [total])
             out.append(Check(OUTCOMES, col, f"三/{col}", None, possible=possible))
             continue
+        holds = _equal(sum(parts), total)
         failure = (
-            f"{OUTCOMES} fails in column {col}: outcome rows add up to {_num(sum(parts))} "
-            f"but handled_total is {_num(total)}"
+            ""
+            if holds
+            else (
+                f"{OUTCOMES} fails in column {col}: outcome rows add up to {_num(sum(parts))} "
+                f"but handled_total is {_num(total)}"
+            )
         )
-        out.append(Check(OUTCOMES, col, f"三/{col}", _equal(sum(parts), total), failure))
+        out.append(Check(OUTCOMES, col, f"三/{col}", holds, failure))
     return out
 
 

@@ -24,13 +24,13 @@ import re
 import threading
 import time
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+import pypdfium2_raw as pdfium_c
 
 from yingji_parser.errors import CorruptDocument, EncryptedDocument
 from yingji_parser.formats.hints import ReadHints
 from yingji_parser.formats.pdf.assemble import assemble
 from yingji_parser.formats.pdf.content import PageContent
+from yingji_parser.formats.pdf.document import OpenError, PdfDocument
 from yingji_parser.formats.pdf.page import extract_page
 from yingji_parser.formats.pdf.settings import DEFAULT_SETTINGS, PdfSettings
 from yingji_parser.grid import Document
@@ -55,11 +55,11 @@ def read_pdf(data: bytes, settings: PdfSettings = DEFAULT_SETTINGS) -> Document:
         return _read(data, settings)
 
 
-def _open(data: bytes) -> pdfium.PdfDocument:
+def _open(data: bytes) -> PdfDocument:
     try:
-        return pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+        return PdfDocument(data)
+    except OpenError as exc:
+        if exc.code == pdfium_c.FPDF_ERR_PASSWORD:
             raise EncryptedDocument("the PDF is protected by a password") from exc
         raise CorruptDocument(f"the PDF cannot be opened: {exc}") from exc
     except Exception as exc:  # PDFium wraps everything; stay inside the ParseError family
@@ -78,9 +78,10 @@ def _read(data: bytes, settings: PdfSettings) -> Document:
         pdf.close()
     if not pages:
         raise CorruptDocument("no page of the PDF can be read")
-    glyphs = sum(len(c.text.strip()) for p in pages for c in p.chars)
     images = sum(p.images for p in pages)
-    if glyphs == 0 or (images and glyphs < settings.min_glyphs_per_page * len(pages)):
+    enough = max(settings.min_glyphs_per_page * len(pages), 1) if images else 1
+    glyphs = _count_glyphs(pages, enough)
+    if glyphs < enough:
         # No text, or pictures of pages with a few words stamped on (a page number, a
         # watermark): the report itself is in the images.
         doc.has_text_layer = False
@@ -101,23 +102,35 @@ def _read(data: bytes, settings: PdfSettings) -> Document:
     return doc
 
 
+def _count_glyphs(pages: list[PageContent], enough: int) -> int:
+    """The characters of the pages' text (blanks aside), counted up to ``enough`` only: the
+    exact number matters only when it is smaller (a text layer too thin to be the report)."""
+    total = 0
+    for page in pages:
+        for char in page.chars:
+            total += len(char.text.strip())
+            if total >= enough:
+                return total
+    return total
+
+
 _TITLE_NOISE = re.compile(
     r"^\s*(?:Microsoft\s+Word|WPS\s*文字|Word)\s*[-–—]\s*|\.(?:docx?|wps|pdf|txt|html?)\s*$",
     re.IGNORECASE,
 )
 
 
-def _metadata_title(pdf: pdfium.PdfDocument) -> str:
+def _metadata_title(pdf: PdfDocument) -> str:
     """The Title of the document information, without "Microsoft Word - " and ".docx"."""
     try:
-        title = pdf.get_metadata_value("Title") or ""
+        title = pdf.metadata_value("Title") or ""
     except Exception:  # broken metadata is no reason to refuse the document
         return ""
     return _TITLE_NOISE.sub("", title).strip()
 
 
 def _read_pages(
-    pdf: pdfium.PdfDocument, total: int, doc: Document, started: float, settings: PdfSettings
+    pdf: PdfDocument, total: int, doc: Document, started: float, settings: PdfSettings
 ) -> list[PageContent]:
     max_pages, budget = settings.max_pages, settings.time_budget
     pages: list[PageContent] = []

@@ -22,8 +22,9 @@ from yingji_parser.formats.pdf.text import (
     is_continuation_mark,
     is_page_number,
     paragraphs,
+    rows_of,
 )
-from yingji_parser.grid import Block, Paragraph, Span, Table, expand
+from yingji_parser.grid import Block, Paragraph, PlainSpan, Table, expand_plain
 
 
 def assemble(
@@ -40,11 +41,16 @@ def assemble(
             break
         tables, free = find_tables(page, s)
         rules = [seg for seg in page.segments if seg.horizontal]
-        unruled, free = find_stream_tables(free, rules, page.number, s)
+        # The free glyphs' visual lines serve both the unruled tables and, where there are
+        # none, the prose lines: grouped once.
+        rows = rows_of(free)
+        unruled, rest = find_stream_tables(free, rules, page.number, s, rows)
+        if rest is not free:
+            rows = rows_of(rest)
         tables = sorted(tables + unruled, key=lambda t: t.top)
         lines = [
             ln
-            for ln in group_lines(free, s.space_gap)
+            for ln in group_lines(rest, s.space_gap, rows)
             if ln.text.strip()
             and not is_page_number(ln, page.height)
             and not is_continuation_mark(ln)
@@ -164,10 +170,10 @@ def _columns_line_up(upper: list[float], lower: list[float], tolerance: float) -
 
 def to_grid(table: LTable) -> Table:
     """Expand merged cells into a plain rectangle; rows with no text at all are dropped."""
-    spans = [
-        Span(c.r0, c.c0, c.text, c.r1 - c.r0, c.c1 - c.c0)
+    spans: list[PlainSpan] = [
+        (c.r0, c.c0, c.text, c.r1 - c.r0, c.c1 - c.c0, None)
         for c in sorted(table.cells, key=lambda c: (c.r0, c.c0))
     ]
-    rows = expand(spans, table.nrows, len(table.xs) - 1)
+    rows = expand_plain(spans, table.nrows, len(table.xs) - 1)
     rows = [row for row in rows if any(c.text.strip() for c in row)]
     return Table(rows=rows, page=table.page)

@@ -15,9 +15,9 @@ import ctypes
 import math
 from dataclasses import dataclass
 
-import pypdfium2.raw as pdfium_c
+import pypdfium2_raw as pdfium_c
 
-from yingji_parser.formats.pdf.calls import INT, VP, address, unchecked
+from yingji_parser.formats.pdf.calls import address, bare, pointer
 from yingji_parser.formats.pdf.content import Char, PageContent, Segment
 from yingji_parser.formats.pdf.paths import read_objects
 from yingji_parser.formats.pdf.settings import DEFAULT_SETTINGS, PdfSettings
@@ -28,7 +28,8 @@ _SPECIAL_CHARS = frozenset(
     "\r\n\x00\x02\ufffe\uffff" + "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 )
 
-_LOOSE_BOX = unchecked(pdfium_c.FPDFText_GetLooseCharBox, INT, VP, INT, VP)
+_LOOSE_BOX = bare(pdfium_c.FPDFText_GetLooseCharBox)
+_IS_GENERATED = bare(pdfium_c.FPDFText_IsGenerated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +144,12 @@ def _read_chars(
     text: str | list[str] = _page_text(textpage, count) or [
         _safe_chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count)
     ]
-    rect = pdfium_c.FS_RECTF()
-    rect_ref = ctypes.addressof(rect)
-    textpage_ref = address(textpage)
-    get_box = _LOOSE_BOX
+    rect = (ctypes.c_float * 4)()
+    rect_arg = ctypes.byref(rect)
+    # FS_RECTF as PDFium writes it (left, top, right, bottom), read as four floats at once
+    rect_floats = memoryview(rect).cast("B").cast("f")
+    textpage_arg = pointer(address(textpage))
+    get_box, is_generated = _LOOSE_BOX, _IS_GENERATED
     special = _SPECIAL_CHARS
     absurd = s.absurd_loose_box
     run_gap, run_overlap, run_level, run_wall = s.run_gap, s.run_overlap, s.run_level, s.run_wall
@@ -160,17 +163,20 @@ def _read_chars(
     for i, ch in enumerate(text):
         # PDFium adds spaces and line breaks of its own between text runs: drop them (the
         # layout decides where words and lines break); keep real spaces.
-        if ch in special and (ch != " " or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1):
+        if ch in special and (ch != " " or is_generated(textpage_arg, i) == 1):
             continue
-        if not get_box(textpage_ref, i, rect_ref):
+        if not get_box(textpage_arg, i, rect_arg):
             continue
-        lx0, lx1, ly0, ly1 = rect.left, rect.right, rect.bottom, rect.top
+        lx0, ly1, lx1, ly0 = rect_floats
         if lx1 - lx0 > absurd or ly1 - ly0 > absurd:
             # The loose box (font ascent to descent) keeps a line's glyphs level, but
             # PDFium makes it absurd for glyphs drawn with a rotated or vertical-writing
             # matrix (WPS vertical labels): then the tight glyph box is the truth.
             lx0, lx1, ly0, ly1 = _tight_box(textpage, i, (lx0, lx1, ly0, ly1))
-        x0, x1, y0, y1 = lx0 - left, lx1 - left, top - ly1, top - ly0
+        x0 = lx0 - left
+        x1 = lx1 - left
+        y0 = top - ly1
+        y1 = top - ly0
         if turn is not None:
             x0, y0, x1, y1 = turn.box(x0, y0, x1, y1)
         if (

@@ -10,10 +10,10 @@ import ctypes
 import itertools
 from typing import Any
 
-import pypdfium2.raw as pdfium_c
+import pypdfium2_raw as pdfium_c
 
-from yingji_parser.formats.pdf.calls import INT as _INT
 from yingji_parser.formats.pdf.calls import VP as _VP
+from yingji_parser.formats.pdf.calls import Handle, bare, pointer
 from yingji_parser.formats.pdf.calls import address as _address
 from yingji_parser.formats.pdf.calls import unchecked as _unchecked
 from yingji_parser.formats.pdf.content import PageContent, Segment
@@ -44,9 +44,10 @@ def _object_matrix(obj: ctypes.c_void_p) -> Matrix:
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-_PAGE_OBJECT = _unchecked(pdfium_c.FPDFPage_GetObject, _VP, _VP, _INT)
-_FORM_OBJECT = _unchecked(pdfium_c.FPDFFormObj_GetObject, _VP, _VP, ctypes.c_ulong)
-_OBJECT_TYPE = _unchecked(pdfium_c.FPDFPageObj_GetType, _INT, _VP)
+_PAGE_OBJECT = bare(pdfium_c.FPDFPage_GetObject, Handle)
+# the index is an unsigned long: not for a bare call
+_FORM_OBJECT = _unchecked(pdfium_c.FPDFFormObj_GetObject, Handle, _VP, ctypes.c_ulong)
+_OBJECT_TYPE = bare(pdfium_c.FPDFPageObj_GetType)
 
 
 def read_objects(
@@ -54,27 +55,35 @@ def read_objects(
 ) -> None:
     """Walk page objects (descending into form XObjects) collecting ruling lines and images."""
     budget = [s.max_objects]
+    text_kind = pdfium_c.FPDF_PAGEOBJ_TEXT
     path_kind = pdfium_c.FPDF_PAGEOBJ_PATH
     image_kind = pdfium_c.FPDF_PAGEOBJ_IMAGE
     form_kind = pdfium_c.FPDF_PAGEOBJ_FORM
+    object_type = _OBJECT_TYPE
 
     def walk(parent: Any, in_form: bool, outer: Matrix, depth: int) -> None:
+        parent_arg: Any
         if in_form:
             count = pdfium_c.FPDFFormObj_CountObjects(parent)
             get_fast, get_typed = _FORM_OBJECT, pdfium_c.FPDFFormObj_GetObject
+            parent_arg = _address(parent)
         else:
             count = pdfium_c.FPDFPage_CountObjects(parent)
             get_fast, get_typed = _PAGE_OBJECT, pdfium_c.FPDFPage_GetObject
-        parent_address = _address(parent)
+            parent_arg = pointer(_address(parent))
+        remaining = budget[0]
         for i in range(count):
-            if budget[0] <= 0:
+            if remaining <= 0:
+                budget[0] = 0
                 content.truncated = True
                 return
-            budget[0] -= 1
-            obj = get_fast(parent_address, i)
+            remaining -= 1
+            obj = get_fast(parent_arg, i)
             if not obj:
                 continue
-            kind = _OBJECT_TYPE(obj)
+            kind = object_type(obj)
+            if kind == text_kind:  # most objects: nothing to collect
+                continue
             if kind == path_kind:
                 _path_segments(
                     obj, lambda i=i: get_typed(parent, i), outer, content.segments, left, top, s
@@ -83,40 +92,47 @@ def read_objects(
                 content.images += 1
             elif kind == form_kind and depth < s.max_form_depth:
                 form = get_typed(parent, i)
+                budget[0] = remaining
                 walk(form, True, _compose(_object_matrix(form), outer), depth + 1)
+                remaining = budget[0]
+        budget[0] = remaining
 
     walk(page, False, _IDENTITY, 0)
 
 
 _UINT4 = ctypes.c_uint * 4
 _FLOAT4 = ctypes.c_float * 4
-_COUNT_SEGMENTS = _unchecked(pdfium_c.FPDFPath_CountSegments, _INT, _VP)
-_BOUNDS = _unchecked(pdfium_c.FPDFPageObj_GetBounds, _INT, _VP, _VP, _VP, _VP, _VP)
-_DRAW_MODE = _unchecked(pdfium_c.FPDFPath_GetDrawMode, _INT, _VP, _VP, _VP)
-_STROKE_COLOR = _unchecked(pdfium_c.FPDFPageObj_GetStrokeColor, _INT, _VP, _VP, _VP, _VP, _VP)
-_FILL_COLOR = _unchecked(pdfium_c.FPDFPageObj_GetFillColor, _INT, _VP, _VP, _VP, _VP, _VP)
+_COUNT_SEGMENTS = bare(pdfium_c.FPDFPath_CountSegments)
+_BOUNDS = bare(pdfium_c.FPDFPageObj_GetBounds)
+_DRAW_MODE = bare(pdfium_c.FPDFPath_GetDrawMode)
+_STROKE_COLOR = bare(pdfium_c.FPDFPageObj_GetStrokeColor)
+_FILL_COLOR = bare(pdfium_c.FPDFPageObj_GetFillColor)
 
 
 # Out-parameter buffers reused by every call (PDFium is used by one thread at a time: the
 # reader holds a lock), so that a path costs no ctypes allocation.
 _RGBA = _UINT4()
-_RGBA_PTRS = tuple(ctypes.addressof(_RGBA) + i * ctypes.sizeof(ctypes.c_uint) for i in range(4))
+_RGBA_PTRS = tuple(ctypes.byref(_RGBA, i * ctypes.sizeof(ctypes.c_uint)) for i in range(4))
 _BOX = _FLOAT4()
-_BOX_PTRS = tuple(ctypes.addressof(_BOX) + i * ctypes.sizeof(ctypes.c_float) for i in range(4))
+_BOX_PTRS = tuple(ctypes.byref(_BOX, i * ctypes.sizeof(ctypes.c_float)) for i in range(4))
 _MODES = (ctypes.c_int * 2)()
-_MODES_PTRS = (ctypes.addressof(_MODES), ctypes.addressof(_MODES) + ctypes.sizeof(ctypes.c_int))
+_MODES_PTRS = (ctypes.byref(_MODES), ctypes.byref(_MODES, ctypes.sizeof(ctypes.c_int)))
+# The same buffers read as plain numbers (a memoryview unpacks faster than a ctypes array).
+_RGBA_VALUES = memoryview(_RGBA).cast("B").cast("I")
+_BOX_VALUES = memoryview(_BOX).cast("B").cast("f")
+_MODES_VALUES = memoryview(_MODES).cast("B").cast("i")
 
 
-def _is_whiteish(obj: int, stroke: bool) -> bool:
+def _is_whiteish(obj: Handle, stroke: bool) -> bool:
     getter = _STROKE_COLOR if stroke else _FILL_COLOR
     if not getter(obj, *_RGBA_PTRS):
         return False
-    r, g, b, a = _RGBA
+    r, g, b, a = _RGBA_VALUES
     return a == 0 or min(r, g, b) >= 245
 
 
 def _path_segments(
-    address: int,
+    address: Handle,
     typed: Any,
     outer: Matrix,
     out: list[Segment],
@@ -127,7 +143,7 @@ def _path_segments(
     """Ruling lines of one path object (``typed()`` gives its handle for the slower calls)."""
     if not _DRAW_MODE(address, *_MODES_PTRS):
         return
-    fill_mode, stroke = _MODES
+    fill_mode, stroke = _MODES_VALUES
     stroked = bool(stroke) and not _is_whiteish(address, stroke=True)
     filled = fill_mode != 0 and not _is_whiteish(address, stroke=False)
     if not (stroked or filled):
@@ -195,11 +211,11 @@ def _path_segments(
 
 
 def _stroke_from_bounds(
-    address: int, out: list[Segment], left: float, top: float, thin: float
+    address: Handle, out: list[Segment], left: float, top: float, thin: float
 ) -> None:
     if not _BOUNDS(address, *_BOX_PTRS):
         return
-    lo_x, lo_y, hi_x, hi_y = _BOX
+    lo_x, lo_y, hi_x, hi_y = _BOX_VALUES
     x0, x1 = lo_x - left, hi_x - left
     y0, y1 = top - hi_y, top - lo_y
     w, h = x1 - x0, y1 - y0

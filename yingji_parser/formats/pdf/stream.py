@@ -28,11 +28,12 @@ from yingji_parser.formats.pdf.settings import PdfSettings
 from yingji_parser.formats.pdf.streamlines import (
     Piece,
     TextLine,
+    any_table_line,
     carried_over,
     lines_of,
     regions,
 )
-from yingji_parser.formats.pdf.text import ENUMERATED, join_wrapped
+from yingji_parser.formats.pdf.text import ENUMERATED, join_wrapped, rows_of
 
 
 @dataclass(slots=True)
@@ -373,12 +374,19 @@ def _table(lines: list[TextLine], rules: list[Segment], page: int, s: PdfSetting
 
 
 def find_stream_tables(
-    chars: list[Char], rules: list[Segment], page: int, s: PdfSettings
+    chars: list[Char],
+    rules: list[Segment],
+    page: int,
+    s: PdfSettings,
+    rows: list[list[Char]] | None = None,
 ) -> tuple[list[LTable], list[Char]]:
-    """The tables among ``chars`` (those outside ruled tables) and the characters left over."""
-    lines = lines_of(chars, s)
-    if not any(ln.tabular for ln in lines):
+    """The tables among ``chars`` (those outside ruled tables) and the characters left over
+    (``chars`` itself when there is no table). ``rows`` is ``rows_of(chars)`` if the caller
+    has it (read, not changed), so that the lines are not grouped twice."""
+    rows = rows_of(chars) if rows is None else rows
+    if not any_table_line(rows, s):
         return [], chars
+    lines = lines_of(chars, s, rows)
     tables: list[LTable] = []
     spans: list[tuple[float, float]] = []
     for n, region in enumerate(regions(lines, s)):
@@ -390,9 +398,12 @@ def find_stream_tables(
             spans.append((table.top - 0.5, table.bottom + 0.5))
     if not tables:
         return [], chars
-    free = [
-        ch
-        for ch in chars
-        if not any(top <= (ch.top + ch.bottom) / 2 <= bottom for top, bottom in spans)
-    ]
+    free = []
+    for ch in chars:
+        middle = (ch.top + ch.bottom) / 2
+        for top, bottom in spans:
+            if top <= middle <= bottom:
+                break
+        else:
+            free.append(ch)
     return tables, free

@@ -12,7 +12,8 @@ heading or a paragraph a row-gap away, or as wide as the text column, does not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 
 from yingji_parser.formats.pdf.content import Char
 from yingji_parser.formats.pdf.settings import PdfSettings
@@ -37,10 +38,11 @@ class Piece:
     line: int = 0
     column: int = -1
     last_column: int = -1
+    #: the text is a number (decided once: the table rebuilding asks it of every piece often)
+    numeric: bool = field(init=False, default=False)
 
-    @property
-    def numeric(self) -> bool:
-        return is_number(self.text)
+    def __post_init__(self) -> None:
+        self.numeric = is_number(self.text)
 
 
 @dataclass(slots=True)
@@ -77,9 +79,34 @@ def _pieces(row: list[Char], gap: float) -> list[Piece]:
     return out
 
 
-def lines_of(chars: list[Char], s: PdfSettings) -> list[TextLine]:
+def _x0(c: Char) -> float:
+    return c.x0
+
+
+def any_table_line(rows: list[list[Char]], s: PdfSettings) -> bool:
+    """Whether a line of ``rows`` is a table line (``TextLine.tabular``), without building
+    the lines: most pages have none, and only a line with a column gap in it can be one (the
+    gap is what parts a line into pieces in :func:`lines_of`)."""
+    for row in rows:
+        if len(row) < 2:
+            continue
+        heights = sorted(c.bottom - c.top for c in row)
+        gap = s.column_gap * (heights[len(heights) // 2] or 1.0)
+        ordered = sorted(row, key=_x0)
+        if any(b.x0 - a.x1 > gap for a, b in pairwise(ordered)):
+            pieces = _pieces(row, gap)
+            if len(pieces) >= 2 and any(p.numeric for p in pieces):
+                return True
+    return False
+
+
+def lines_of(
+    chars: list[Char], s: PdfSettings, rows: list[list[Char]] | None = None
+) -> list[TextLine]:
+    """The lines of ``chars`` split into pieces (``rows`` is ``rows_of(chars)`` if known: it is
+    read, not changed)."""
     out = []
-    for row in rows_of(chars):
+    for row in rows_of(chars) if rows is None else rows:
         heights = sorted(c.bottom - c.top for c in row)
         size = heights[len(heights) // 2] or 1.0
         pieces = _pieces(row, s.column_gap * size)
@@ -134,7 +161,8 @@ def _leading(
     numbers = [p.x0 for p in first.pieces if p.numeric]
     if not numbers:
         return []
-    values, taken, below = min(numbers), [], first
+    values, below = min(numbers), first
+    taken: list[TextLine] = []
     for line in reversed(before[-MAX_LEADING_LINES:]):
         (p,) = line.pieces
         if not close(line, below, s) or p.x1 - p.x0 > 0.6 * widest:

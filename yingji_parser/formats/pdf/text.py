@@ -75,9 +75,14 @@ def join_wrapped(parts: list[str]) -> str:
     return out
 
 
-def group_lines(chars: list[Char], space_gap: float = SPACE_GAP) -> list[Line]:
-    """Cluster glyphs into visual lines (top to bottom), each read left to right."""
-    return [_make_line(row, space_gap) for row in rows_of(chars)]
+def group_lines(
+    chars: list[Char], space_gap: float = SPACE_GAP, rows: list[list[Char]] | None = None
+) -> list[Line]:
+    """Cluster glyphs into visual lines (top to bottom), each read left to right.
+
+    ``rows`` is ``rows_of(chars)`` when the caller has it already (it is sorted in place).
+    """
+    return [_make_line(row, space_gap) for row in (rows_of(chars) if rows is None else rows)]
 
 
 def rows_of(chars: list[Char]) -> list[list[Char]]:
@@ -163,9 +168,10 @@ def cell_text(chars: list[Char], space_gap: float = SPACE_GAP) -> str:
     if len(chars) <= 1:
         return chars[0].text.strip() if chars else ""
     first = chars[0].top
-    if all(abs(c.top - first) < 1.0 for c in chars):
-        return _row_text(list(chars), space_gap).strip()
-    return join_wrapped([_row_text(row, space_gap) for row in rows_of(chars)])
+    for c in chars:
+        if not -1.0 < c.top - first < 1.0:
+            return join_wrapped([_row_text(row, space_gap) for row in rows_of(chars)])
+    return _row_text(list(chars), space_gap).strip()
 
 
 #: a label that opens an item of a list ("（三）", "二、", "1.", "①"): never a wrapped line's rest
