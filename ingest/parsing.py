@@ -22,7 +22,7 @@ import concurrent.futures as cf
 import logging
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.types import ParseAttempt
 from ingest.workerguard import GuardedExecutor, MemoryLimits, OverMemory
@@ -30,10 +30,19 @@ from storage.files import FileStore
 from yingji_parser import ParseError, parse_document
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: seconds a parse may take unless ``YINGJI_PARSE_TIMEOUT`` says otherwise; a parse past it
 #: fails alone and its worker is replaced
 DEFAULT_TIMEOUT = 120.0
+
+
+def timed_out(timeout: float) -> ParseAttempt:
+    """The answer for a parse past its time limit (the pool's, or a worker's own clock)."""
+    return ParseAttempt.failed(
+        f"parse took longer than {timeout:g} s (YINGJI_PARSE_TIMEOUT); its worker was stopped",
+        "timed_out",
+    )
 
 
 def default_workers() -> int:
@@ -101,11 +110,7 @@ class ParsePool:
             return ParseAttempt.failed(str(exc), "too_large")
         if isinstance(exc, TimeoutError):
             self._discard(executor)
-            return ParseAttempt.failed(
-                f"parse took longer than {self.timeout:g} s (YINGJI_PARSE_TIMEOUT); "
-                "its worker was stopped",
-                "timed_out",
-            )
+            return timed_out(self.timeout)
         if isinstance(exc, cf.process.BrokenProcessPool | cf.CancelledError):
             self._discard(executor)
             if attempt == 2:
@@ -118,12 +123,16 @@ class ParsePool:
         logger.error("parse job failed", exc_info=exc)
         return ParseAttempt.failed(f"parse failed: {type(exc).__name__}: {exc}", "pool")
 
-    def run(self, fn: Callable[..., ParseAttempt], *args: Any) -> ParseAttempt:
-        """``fn(*args)`` in the pool, waited for in this thread."""
+    def run(
+        self, fn: Callable[..., T], *args: Any, timeout: float | None = None
+    ) -> T | ParseAttempt:
+        """``fn(*args)`` in the pool, waited for in this thread: its answer, or the failed
+        ParseAttempt that says why there is none. ``timeout``: the job's time limit when it is
+        more than one parse (the pool's limit otherwise)."""
         for attempt in (1, 2):
             executor = self.executor()
             try:
-                return executor.submit(fn, *args).result(timeout=self.timeout)
+                return executor.submit(fn, *args).result(timeout=timeout or self.timeout)
             except Exception as exc:
                 out = self.failure(exc, executor, attempt)
                 if out is not None:
