@@ -37,14 +37,6 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = 120.0
 
 
-def timed_out(timeout: float) -> ParseAttempt:
-    """The answer for a parse past its time limit (the pool's, or a worker's own clock)."""
-    return ParseAttempt.failed(
-        f"parse took longer than {timeout:g} s (YINGJI_PARSE_TIMEOUT); its worker was stopped",
-        "timed_out",
-    )
-
-
 def default_workers() -> int:
     """Parse workers unless ``YINGJI_PARSE_WORKERS``/``--workers`` say: the CPUs, at most 4."""
     return min(4, os.cpu_count() or 1)
@@ -110,7 +102,11 @@ class ParsePool:
             return ParseAttempt.failed(str(exc), "too_large")
         if isinstance(exc, TimeoutError):
             self._discard(executor)
-            return timed_out(self.timeout)
+            return ParseAttempt.failed(
+                f"parse took longer than {self.timeout:g} s (YINGJI_PARSE_TIMEOUT); "
+                "its worker was stopped",
+                "timed_out",
+            )
         if isinstance(exc, cf.process.BrokenProcessPool | cf.CancelledError):
             self._discard(executor)
             if attempt == 2:
@@ -123,16 +119,14 @@ class ParsePool:
         logger.error("parse job failed", exc_info=exc)
         return ParseAttempt.failed(f"parse failed: {type(exc).__name__}: {exc}", "pool")
 
-    def run(
-        self, fn: Callable[..., T], *args: Any, timeout: float | None = None
-    ) -> T | ParseAttempt:
+    def run(self, fn: Callable[..., T], *args: Any) -> T | ParseAttempt:
         """``fn(*args)`` in the pool, waited for in this thread: its answer, or the failed
-        ParseAttempt that says why there is none. ``timeout``: the job's time limit when it is
-        more than one parse (the pool's limit otherwise)."""
+        ParseAttempt that says why there is none (a job that is not a parse tells the two
+        apart: ``yingji reparse`` plans each group's store in the pool)."""
         for attempt in (1, 2):
             executor = self.executor()
             try:
-                return executor.submit(fn, *args).result(timeout=timeout or self.timeout)
+                return executor.submit(fn, *args).result(timeout=self.timeout)
             except Exception as exc:
                 out = self.failure(exc, executor, attempt)
                 if out is not None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.choice import choose
-from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, parse_stored, timed_out
+from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, parse_stored
 from ingest.storing import PlannedItem, plan_parsed, store_planned
 from ingest.types import Found, ParseAttempt, StoredDocument
 from models.vocabulary import Outcome as Action
@@ -123,23 +123,17 @@ def _stored(doc: Any) -> StoredDocument:
     )
 
 
-def plan_group(root: str, group: Group, timeout: float = 0.0) -> Planned:
-    """Parse a group's documents, choose its report and plan its store: one parse job.
-
-    Module-level and given plain values, so a process pool can run it. ``timeout`` (seconds,
-    0 for none): a document whose parse took longer fails ``timed_out``, as it would have
-    alone in the pool (the job as a whole has the sum of its documents' limits)."""
-    attempts = []
-    for doc in group.docs:
-        began = time.monotonic()
-        attempt = parse_stored(root, doc.sha256, doc.name, doc.content_type)  # type: ignore[arg-type]
-        if timeout and time.monotonic() - began > timeout:
-            attempt = timed_out(timeout)
-        attempts.append(attempt)
-    return _planned(group, attempts)
+def plan_group(root: str, group: Group) -> Planned:
+    """Parse a group's documents, choose its report and plan its store: one parse job (of a
+    group of one document; see :meth:`_Ahead._plan`). Module-level and given plain values, so
+    a process pool can run it."""
+    attempts = [parse_stored(*_args(root, doc)) for doc in group.docs]
+    return plan_parses(group, attempts)
 
 
-def _planned(group: Group, attempts: list[ParseAttempt]) -> Planned:
+def plan_parses(group: Group, attempts: list[ParseAttempt]) -> Planned:
+    """Choose a group's report from its documents' parses and plan its store (CPU only): the
+    end of :func:`plan_group`, and the job that follows the parse jobs of a larger group."""
     pairs = list(zip(group.docs, attempts, strict=True))
     choice = choose(group.docs[0].url, pairs, group.found.title)
     unreadable = any(att.error is not None for att in attempts)
@@ -249,19 +243,17 @@ class _Ahead(_Source):
             self.held += len(group.docs)
 
     def _plan(self, group: Group) -> Planned:
-        """One group's job (in a waiting thread). When it fails — a parse past its time or
-        memory limit, a worker that died — a group of several documents is parsed again one
-        document a job, as a crawl parses them, so that the failure is one document's and
-        the others still count."""
-        limit = self.pool.timeout * len(group.docs)
-        out = self.pool.run(plan_group, self.root, group, self.pool.timeout, timeout=limit)
-        if isinstance(out, Planned):
-            return out
+        """One group's jobs (in a waiting thread). A group of one document is one job, its
+        parse and plan. A group of several is parsed one document a job, as a crawl parses
+        them, so that a parse past its time or memory limit is that document's failure and
+        the others still count, and then chosen and planned in one more job (here, should
+        that job fail: the plan is pure CPU, the answer is the same)."""
         if len(group.docs) == 1:
-            return _planned(group, [out])
-        return _planned(
-            group, [self.pool.run(parse_stored, *_args(self.root, d)) for d in group.docs]
-        )
+            out = self.pool.run(plan_group, self.root, group)
+            return out if isinstance(out, Planned) else plan_parses(group, [out])
+        attempts = [self.pool.run(parse_stored, *_args(self.root, doc)) for doc in group.docs]
+        planned = self.pool.run(plan_parses, group, attempts)
+        return planned if isinstance(planned, Planned) else plan_parses(group, attempts)
 
     def next(self, wait: float | None) -> tuple[Group, Planned] | None:
         if not self.pending:
