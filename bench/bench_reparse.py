@@ -63,11 +63,13 @@ url, root, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with Store(url, create=False) as store:
     calls = [(root, d.sha256, d.original_name, d.content_type) for d in store.iter_documents()]
 pool = ParsePool("process", workers, DEFAULT_TIMEOUT)
+failed = 0
 try:
-    parsed = pool.map(parse_stored, calls)
+    for start in range(0, len(calls), 500):  # the results are not kept, as reparse keeps none
+        failed += sum(p.result is None for p in pool.map(parse_stored, calls[start : start + 500]))
 finally:
     pool.close()
-sys.exit(sum(p.result is None for p in parsed) > 0)
+sys.exit(failed > 0)
 """
 
 

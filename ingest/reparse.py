@@ -25,9 +25,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ingest.choice import choose
 from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, parse_stored
@@ -102,6 +102,28 @@ class Planned:
     unreadable: bool
 
 
+class _Urls(NamedTuple):
+    sha256: str
+    urls: list[str]
+
+
+#: groups whose documents' metadata is read in one query, as the window reaches them
+PAGE_GROUPS = 256
+
+
+def _read(store: Any, groups: list[tuple[str, ...]]) -> Iterator[Group]:
+    """The groups with their documents' metadata, read a page of groups at a time: the whole
+    store's metadata is never held (only the sha256 of each document, grouped). Storing a group
+    changes the rows of its own documents only, so a page read late reads what the start did."""
+    for start in range(0, len(groups), PAGE_GROUPS):
+        page = groups[start : start + PAGE_GROUPS]
+        infos = {d.sha256: d for d in store.documents_of([sha for g in page for sha in g])}
+        for shas in page:
+            docs = [infos[sha] for sha in shas if sha in infos]
+            if docs:
+                yield _group(docs)
+
+
 def _group(docs: list[Any]) -> Group:
     first = docs[0]
     title = next((d.title for d in docs if d.title), None)
@@ -169,16 +191,16 @@ def reparse(
     ``workers``: parse in that many workers of a ``pool`` ("process" or "thread") with
     ``timeout`` seconds per parse, as the crawl does; 1 parses in this process.
     """
-    docs = list(
-        store.iter_documents(
-            exclude_parser_version=PARSER_VERSION if older_than_parser else None,
-            agency=agency,
-            year=year,
-        )
+    selected = store.document_urls(
+        exclude_parser_version=PARSER_VERSION if older_than_parser else None,
+        agency=agency,
+        year=year,
     )
-    counts = ReparseCounts(documents=len(docs))
-    groups = [_group(g) for g in group_documents(docs)]
-    del docs
+    counts = ReparseCounts(documents=len(selected))
+    found = [_Urls(sha, urls) for sha, urls in selected]
+    del selected
+    groups = _read(store, [tuple(d.sha256 for d in g) for g in group_documents(found)])
+    del found
     if workers <= 1 or counts.documents <= 1:
         ahead: _Source = _Inline(groups, files_root)
     else:
@@ -211,8 +233,8 @@ class _Source:
 class _Inline(_Source):
     """Every group parsed and planned in this process, when it is asked for (one worker)."""
 
-    def __init__(self, groups: list[Group], root: str) -> None:
-        self.rest = iter(groups)
+    def __init__(self, groups: Iterator[Group], root: str) -> None:
+        self.rest = groups
         self.root = root
 
     def next(self, wait: float | None) -> tuple[Group, Planned] | None:
@@ -227,11 +249,11 @@ class _Ahead(_Source):
     One waiting thread per worker calls :meth:`ParsePool.run`, so at most one job per worker
     is in the pool and each job's time limit measures its parses, never its queue."""
 
-    def __init__(self, groups: list[Group], root: str, pool: ParsePool) -> None:
+    def __init__(self, groups: Iterator[Group], root: str, pool: ParsePool) -> None:
         self.pool = pool
         self.root = root
         self.limit = pool.workers * AHEAD_PER_WORKER
-        self.rest = iter(groups)
+        self.rest = groups
         self.pending: deque[tuple[Group, cf.Future[Planned]]] = deque()
         self.held = 0  # documents submitted and not yet committed
         self.waits = cf.ThreadPoolExecutor(pool.workers, thread_name_prefix="yingji-reparse")
