@@ -34,6 +34,7 @@ from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, parse_stored
 from ingest.storing import PlannedItem, plan_parsed, store_planned
 from ingest.types import Found, ParseAttempt, StoredDocument
 from models.vocabulary import Outcome as Action
+from storage import queries
 from yingji_parser import PARSER_VERSION
 
 
@@ -117,7 +118,9 @@ def _read(store: Any, groups: list[tuple[str, ...]]) -> Iterator[Group]:
     changes the rows of its own documents only, so a page read late reads what the start did."""
     for start in range(0, len(groups), PAGE_GROUPS):
         page = groups[start : start + PAGE_GROUPS]
-        infos = {d.sha256: d for d in store.documents_of([sha for g in page for sha in g])}
+        wanted = [sha for group in page for sha in group]
+        read = store.read(lambda conn, wanted=wanted: queries.documents_of(conn, wanted))
+        infos = {d.sha256: d for d in read}
         for shas in page:
             docs = [infos[sha] for sha in shas if sha in infos]
             if docs:
@@ -191,10 +194,11 @@ def reparse(
     ``workers``: parse in that many workers of a ``pool`` ("process" or "thread") with
     ``timeout`` seconds per parse, as the crawl does; 1 parses in this process.
     """
-    selected = store.document_urls(
-        exclude_parser_version=PARSER_VERSION if older_than_parser else None,
-        agency=agency,
-        year=year,
+    exclude = PARSER_VERSION if older_than_parser else None
+    selected = store.read(
+        lambda conn: queries.document_urls(
+            conn, exclude_parser_version=exclude, agency=agency, year=year
+        )
     )
     counts = ReparseCounts(documents=len(selected))
     found = [_Urls(sha, urls) for sha, urls in selected]

@@ -202,25 +202,6 @@ class Store:
             )
         )
 
-    def document_urls(
-        self,
-        *,
-        exclude_parser_version: str | None = None,
-        agency: str | None = None,
-        year: int | None = None,
-    ) -> list[tuple[str, list[str]]]:
-        """(sha256, URLs) of the documents iter_documents selects, in its order: what
-        ``yingji reparse`` groups them by, read before the rest (:meth:`documents_of`)."""
-        return self.read(
-            lambda conn: queries.document_urls(
-                conn, exclude_parser_version=exclude_parser_version, agency=agency, year=year
-            )
-        )
-
-    def documents_of(self, shas: list[str]) -> list[DocumentInfo]:
-        """These stored documents, in this order, as iter_documents reads them."""
-        return self.read(lambda conn: queries.documents_of(conn, shas))
-
     # -- runs --
 
     def start_run(

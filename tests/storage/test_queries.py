@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage import Store
+from storage import Store, queries
 from tests.storage.helpers import kw, load_record
 
 MENGJIN = "河南省洛阳市孟津区"
@@ -50,10 +50,12 @@ def test_reparse_reads_what_iter_documents_reads_in_two_steps(db_url: str) -> No
         store.set_document_status("e" * 64, "parsed", None, "v2")
         for kwargs in ({}, {"exclude_parser_version": "v2"}, {"agency": "孟津区应急管理局"}):
             whole = list(store.iter_documents(**kwargs))
-            pairs = store.document_urls(**kwargs)
+            pairs = store.read(lambda conn, kw=kwargs: queries.document_urls(conn, **kw))
             assert pairs == [(d.sha256, d.urls) for d in whole]
-            assert store.documents_of([sha for sha, _ in pairs]) == whole
-        assert len(store.document_urls()) == 3
-        assert store.documents_of(["f" * 64, "0" * 64, "d" * 64]) == [
+            shas = [sha for sha, _ in pairs]
+            assert store.read(lambda conn, s=shas: queries.documents_of(conn, s)) == whole
+        assert len(store.read(queries.document_urls)) == 3
+        some = ["f" * 64, "0" * 64, "d" * 64]  # one that is not stored is left out
+        assert store.read(lambda conn: queries.documents_of(conn, some)) == [
             d for d in reversed(list(store.iter_documents())) if d.sha256 != "e" * 64
         ]
