@@ -10,16 +10,22 @@ For each ``--documents N`` it builds a store as a crawl leaves it: N raw documen
 store, copies of the sample reports (PDFs with a text layer, DOCX, article bodies, text) whose
 bytes are made distinct (a PDF comment after ``%%EOF``, a ZIP comment, an HTML comment, a
 trailing blank line), each registered at a URL of its own with its listing's title. Then it
-runs ``yingji reparse`` over it as a child process, twice: the first pass stores every report
-(an insert for the first copy of a sample, a noop adding a source for every other), the second
-finds everything unchanged. It prints documents/s of each pass, the peak RSS of the command's
-process tree (itself and its parse workers, from /proc every 50 ms) and, measured in this
-process on the same mix, the parser's rate: documents/s of ``parse_document`` on one core
-(CPU time, best of three passes), times the workers the command ran with (the CPUs, at most
-4) when there are that many cores. "reparse / parser" near 1 means a re-parse runs at the
-parser's rate: the store and the database keep up with the pool. On a shared machine wall
-rates move with the other jobs, so it also prints CPU ms per document of the whole command
-(its process and its workers, from ``getrusage(RUSAGE_CHILDREN)``) next to the parser's.
+runs three child processes over it, one after the other:
+
+- ``parse``: the parser's rate — every document of the store through the parse pool
+  (``ParsePool.map`` of ``parse_stored``, the same pool, worker count and one-job-per-worker
+  discipline ``yingji reparse`` uses), and nothing else: no choice, no store;
+- ``1``: ``yingji reparse`` with the same workers (an insert for the first copy of a sample, a
+  noop adding a source for every other);
+- ``2``: ``yingji reparse`` again (everything unchanged).
+
+Each line has documents/s by the wall clock, CPU ms per document of the whole process tree (the
+command and its workers, ``getrusage(RUSAGE_CHILDREN)``), both as a multiple of the parse
+line's ("x parse": 1.00 means a re-parse costs what parsing alone costs), and the peak RSS of
+the tree (from /proc every 50 ms). On a shared machine the wall rates move with the other jobs,
+which is why the parse pass runs in the same minutes as the two re-parses and why the CPU
+figures are printed next to them. The first line is the parser in this process on one core
+(CPU time, best of three passes over one copy of each sample), for reference.
 """
 
 from __future__ import annotations
@@ -48,6 +54,23 @@ from demo import SAMPLES  # noqa: E402
 PATTERNS = ("*[0-9].pdf", "*.noborder.pdf", "*.docx", "*.body.html", "*.txt")
 BATCH = 500  # documents registered per transaction while building the store
 COMMAND = "import sys; from yingji.cli import main; sys.exit(main(sys.argv[1:]))"
+#: the parse pass: every stored document through the parse pool, nothing stored
+PARSE_ONLY = """
+import sys
+from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, parse_stored
+from storage import Store
+url, root, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with Store(url, create=False) as store:
+    calls = [(root, d.sha256, d.original_name, d.content_type) for d in store.iter_documents()]
+pool = ParsePool("process", workers, DEFAULT_TIMEOUT)
+failed = 0
+try:
+    for start in range(0, len(calls), 500):  # the results are not kept, as reparse keeps none
+        failed += sum(p.result is None for p in pool.map(parse_stored, calls[start : start + 500]))
+finally:
+    pool.close()
+sys.exit(failed > 0)
+"""
 
 
 def samples() -> list[tuple[Path, str | None]]:
@@ -139,12 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     workers = args.workers or default_workers()
     alone = parser_rate()
     cores = len(os.sched_getaffinity(0))
-    expected = alone * min(workers, cores)
-    print(f"yingji reparse benchmark, {workers} workers on {cores} cores")
-    print(f"parser alone: {alone:.1f} documents/s on one core, {expected:.1f}/s with {workers}")
+    print(f"yingji reparse benchmark, {workers} workers on {cores} cores, load {load()}")
+    print(f"parser in this process: {alone:.1f} documents/s on one core ({1000 / alone:.1f} ms)")
     header = (
-        "documents  pass  wall s  documents/s  reparse/parser  CPU ms/doc  parser ms/doc  "
-        "peak RSS MB  exit"
+        "documents  pass   wall s  documents/s  x parse  CPU ms/doc  x parse  peak RSS MB  exit"
     )
     print(header)
     failed = False
@@ -158,24 +179,34 @@ def main(argv: list[str] | None = None) -> int:
                 url = f"sqlite:///{tmp}/bench.sqlite"
             try:
                 build(url, Path(tmp) / "files", n)
-                env = {**os.environ, "YINGJI_FILES_STORE": str(Path(tmp) / "files")}
+                files = str(Path(tmp) / "files")
+                env = {**os.environ, "YINGJI_FILES_STORE": files}
+                parse = [sys.executable, "-c", PARSE_ONLY, url, files, str(workers)]
                 cmd = [sys.executable, "-c", COMMAND, "reparse", "--database", url]
                 cmd += ["--workers", str(workers)]
-                for number in (1, 2):
+                base: tuple[float, float] | None = None
+                for label, argv_ in (("parse", parse), ("1", cmd), ("2", cmd)):
                     before = cpu_of_children()
-                    run = run_measured(cmd, Path(tmp) / "none.log", env, cwd=Path(tmp))
+                    run = run_measured(argv_, Path(tmp) / "none.log", env, cwd=Path(tmp))
                     cpu = (cpu_of_children() - before) / n * 1000
                     rate = n / run.wall
+                    base = base or (rate, cpu)
                     print(
-                        f"{n:>9}  {number:>4}  {run.wall:>6.1f}  {rate:>11.1f}  "
-                        f"{rate / expected:>14.2f}  {cpu:>10.1f}  {1000 / alone:>13.1f}  "
-                        f"{run.peak_rss / 2**20:>11.0f}  {run.code:>4}"
+                        f"{n:>9}  {label:>5}  {run.wall:>7.1f}  {rate:>11.1f}  "
+                        f"{rate / base[0]:>7.2f}  {cpu:>10.1f}  {cpu / base[1]:>7.2f}  "
+                        f"{run.peak_rss / 2**20:>11.0f}  {run.code:>4}  (load {load()})",
+                        flush=True,
                     )
                     failed = failed or run.code != 0
             finally:
                 if args.url:
                     admin(args.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 1 if failed else 0
+
+
+def load() -> str:
+    """The 1-minute load average: what the wall figures were measured under."""
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 if __name__ == "__main__":

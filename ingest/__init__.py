@@ -9,6 +9,9 @@ exactly the steps of a crawl. Imports storage/, models/ and yingji_parser/ only.
   the one pool policy (bounded workers, a time limit, a dead pool replaced)
 - ``choice``: which document of an item is its report (``choose``, ``rank``, ``is_report``)
 - ``completion``: what the document leaves out, completed from where it was found
-- ``storing``: one item stored in one transaction (``store_parsed``: one Outcome per report)
-- ``reparse``: the current parser over every stored document, no network
+- ``storing``: one item stored in one transaction (``store_parsed``: one Outcome per report);
+  for ``yingji reparse`` the same in two halves, ``plan_parsed`` (CPU, in a parse worker) and
+  ``store_planned`` (many items to a transaction, a SAVEPOINT each)
+- ``reparse``: the current parser over every stored document, no network, at the parse pool's
+  pace
 """

@@ -22,7 +22,7 @@ import concurrent.futures as cf
 import logging
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.types import ParseAttempt
 from ingest.workerguard import GuardedExecutor, MemoryLimits, OverMemory
@@ -30,6 +30,7 @@ from storage.files import FileStore
 from yingji_parser import ParseError, parse_document
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: seconds a parse may take unless ``YINGJI_PARSE_TIMEOUT`` says otherwise; a parse past it
 #: fails alone and its worker is replaced
@@ -118,8 +119,10 @@ class ParsePool:
         logger.error("parse job failed", exc_info=exc)
         return ParseAttempt.failed(f"parse failed: {type(exc).__name__}: {exc}", "pool")
 
-    def run(self, fn: Callable[..., ParseAttempt], *args: Any) -> ParseAttempt:
-        """``fn(*args)`` in the pool, waited for in this thread."""
+    def run(self, fn: Callable[..., T], *args: Any) -> T | ParseAttempt:
+        """``fn(*args)`` in the pool, waited for in this thread: its answer, or the failed
+        ParseAttempt that says why there is none (a job that is not a parse tells the two
+        apart: ``yingji reparse`` plans each group's store in the pool)."""
         for attempt in (1, 2):
             executor = self.executor()
             try:

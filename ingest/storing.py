@@ -11,6 +11,10 @@ What it does for one item, in one write transaction (retried whole on transient 
 Everything that can be derived without the database (completion, the agency's identity —
 resolved once per report —, the content hash, whether the record is storable at all) is
 derived before the transaction opens, so the transaction only writes.
+
+``yingji reparse`` splits the two halves: :func:`plan_parsed` is that derivation as a plain
+value (its parse workers run it, next to the parse), :func:`store_planned` the writes of many
+items in one transaction, each item in a SAVEPOINT of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from ingest.completion import (
     COMPLETED_CODE,
@@ -28,9 +33,9 @@ from ingest.completion import (
     fill_from_title,
     report_place,
 )
-from ingest.types import Choice, Found, Outcome, StoredDocument
+from ingest.types import Candidate, Choice, Found, Outcome, StoredDocument
 from models.vocabulary import Outcome as Action
-from storage import documents, reports
+from storage import db, documents, reports
 from storage.content import now
 from storage.reports import PreparedReport, UnstorableRecord
 from storage.store import Store
@@ -192,3 +197,61 @@ def _execute(
         else:
             reports.store(conn, p, url, when, None)
     return Outcome(outcome.action, version_id=outcome.version_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedItem:
+    """One item as :func:`store_parsed` has it just before its transaction: what each document
+    gave (``candidates``, for the documents' statuses), the documents, where they were found and
+    one plan per report (the chosen one first). Plain values, so a parse worker can derive it
+    and hand it over: smaller than the parses it comes from (no parse results, no choice)."""
+
+    candidates: tuple[Candidate, ...]
+    docs: tuple[StoredDocument, ...]
+    found: Found
+    plans: tuple[_Plan, ...]
+
+
+def plan_parsed(choice: Choice, docs: Sequence[StoredDocument], found: Found) -> PlannedItem:
+    """Everything :func:`store_parsed` derives for ``choice`` before it writes (completion, the
+    agency's identity, the content hash and cells), with no database: CPU only."""
+    plans: tuple[_Plan, ...]
+    if choice.result is None or not choice.record:
+        plans = (_failure(choice, docs, choice.error or "no report found"),)
+    else:
+        plans = (_plan(choice, docs, found), *(_plan(o, docs, found) for o in choice.others))
+    return PlannedItem(choice.candidates, tuple(docs), found, plans)
+
+
+def store_planned(store: Store, items: Sequence[PlannedItem]) -> list[tuple[Outcome, ...]]:
+    """Store many planned items in one write transaction: the same writes, in the same order,
+    as :func:`store_parsed` of each, for one commit instead of one each (a commit, its BEGIN
+    and the retry's set-up cost more than an item's statements).
+
+    Each item runs in a SAVEPOINT: an item the database refuses (a constraint, a value it
+    cannot hold) is rolled back alone and its outcome is ``failed`` with ``store_failed`` and
+    the reason, while the others are kept. A transient error (a lock, a dropped connection)
+    is not an item's fault: the whole transaction is retried, as store_parsed's is."""
+    when = now(None)
+
+    def txn(conn: Connection) -> list[tuple[Outcome, ...]]:
+        out: list[tuple[Outcome, ...]] = []
+        for item in items:
+            try:
+                with conn.begin_nested():
+                    # _register reads only the candidates of the choice
+                    choice = Choice(None, None, (), item.candidates)
+                    known = _register(conn, choice, item.docs, item.found, when)
+                    out.append(
+                        tuple(_execute(conn, p, item.found, when, known) for p in item.plans)
+                    )
+            except SQLAlchemyError as exc:
+                if db.is_transient(exc):
+                    raise
+                first = (str(exc).splitlines() or [""])[0]
+                reason = f"store failed: {type(exc).__name__}: {first}"
+                out.append((Outcome(Action.FAILED, reason, store_failed=True),))
+        return out
+
+    results, _ = store.write(txn)
+    return results

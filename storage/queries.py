@@ -69,6 +69,56 @@ def documents(
     year: int | None = None,
 ) -> list[DocumentInfo]:
     """Every stored raw document, oldest first (see Store.iter_documents)."""
+    stmt = _selected(conn, exclude_parser_version, statuses, agency, year)
+    docs = conn.execute(stmt).scalars().all()
+    urls: dict[str, list[DocumentUrl]] = {}
+    for u in conn.scalars(select(DocumentUrl).order_by(DocumentUrl.first_seen, DocumentUrl.id)):
+        urls.setdefault(u.sha256, []).append(u)
+    return [_info(d, urls.get(d.sha256, [])) for d in docs]
+
+
+def document_urls(
+    conn: Session,
+    *,
+    exclude_parser_version: str | None = None,
+    agency: str | None = None,
+    year: int | None = None,
+) -> list[tuple[str, list[str]]]:
+    """The sha256 and URLs of the documents :func:`documents` selects, in its order: all that
+    grouping them needs (``yingji reparse`` reads the rest a window at a time, documents_of)."""
+    stmt = _selected(conn, exclude_parser_version, None, agency, year)
+    shas = list(conn.scalars(stmt.with_only_columns(Document.sha256)))
+    chosen = stmt.with_only_columns(Document.sha256).order_by(None)
+    urls: dict[str, list[str]] = {}
+    rows = conn.execute(
+        select(DocumentUrl.sha256, DocumentUrl.url)
+        .where(DocumentUrl.sha256.in_(chosen))
+        .order_by(DocumentUrl.first_seen, DocumentUrl.id)
+    )
+    for sha, url in rows:
+        urls.setdefault(sha, []).append(url)
+    return [(sha, urls.pop(sha, [])) for sha in shas]
+
+
+def documents_of(conn: Session, shas: list[str]) -> list[DocumentInfo]:
+    """These documents, in this order, as :func:`documents` reads them (one that is gone is
+    left out)."""
+    docs = {d.sha256: d for d in conn.scalars(select(Document).where(Document.sha256.in_(shas)))}
+    urls: dict[str, list[DocumentUrl]] = {}
+    found = select(DocumentUrl).where(DocumentUrl.sha256.in_(shas))
+    for u in conn.scalars(found.order_by(DocumentUrl.first_seen, DocumentUrl.id)):
+        urls.setdefault(u.sha256, []).append(u)
+    return [_info(docs[sha], urls.get(sha, [])) for sha in shas if sha in docs]
+
+
+def _selected(
+    conn: Session,
+    exclude_parser_version: str | None,
+    statuses: frozenset[str] | set[str] | None,
+    agency: str | None,
+    year: int | None,
+) -> Any:
+    """The documents a re-parse selects, oldest first."""
     stmt = select(Document).order_by(Document.first_seen, Document.sha256)
     if exclude_parser_version is not None:
         stmt = stmt.where(
@@ -84,32 +134,26 @@ def documents(
         if agency is not None:
             sub = sub.where(Report.agency_id.in_(sorted(agency_ids(conn, agency))))
         stmt = stmt.where(Document.sha256.in_(sub))
-    docs = conn.execute(stmt).scalars().all()
-    urls: dict[str, list[DocumentUrl]] = {}
-    for u in conn.scalars(select(DocumentUrl).order_by(DocumentUrl.first_seen, DocumentUrl.id)):
-        urls.setdefault(u.sha256, []).append(u)
-    out = []
-    for d in docs:
-        found = urls.get(d.sha256, [])
-        first = next((u for u in found if u.region), found[0] if found else None)
-        out.append(
-            DocumentInfo(
-                sha256=d.sha256,
-                path=d.path,
-                doc_type=d.doc_type,
-                size=d.size,
-                original_name=d.original_name,
-                content_type=d.content_type,
-                parse_status=d.parse_status,
-                parse_error=d.parse_error,
-                parser_version=d.parser_version,
-                urls=[u.url for u in found],
-                region=first.region if first else None,
-                site_name=first.site_name if first else None,
-                title=next((u.title for u in found if u.title), None),
-            )
-        )
-    return out
+    return stmt
+
+
+def _info(d: Document, found: list[DocumentUrl]) -> DocumentInfo:
+    first = next((u for u in found if u.region), found[0] if found else None)
+    return DocumentInfo(
+        sha256=d.sha256,
+        path=d.path,
+        doc_type=d.doc_type,
+        size=d.size,
+        original_name=d.original_name,
+        content_type=d.content_type,
+        parse_status=d.parse_status,
+        parse_error=d.parse_error,
+        parser_version=d.parser_version,
+        urls=[u.url for u in found],
+        region=first.region if first else None,
+        site_name=first.site_name if first else None,
+        title=next((u.title for u in found if u.title), None),
+    )
 
 
 def agency_ids(conn: Session, name: str) -> set[int]:

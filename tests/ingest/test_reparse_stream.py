@@ -1,5 +1,6 @@
-"""``yingji reparse`` streams: the pool parses a bounded window ahead of the store, so a store of
-any size is re-parsed in constant memory, and every document is still stored once, in order."""
+"""``yingji reparse`` streams: the pool parses a bounded window ahead of the store (parsing, parsed
+or waiting for its batch's commit), so a store of any size is re-parsed in constant memory, and
+every document is still stored once, in order."""
 
 from __future__ import annotations
 
@@ -57,7 +58,9 @@ def test_the_pool_reads_documents_only_a_bounded_window_ahead_of_the_store(
     window = WORKERS * AHEAD_PER_WORKER
     assert counts.documents == len(lines) == DOCUMENTS  # each document once
     stored = counts.insert + counts.noop
-    assert counts.insert == 1 and 1 <= stored <= window + 1  # read before the files went
+    # read before the files went: at most the window (a group's place in it is given back
+    # once it is committed and its line printed)
+    assert counts.insert == 1 and 1 <= stored <= window
     assert counts.failed == DOCUMENTS - stored  # read after: the missing file is the reason
     assert all("is not in the file store" in e for e in counts.errors), counts.errors
 
