@@ -253,15 +253,8 @@ def report_params(
         "when": when,
         "record": JSON_SERIALIZER(p.stored),
         "digest": p.digest,
-        "agency_name": p.agency,
-        "region": p.region,
-        "title": p.title,
-        "template": p.template,
-        "raw_sha256": p.raw_sha256,
-        "raw_type": p.raw_type,
-        "status": p.status,
-        "warnings": JSON_SERIALIZER(p.warnings),
-        "parser_version": p.parser_version,
+        **p.version_columns(),
+        "warnings": JSON_SERIALIZER(p.warnings),  # a driver parameter: JSON text
         "cells": json.dumps(
             [(s, r, c, None if v is None else repr(v)) for s, r, c, v in p.cells],
             ensure_ascii=False,

@@ -73,6 +73,21 @@ class PreparedReport:
     warnings: list[dict[str, Any]]
     parser_version: str
 
+    def version_columns(self) -> dict[str, Any]:
+        """The ``report_versions`` columns copied from the prepared report as they are: one
+        list for the general insert here and PostgreSQL's one statement (storage/pgwrite.py)."""
+        return {
+            "agency_name": self.agency,
+            "region": self.region,
+            "title": self.title,
+            "template": self.template,
+            "raw_sha256": self.raw_sha256,
+            "raw_type": self.raw_type,
+            "status": self.status,
+            "warnings": self.warnings,
+            "parser_version": self.parser_version,
+        }
+
 
 def prepare(
     record: dict[str, Any],
@@ -260,15 +275,7 @@ def _insert_version(
         "is_current": True,
         "record": p.stored,
         "content_hash": p.digest,
-        "agency_name": p.agency,
-        "region": p.region,
-        "title": p.title,
-        "template": p.template,
-        "raw_sha256": p.raw_sha256,
-        "raw_type": p.raw_type,
-        "status": p.status,
-        "warnings": p.warnings,
-        "parser_version": p.parser_version,
+        **p.version_columns(),
         "first_seen": when,
         "last_seen": when,
         "run_id": run_id,
