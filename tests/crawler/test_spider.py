@@ -26,6 +26,19 @@ def _by_site(crawl: Any, key: str) -> dict[str, int]:
     return crawl.requests[key]
 
 
+def _followed(tmp_path: Path, url: str, page: str, state: PageState, **meta: Any) -> set[str]:
+    """The URLs the spider requests from ``page`` served at ``url`` on a one-seed site."""
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("name,region,url\n某县人民政府,某省某市某县,http://www.x.gov.cn/\n", "utf-8")
+    spider = get_crawler(YingjiSpider, _project_settings())._create_spider(seeds=str(seeds))
+    request = Request(url, meta={"seed_url": "http://www.x.gov.cn/", **meta})
+    response = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=request)
+    return {r.url for r in spider.parse_page(response, state) if isinstance(r, Request)}
+
+
 def test_every_report_is_found_once_and_nothing_else(crawl: Any) -> None:
     expected = Counter(canonical_url(r["url"]) for r in crawl.served.expected_reports())
     found = Counter(canonical_url(item["url"]) for item in crawl.items)
@@ -202,12 +215,6 @@ def test_the_bureaus_context_reaches_its_sub_columns_not_the_portal(tmp_path: Pa
 
 
 def test_a_column_behind_a_301_yields_its_reports_at_the_redirected_folder(tmp_path: Path) -> None:
-    from scrapy.http import HtmlResponse, Request
-    from scrapy.utils.test import get_crawler
-
-    seeds = tmp_path / "seeds.csv"
-    seeds.write_text("name,region,url\n某县人民政府,某省某市某县,http://www.x.gov.cn/\n", "utf-8")
-    spider = get_crawler(YingjiSpider, _project_settings())._create_spider(seeds=str(seeds))
     linked = "http://www.x.gov.cn/zwgk/bmxxgk/yjglj/zfxxgknb"
     final = linked + "/"
     page = (
@@ -215,10 +222,8 @@ def test_a_column_behind_a_301_yields_its_reports_at_the_redirected_folder(tmp_p
         "某县应急管理局2023年政府信息公开工作年度报告</a><span>2024-01-25</span></li></ul>"
         '<script>createPageHTML(2, 0, "index", "html");</script></body></html>'
     )
-    request = Request(final, meta={"seed_url": "http://www.x.gov.cn/", "redirect_urls": [linked]})
-    response = HtmlResponse(final, body=page.encode(), encoding="utf-8", request=request)
     state = PageState(hops=2, em=True, kind=3, source_url=linked)
-    urls = {r.url for r in spider.parse_page(response, state) if isinstance(r, Request)}
+    urls = _followed(tmp_path, final, page, state, redirect_urls=[linked])
     assert urls == {
         final + "202401/t20240125_1001.html",
         final + "index_1.html",
@@ -226,12 +231,6 @@ def test_a_column_behind_a_301_yields_its_reports_at_the_redirected_folder(tmp_p
 
 
 def test_every_year_of_a_report_collection_is_walked(tmp_path: Path) -> None:
-    from scrapy.http import HtmlResponse, Request
-    from scrapy.utils.test import get_crawler
-
-    seeds = tmp_path / "seeds.csv"
-    seeds.write_text("name,region,url\n某县人民政府,某省某市某县,http://www.x.gov.cn/\n", "utf-8")
-    spider = get_crawler(YingjiSpider, _project_settings())._create_spider(seeds=str(seeds))
     url = "http://www.x.gov.cn/yjj/zfxxgknb/"
     page = (
         '<html><body><div class="tabs"><a href="./c1024/">2024年度</a>'
@@ -240,10 +239,7 @@ def test_every_year_of_a_report_collection_is_walked(tmp_path: Path) -> None:
         '<option value="./c1022/">2022年</option><option value="./c1021/">2021年</option>'
         "</select></body></html>"
     )
-    request = Request(url, meta={"seed_url": "http://www.x.gov.cn/"})
-    response = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=request)
-    state = PageState(hops=2, em=True, kind=3)
-    urls = {r.url for r in spider.parse_page(response, state) if isinstance(r, Request)}
+    urls = _followed(tmp_path, url, page, PageState(hops=2, em=True, kind=3))
     assert urls == {f"{url}c{n}/" for n in (1021, 1022, 1023, 1024)}
 
 
@@ -303,12 +299,6 @@ def test_an_article_over_two_pages_is_read_as_one_document() -> None:
 def test_a_column_filtered_by_a_year_form_and_paged_by_its_last_page_is_walked_whole(
     tmp_path: Path,
 ) -> None:
-    from scrapy.http import HtmlResponse, Request
-    from scrapy.utils.test import get_crawler
-
-    seeds = tmp_path / "seeds.csv"
-    seeds.write_text("name,region,url\n某县人民政府,某省某市某县,http://www.x.gov.cn/\n", "utf-8")
-    spider = get_crawler(YingjiSpider, _project_settings())._create_spider(seeds=str(seeds))
     url = "http://www.x.gov.cn/yjj/zfxxgknb/list.jsp?cat=7"
     page = (
         '<html><body><form action="list.jsp" method="get">'
@@ -318,9 +308,7 @@ def test_a_column_filtered_by_a_year_form_and_paged_by_its_last_page_is_walked_w
         '<div class="pager"><a href="list.jsp?cat=7">首页</a>'
         '<a href="list.jsp?cat=7&amp;page=4">末页</a> 共4页</div></body></html>'
     )
-    request = Request(url, meta={"seed_url": "http://www.x.gov.cn/"})
-    response = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=request)
-    urls = {r.url for r in spider.parse_page(response, PageState(hops=2, em=True, kind=3))}
+    urls = _followed(tmp_path, url, page, PageState(hops=2, em=True, kind=3))
     base = "http://www.x.gov.cn/yjj/zfxxgknb/list.jsp?cat=7"
     assert urls == {f"{base}&year=2024", f"{base}&year=2023"} | {
         f"{base}&page={n}" for n in (2, 3, 4)
