@@ -35,3 +35,28 @@ def kw(**overrides: Any) -> dict[str, Any]:
     }
     base.update(overrides)
     return base
+
+
+def row_counts(store: Any) -> dict[str, int]:
+    """Rows of every table a stored report writes, by table name."""
+    from sqlalchemy import func, select
+
+    from models import Agency, AgencyAlias, Report, ReportCell, ReportSource, ReportVersion
+
+    models = (Agency, AgencyAlias, Report, ReportVersion, ReportCell, ReportSource)
+    with store.engine.connect() as conn:
+        return {
+            m.__tablename__: int(conn.execute(select(func.count()).select_from(m)).scalar_one())
+            for m in models
+        }
+
+
+#: :func:`row_counts` after one report of the sample (200 cells) stored once
+ONCE = {
+    "agencies": 1,
+    "agency_aliases": 1,
+    "reports": 1,
+    "report_versions": 1,
+    "report_cells": 200,
+    "report_sources": 1,
+}

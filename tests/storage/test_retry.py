@@ -11,32 +11,13 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from tenacity import Retrying, wait_none
 
-from models import Agency, AgencyAlias, Report, ReportCell, ReportSource, ReportVersion
 from storage import Store, db
-from tests.storage.helpers import kw, load_record
-
-
-def row_counts(store: Store) -> dict[str, int]:
-    with store.engine.connect() as conn:
-        return {
-            m.__tablename__: int(conn.execute(select(func.count()).select_from(m)).scalar_one())
-            for m in (Agency, AgencyAlias, Report, ReportVersion, ReportCell, ReportSource)
-        }
-
-
-ONCE = {
-    "agencies": 1,
-    "agency_aliases": 1,
-    "reports": 1,
-    "report_versions": 1,
-    "report_cells": 200,
-    "report_sources": 1,
-}
+from tests.storage.helpers import ONCE, kw, load_record, row_counts
 
 
 def hold_sqlite_write_lock(path: str, seconds: float) -> threading.Thread:
