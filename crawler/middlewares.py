@@ -44,8 +44,7 @@ def site_key(url: str) -> str:
     except ValueError:
         pass
     ext = _EXTRACT(host)
-    domain = getattr(ext, "top_domain_under_public_suffix", None) or ext.registered_domain
-    return domain or host
+    return ext.top_domain_under_public_suffix or host
 
 
 def same_site(url: str, seed_url: str) -> bool:
