@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     real = bench_format("pdf", REAL_PDFS, args.seconds) if REAL_PDFS else None
     if real is not None:
         real.label = "pdf (real WPS reports)"
-        real.correct = "see tests/parser/test_samples_pdf.py"
+        real.correct = "see tests/yingji_parser/test_samples_pdf.py"
         print(row(real))
     plumber = bench_pdfplumber(sample_pdfs, args.seconds)
     print(row(plumber))

@@ -11,7 +11,7 @@ exactly the steps of a crawl. Imports storage/, models/ and yingji_parser/ only.
 - ``completion``: what the document leaves out, completed from where it was found
 - ``storing``: one item stored in one transaction (``store_parsed``: one Outcome per report);
   for ``yingji reparse`` the same in two halves, ``plan_parsed`` (CPU, in a parse worker) and
-  ``store_planned`` (many items to a transaction, a SAVEPOINT each)
+  ``store_planned`` (many items to a transaction; a refused item fails alone)
 - ``reparse``: the current parser over every stored document, no network, at the parse pool's
   pace
 """

@@ -21,16 +21,24 @@ MIN_UNSTRUCTURED_CHARS = 200  # a pre-2019 free-form report has text; "详见附
 
 
 def count_cells(record: dict[str, Any] | None) -> int:
-    """How many numbers of tables 二/三/四 a record holds (``None`` cells do not count)."""
+    """How many numbers of tables 二/三/四 a record holds (``None`` cells do not count).
 
-    def walk(node: Any) -> int:
+    A loop over a stack rather than a recursive walk: a choice counts every candidate's cells
+    a few times, and the recursion (a generator per node) cost a re-parse more than the
+    store's statements did."""
+    if not record:
+        return 0
+    stack: list[Any] = [record.get(k) for k in TABLE_SECTIONS]
+    n = 0
+    while stack:
+        node = stack.pop()
         if isinstance(node, dict):
-            return sum(walk(v) for v in node.values())
-        if isinstance(node, list):
-            return sum(walk(v) for v in node)
-        return int(isinstance(node, int | float) and not isinstance(node, bool))
-
-    return sum(walk((record or {}).get(k)) for k in TABLE_SECTIONS)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            n += 1
+    return n
 
 
 def other_agency(result: dict[str, Any]) -> str | None:
@@ -42,13 +50,14 @@ def other_agency(result: dict[str, Any]) -> str | None:
     return None if kind_of(agency) else agency
 
 
-def is_report(result: dict[str, Any]) -> bool:
-    """Whether a parse found a bureau's report, not just a page that points at one."""
+def is_report(result: dict[str, Any], cells: int | None = None) -> bool:
+    """Whether a parse found a bureau's report, not just a page that points at one.
+    ``cells``: its :func:`count_cells`, when the caller has counted them already."""
     if other_agency(result):
         return False
     status = result.get("status")
     if status in ("parsed", "partial"):
-        return count_cells(result.get("record")) > 0
+        return (count_cells(result.get("record")) if cells is None else cells) > 0
     if status == "unstructured":
         text = (result.get("record") or {}).get("unstructured_text") or ""
         return len(text.strip()) >= MIN_UNSTRUCTURED_CHARS
@@ -89,7 +98,11 @@ def choose(item_url: str, candidates: Sequence[Pair], title: str | None = None) 
     """
     summary = tuple(_summary(doc, att) for doc, att in candidates)
     parsed = [(doc, att.result) for doc, att in candidates if att.result is not None]
-    reports = [(doc, res) for doc, res in parsed if is_report(res)]
+    reports = [
+        (doc, att.result)
+        for (doc, att), cand in zip(candidates, summary, strict=True)
+        if att.result is not None and cand.report  # is_report, judged once in the summary
+    ]
     if reports:
         year = _title_year(title)
         chosen = _pick(item_url, reports, year)
@@ -124,7 +137,10 @@ def _pick(
 ) -> Choice:
     """The best of ``reports`` and every document that gave the same report as its sources
     (the article page first, when the report is the one the listing is about)."""
-    best_doc, best = max(reports, key=lambda pair: rank(pair[1], year))
+    if len(reports) == 1:  # the usual case: nothing to rank
+        best_doc, best = reports[0]
+    else:
+        best_doc, best = max(reports, key=lambda pair: rank(pair[1], year))
     sources = [item_url] if with_page else []
     for doc, res in reports:
         if _same_report(best, res) and doc.url not in sources:
@@ -140,15 +156,16 @@ def _title_year(title: str | None) -> int | None:
 
 def _summary(doc: StoredDocument, att: ParseAttempt) -> Candidate:
     res = att.result or {}
+    cells = count_cells(res.get("record"))
     return Candidate(
         url=doc.url,
         kind=doc.kind,
         sha256=doc.sha256,
         doc_type=res.get("doc_type"),
         parser_version=res.get("parser_version"),
-        report=bool(res) and is_report(res),
+        report=bool(res) and is_report(res, cells),
         status=res.get("status", "failed"),
-        cells=count_cells(res.get("record")),
+        cells=cells,
         warnings=len(res.get("warnings") or []),
         error=att.error or res.get("error"),
     )

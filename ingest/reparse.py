@@ -16,8 +16,8 @@ needs every URL; a few hundred bytes a document), then each group is one job of 
 pool — its documents parsed, the report chosen and planned (completion, the agency's identity,
 the content hash: :func:`ingest.storing.plan_parsed`) in the worker — a bounded window ahead of
 the groups being stored, and this process only writes: many groups to one transaction
-(:func:`ingest.storing.store_planned`, each group in a SAVEPOINT), while the workers parse the
-next ones. A group's plan is dropped as soon as it is stored.
+(:func:`ingest.storing.store_planned`; a group the database refuses fails alone), while the
+workers parse the next ones. A group's plan is dropped as soon as it is stored.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ derived before the transaction opens, so the transaction only writes.
 
 ``yingji reparse`` splits the two halves: :func:`plan_parsed` is that derivation as a plain
 value (its parse workers run it, next to the parse), :func:`store_planned` the writes of many
-items in one transaction, each item in a SAVEPOINT of its own.
+items in one transaction, an item the database refuses failing alone.
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def _execute(
     for url in (plan.primary, *plan.others) if registered else ():
         # every source is a place the report's document was found; the pairs _register just
         # wrote already hold the site's region (when it has none, the report's may fill it)
-        if (p.raw_sha256, url) not in known or found.region is None:
+        if (p.raw_sha256, url) not in known or (found.region is None and p.region is not None):
             documents.add_url(conn, p.raw_sha256, url, p.region, when)  # type: ignore[arg-type]
     outcome = reports.store(
         conn,
@@ -223,31 +223,54 @@ def plan_parsed(choice: Choice, docs: Sequence[StoredDocument], found: Found) ->
     return PlannedItem(choice.candidates, tuple(docs), found, plans)
 
 
+class _Refused(Exception):
+    """An item of an optimistic batch the database refused: the batch is rolled back and
+    stored again with each item in a SAVEPOINT (see :func:`store_planned`)."""
+
+
 def store_planned(store: Store, items: Sequence[PlannedItem]) -> list[tuple[Outcome, ...]]:
     """Store many planned items in one write transaction: the same writes, in the same order,
     as :func:`store_parsed` of each, for one commit instead of one each (a commit, its BEGIN
     and the retry's set-up cost more than an item's statements).
 
-    Each item runs in a SAVEPOINT: an item the database refuses (a constraint, a value it
-    cannot hold) is rolled back alone and its outcome is ``failed`` with ``store_failed`` and
-    the reason, while the others are kept. A transient error (a lock, a dropped connection)
-    is not an item's fault: the whole transaction is retried, as store_parsed's is."""
+    An item the database refuses (a constraint, a value it cannot hold) fails alone: its
+    outcome is ``failed`` with ``store_failed`` and the reason, while the others are kept. So
+    that the usual batch, where nothing is refused, pays no SAVEPOINT and RELEASE per item, the
+    batch first runs without them; only when an item is refused is it rolled back and run
+    again with each item in a SAVEPOINT of its own. A transient error (a lock, a dropped
+    connection) is not an item's fault: the whole transaction is retried, as store_parsed's is.
+    """
+    try:
+        return _store_items(store, items, isolate=False)
+    except _Refused:
+        return _store_items(store, items, isolate=True)
+
+
+def _store_items(
+    store: Store, items: Sequence[PlannedItem], *, isolate: bool
+) -> list[tuple[Outcome, ...]]:
     when = now(None)
+
+    def one(conn: Connection, item: PlannedItem) -> tuple[Outcome, ...]:
+        # _register reads only the candidates of the choice
+        choice = Choice(None, None, (), item.candidates)
+        known = _register(conn, choice, item.docs, item.found, when)
+        return tuple(_execute(conn, p, item.found, when, known) for p in item.plans)
 
     def txn(conn: Connection) -> list[tuple[Outcome, ...]]:
         out: list[tuple[Outcome, ...]] = []
         for item in items:
             try:
+                if not isolate:
+                    out.append(one(conn, item))
+                    continue
                 with conn.begin_nested():
-                    # _register reads only the candidates of the choice
-                    choice = Choice(None, None, (), item.candidates)
-                    known = _register(conn, choice, item.docs, item.found, when)
-                    out.append(
-                        tuple(_execute(conn, p, item.found, when, known) for p in item.plans)
-                    )
+                    out.append(one(conn, item))
             except SQLAlchemyError as exc:
                 if db.is_transient(exc):
                     raise
+                if not isolate:
+                    raise _Refused from exc
                 first = (str(exc).splitlines() or [""])[0]
                 reason = f"store failed: {type(exc).__name__}: {first}"
                 out.append((Outcome(Action.FAILED, reason, store_failed=True),))

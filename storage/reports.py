@@ -323,26 +323,28 @@ def _division_rows(ident: AgencyIdentity) -> list[dict[str, Any]]:
 
 
 def ensure_agency(conn: Connection, ident: AgencyIdentity, when: datetime) -> int:
-    """The agency's row (and its division chain and this spelling as an alias); its id."""
-    rows = _division_rows(ident)
-    if rows:
-        # one statement for the chain: ON CONFLICT DO NOTHING, one multi-row VALUES per length
-        stmt = cached(conn, ("divisions", len(rows)), lambda d: _divisions(d, len(rows)))
-        conn.execute(stmt, {f"{k}_{i}": v for i, row in enumerate(rows) for k, v in row.items()})
-    conn.execute(
-        cached(conn, "agency", _agency),
-        {
-            "key": ident.key,
-            "division_code": ident.division.code if ident.division else None,
-            "kind": ident.kind,
-            "name": ident.name,
-            "created_at": when,
-        },
-    )
-    agency_id: int = conn.execute(
-        cached(conn, "agency_id", lambda d: select(Agency.id).where(Agency.key == bindparam("k"))),
-        {"k": ident.key},
-    ).scalar_one()
+    """The agency's row (and its division chain and this spelling as an alias); its id.
+
+    The row is looked up first: an agency already stored has its division chain (written
+    with it), so a report of a known agency — every recrawl's and re-parse's — costs no
+    division or agency insert."""
+    agency_id: int | None = _agency_id(conn, ident.key)
+    if agency_id is None:
+        rows = _division_rows(ident)
+        if rows:  # the chain, ON CONFLICT DO NOTHING, as one executemany of a cached statement
+            conn.execute(cached(conn, "divisions", _divisions), rows)
+        conn.execute(
+            cached(conn, "agency", _agency),
+            {
+                "key": ident.key,
+                "division_code": ident.division.code if ident.division else None,
+                "kind": ident.kind,
+                "name": ident.name,
+                "created_at": when,
+            },
+        )
+        agency_id = _agency_id(conn, ident.key)
+        assert agency_id is not None  # inserted, or another writer's, just now
     conn.execute(
         cached(conn, "alias", _alias),
         {
@@ -355,11 +357,20 @@ def ensure_agency(conn: Connection, ident: AgencyIdentity, when: datetime) -> in
     return agency_id
 
 
-def _divisions(dialect: str, n: int) -> Any:
-    cols = ("code", "name", "full_name", "level", "parent_code")
-    rows = [{c: bindparam(f"{c}_{i}", type_=Division.__table__.c[c].type) for c in cols}
-            for i in range(n)]  # fmt: skip
-    return statements.dialect_insert(dialect, Division).values(rows).on_conflict_do_nothing()
+def _agency_id(conn: Connection, key: str) -> int | None:
+    stmt = cached(conn, "agency_id", _select_agency_id)
+    found: int | None = conn.execute(stmt, {"k": key}).scalar_one_or_none()
+    return found
+
+
+def _select_agency_id(dialect: str) -> Any:
+    return select(Agency.id).where(Agency.key == bindparam("k"))
+
+
+def _divisions(dialect: str) -> Any:
+    # an executemany of one row's statement, not a multi-row VALUES: SQLAlchemy caches no
+    # compiled multi-row INSERT, and compiling it cost more than running it
+    return statements.dialect_insert(dialect, Division).on_conflict_do_nothing()
 
 
 def _agency(dialect: str) -> Any:
@@ -373,15 +384,18 @@ def _alias(dialect: str) -> Any:
 
 
 def ensure_report(conn: Connection, agency_id: int, year: int) -> int:
-    conn.execute(
-        cached(conn, "report", _report),
-        {"agency_id": agency_id, "year": year, "created_at": datetime.now(UTC)},
-    )
+    """The report's row, locked; its id. Looked up first, inserted only when missing (a
+    recrawl's and a re-parse's reports are there already)."""
     # the lock that serialises two stores of the same report (a no-op clause on SQLite,
     # whose BEGIN IMMEDIATE already serialises every writer)
-    report_id: int = conn.execute(
-        cached(conn, "report_id", _report_id), {"a": agency_id, "y": year}
-    ).scalar_one()
+    stmt = cached(conn, "report_id", _report_id)
+    report_id: int | None = conn.execute(stmt, {"a": agency_id, "y": year}).scalar_one_or_none()
+    if report_id is None:
+        conn.execute(
+            cached(conn, "report", _report),
+            {"agency_id": agency_id, "year": year, "created_at": datetime.now(UTC)},
+        )
+        report_id = conn.execute(stmt, {"a": agency_id, "y": year}).scalar_one()
     return report_id
 
 

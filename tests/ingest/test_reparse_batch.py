@@ -1,6 +1,6 @@
-"""``yingji reparse`` stores many groups to a transaction, each in a SAVEPOINT of its own: a group
-the database refuses fails alone, with the database's reason, and the others of its transaction
-are kept."""
+"""``yingji reparse`` stores many groups to a transaction: a group the database refuses fails
+alone, with the database's reason, and the others of its transaction are kept (the batch is
+run again with a SAVEPOINT for each group)."""
 
 from __future__ import annotations
 
