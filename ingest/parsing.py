@@ -35,6 +35,9 @@ T = TypeVar("T")
 #: seconds a parse may take unless ``YINGJI_PARSE_TIMEOUT`` says otherwise; a parse past it
 #: fails alone and its worker is replaced
 DEFAULT_TIMEOUT = 120.0
+#: what a parse worker loads as it starts, before its start-up is frozen out of the collector
+#: (ingest.workerguard.init_worker): this module and, through it, the parser
+PARSE_WARM = ("ingest.parsing", "yingji_parser.api")
 
 
 def default_workers() -> int:
@@ -68,15 +71,22 @@ def parse_stored(
 
 class ParsePool:
     """A bounded pool of parse workers with a time limit per parse and a memory limit per
-    worker (``memory``: from the environment unless given; processes only)."""
+    worker (``memory``: from the environment unless given; processes only), each worker
+    loading ``warm`` as it starts (``"module"`` or ``"module:function"``: the jobs' code)."""
 
     def __init__(
-        self, kind: str, workers: int, timeout: float, memory: MemoryLimits | None = None
+        self,
+        kind: str,
+        workers: int,
+        timeout: float,
+        memory: MemoryLimits | None = None,
+        warm: tuple[str, ...] = PARSE_WARM,
     ) -> None:
         self.kind = kind
         self.workers = max(1, workers)
         self.timeout = timeout
         self.memory = memory or MemoryLimits.from_env()
+        self.warm = warm
         self._executor: cf.Executor | None = None
 
     def executor(self) -> cf.Executor:
@@ -88,7 +98,7 @@ class ParsePool:
     def _make(self) -> cf.Executor:
         if self.kind == "thread":
             return cf.ThreadPoolExecutor(self.workers, thread_name_prefix="yingji-parse")
-        return GuardedExecutor(self.workers, self.memory)
+        return GuardedExecutor(self.workers, self.memory, self.warm)
 
     def failure(
         self, exc: BaseException, executor: cf.Executor, attempt: int

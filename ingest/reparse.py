@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ingest.choice import choose
-from ingest.parsing import DEFAULT_TIMEOUT, ParsePool, parse_stored
+from ingest.parsing import DEFAULT_TIMEOUT, PARSE_WARM, ParsePool, parse_stored
 from ingest.storing import PlannedItem, plan_parsed, store_planned
 from ingest.types import Found, ParseAttempt, StoredDocument
 from models.vocabulary import Outcome as Action
@@ -165,6 +165,9 @@ def plan_parses(group: Group, attempts: list[ParseAttempt]) -> Planned:
     return Planned(plan_parsed(choice, group.docs, group.found), unreadable)
 
 
+#: what a re-parse worker loads as it starts (ingest.parsing.ParsePool): the parser, and the
+#: store's planning code with the division table its agencies are resolved against
+REPARSE_WARM = (*PARSE_WARM, "ingest.reparse", "storage.identity:division_table")
 #: documents parsed (or parsing, or waiting for their transaction) ahead of the groups stored,
 #: per worker: enough that no worker waits while a batch gathers and commits, few enough that
 #: memory does not grow with the store
@@ -208,7 +211,8 @@ def reparse(
     if workers <= 1 or counts.documents <= 1:
         ahead: _Source = _Inline(groups, files_root)
     else:
-        ahead = _Ahead(groups, files_root, ParsePool(pool, min(workers, counts.documents), timeout))
+        parse_pool = ParsePool(pool, min(workers, counts.documents), timeout, warm=REPARSE_WARM)
+        ahead = _Ahead(groups, files_root, parse_pool)
     try:
         _store_all(store, ahead, counts, progress)
     finally:

@@ -6,8 +6,10 @@ conversion. They return :class:`ParseAttempt` like the real job, so the pool tre
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
+import sys
 import time
 
 from ingest.types import ParseAttempt
@@ -17,6 +19,14 @@ def whoami() -> ParseAttempt:
     """The worker's pid and its address-space limit (soft), as a result."""
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     return ParseAttempt({"pid": os.getpid(), "max_vm": soft})
+
+
+def warm_state() -> ParseAttempt:
+    """What the worker's start-up left: the objects frozen out of the collector, and whether
+    the store's planning code was loaded before any job asked for it."""
+    return ParseAttempt(
+        {"frozen": gc.get_freeze_count(), "planning_loaded": "ingest.reparse" in sys.modules}
+    )
 
 
 def grow(mb: int, hold: float = 30) -> ParseAttempt:

@@ -20,9 +20,27 @@ import pytest
 
 from demo import SAMPLES
 from ingest.parsing import ParsePool, parse_stored
+from ingest.reparse import REPARSE_WARM
 from ingest.workerguard import MB, MemoryLimits
 from storage.files import FileStore
 from tests.ingest import jobs
+
+
+def test_a_worker_loads_its_warm_modules_at_start_and_freezes_them_out_of_the_collector() -> None:
+    # a re-parse worker loads the store's planning code (and the division table) before its
+    # first job; a crawl's parse worker does not
+    states = {}
+    for name, warm in (("reparse", REPARSE_WARM), ("crawl", None)):
+        pool = ParsePool("process", 1, 60, MemoryLimits(), **({"warm": warm} if warm else {}))
+        try:
+            states[name] = pool.run(jobs.warm_state).result
+        finally:
+            pool.close()
+    assert states["reparse"] is not None and states["crawl"] is not None
+    assert states["reparse"]["planning_loaded"] and not states["crawl"]["planning_loaded"]
+    # the parser's modules and the planning code: many objects, all frozen
+    assert states["crawl"]["frozen"] > 10_000
+    assert states["reparse"]["frozen"] > states["crawl"]["frozen"]
 
 
 def test_a_worker_runs_under_the_address_space_limit_and_parses_a_real_pdf(
