@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Connection, event, select, text
 
 from models import Agency, AgencyAlias, Report, ReportCell, ReportSource, ReportVersion
-from storage import Store, reports
+from storage import Store, agencies, reports
 from storage.content import now
 from storage.reports import StoreOutcome
 from tests.storage.helpers import ONCE, changed, kw, load_record, row_counts
@@ -110,7 +110,7 @@ def test_an_agency_another_writer_has_not_committed_yet_is_found_after_all(
     p = prepared(dict(record, year=record["year"] - 1))
 
     def other(conn: Connection) -> None:  # the same agency, another year's report
-        reports.ensure_agency(conn, p.identity, now(None))
+        agencies.ensure_agency(conn, p.identity, now(None))
 
     out = race(store, other, record=record)
     assert out.action == "insert"
