@@ -97,7 +97,7 @@ def init_worker(max_vm: int, warm: tuple[str, ...] = ()) -> None:
 
     Why: a worker lives for thousands of jobs, and what it imports (the parser, and for a
     re-parse SQLAlchemy, the models and the division table) lives as long. Left to the
-    collector, every full pass walked those objects again: 15-20 % of a re-parse worker's CPU.
+    collector, every full pass walked those objects again: 10-15 % of a re-parse worker's CPU.
     """
     if max_vm > 0:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -29,9 +29,12 @@ from tests.ingest import jobs
 def test_a_worker_loads_its_warm_modules_at_start_and_freezes_them_out_of_the_collector() -> None:
     # a re-parse worker loads the store's planning code (and the division table) before its
     # first job; a crawl's parse worker does not
+    pools = {
+        "reparse": ParsePool("process", 1, 60, MemoryLimits(), warm=REPARSE_WARM),
+        "crawl": ParsePool("process", 1, 60, MemoryLimits()),  # the default warm-up
+    }
     states = {}
-    for name, warm in (("reparse", REPARSE_WARM), ("crawl", None)):
-        pool = ParsePool("process", 1, 60, MemoryLimits(), **({"warm": warm} if warm else {}))
+    for name, pool in pools.items():
         try:
             states[name] = pool.run(jobs.warm_state).result
         finally:
